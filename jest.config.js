@@ -1,0 +1,29 @@
+// One jest run for every unit (*.spec.ts) and e2e (*.e2e-spec.ts) suite of every service and lib.
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testRegex: '(services|libs)/.*\\.(e2e-)?spec\\.ts$',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+          keepClassNames: true,
+          target: 'es2022',
+        },
+      },
+    ],
+  },
+  moduleNameMapper: {
+    '^@app/(contracts|platform|testing|kernel)$': '<rootDir>/libs/$1/src',
+    '^@app/(contracts|platform|testing|kernel)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  },
+  globalSetup: '<rootDir>/libs/testing/jest/global-setup.mjs',
+  globalTeardown: '<rootDir>/libs/testing/jest/global-teardown.mjs',
+  testTimeout: 60000,
+  maxWorkers: 2,
+};
