@@ -1,0 +1,3 @@
+export * from './money.validator';
+export * from './pagination.dto';
+export * from './problem.dto';

@@ -1,0 +1,7 @@
+export * from './create-product.dto';
+export * from './list-products-query.dto';
+export * from './product-limits';
+export * from './product-response.dto';
+export * from './replace-product.dto';
+export * from './reserve-stock.dto';
+export * from './update-product.dto';
