@@ -1,0 +1,40 @@
+import { Money } from '@app/kernel';
+import { Product } from '../entities/product';
+
+export interface ProductListCriteria {
+  category?: string;
+  /** Case-insensitive substring of the name. */
+  nameContains?: string;
+  minPrice?: Money;
+  maxPrice?: Money;
+  limit: number;
+  offset: number;
+}
+
+export interface ProductPage {
+  items: Product[];
+  total: number;
+}
+
+/**
+ * Port for the catalog. Every method joins the caller's unit of work when one is running.
+ * Stock changes are single conditional statements so they stay correct under any concurrency.
+ */
+export abstract class ProductRepository {
+  /** `forUpdate` locks the row until the unit of work ends (read-modify-write of a product). */
+  abstract findById(id: string, options?: { forUpdate?: boolean }): Promise<Product | null>;
+  abstract insert(product: Product): Promise<void>;
+  abstract update(product: Product): Promise<void>;
+  /** False when there was nothing to delete. */
+  abstract delete(id: string): Promise<boolean>;
+  abstract list(criteria: ProductListCriteria): Promise<ProductPage>;
+  abstract count(): Promise<number>;
+  /** Of the given ids, the ones that exist. */
+  abstract existingIds(ids: string[]): Promise<Set<string>>;
+  /** Takes `quantity` units if at least that many are left; false (and no change) otherwise. */
+  abstract takeStock(productId: string, quantity: number): Promise<boolean>;
+  /** Gives units back; false if the product no longer exists. */
+  abstract returnStock(productId: string, quantity: number): Promise<boolean>;
+  /** Current stock of the given products (missing products are absent from the map). */
+  abstract stockLevels(ids: string[]): Promise<Map<string, number>>;
+}
