@@ -1,0 +1,87 @@
+import { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PlatformConfig } from '../config/platform.config';
+import { ConfigError } from '../config/validate-env';
+import { configureApp } from './configure-app';
+import { createFastifyAdapter } from './create-fastify-adapter';
+
+/** A module factory, so a configuration error surfaces here and not as an uncaught throw. */
+export type ModuleFactory = () => DynamicModule;
+
+/**
+ * main.ts of every service: `void bootstrapService(() => ProductModule.forRoot())`.
+ * SIGTERM/SIGINT close the app: Fastify stops accepting and drains in-flight requests,
+ * then the TypeORM pool closes.
+ */
+export async function bootstrapService(factory: ModuleFactory): Promise<NestFastifyApplication> {
+  try {
+    const module = factory();
+    const config = configFromModule(module);
+    const app = await NestFactory.create<NestFastifyApplication>(
+      module,
+      createFastifyAdapter(config),
+      {
+        bufferLogs: true,
+        abortOnError: false,
+      },
+    );
+    await configureApp(app);
+    app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+    await app.listen(config.port, config.host);
+    return app;
+  } catch (error) {
+    exitOnStartupError(error);
+  }
+}
+
+/** seed.ts, migrate-like jobs: an application context without HTTP, closed when done. */
+export async function runStandalone(
+  factory: ModuleFactory,
+  job: (app: import('@nestjs/common').INestApplicationContext) => Promise<void>,
+): Promise<void> {
+  try {
+    const app = await NestFactory.createApplicationContext(factory(), {
+      bufferLogs: true,
+      abortOnError: false,
+    });
+    try {
+      await job(app);
+    } finally {
+      await app.close();
+    }
+  } catch (error) {
+    exitOnStartupError(error);
+  }
+}
+
+export function configFromModule(module: DynamicModule): PlatformConfig {
+  const found = findProvider(module);
+  if (!found) throw new Error('The module does not import PlatformModule.forRoot()');
+  return found;
+}
+
+function findProvider(module: DynamicModule): PlatformConfig | undefined {
+  for (const provider of module.providers ?? []) {
+    const value = provider as { provide?: unknown; useValue?: unknown };
+    if (value.provide === PlatformConfig) return value.useValue as PlatformConfig;
+  }
+  for (const imported of module.imports ?? []) {
+    if (imported && typeof imported === 'object' && 'module' in imported) {
+      const found = findProvider(imported as DynamicModule);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function exitOnStartupError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    const name = error instanceof Error ? error.constructor.name : 'Error';
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`Startup failed: ${name}: ${message}\n`);
+  }
+  process.exit(1);
+}

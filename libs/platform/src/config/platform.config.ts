@@ -1,0 +1,121 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+import { IsJsonArrayOfStrings, IsJsonObjectOfStrings } from './json-validators';
+
+const URL_OPTS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+/**
+ * The environment every service reads. Names are the variables themselves so that a
+ * validation message names exactly what to fix; defaults are safe for a laptop.
+ */
+export class PlatformEnv {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV = 'development';
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT!: number;
+
+  @ValidateIf((env: PlatformEnv) => env.DATABASE_URL !== undefined)
+  @IsUrl({ require_tld: false, protocols: ['postgres', 'postgresql'], require_protocol: true })
+  @IsOptional()
+  DATABASE_URL?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_MAX = 10;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  DB_STATEMENT_TIMEOUT_MS = 5000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  DB_CONNECTION_TIMEOUT_MS = 3000;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsJsonArrayOfStrings()
+  BACKEND_CORS_ORIGINS = '[]';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE = 1200;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_BYTES = 1_048_576;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  @IsUrl(URL_OPTS)
+  JWT_JWKS_URL = 'http://localhost:8001/api/v1/auth/jwks.json';
+
+  @IsString()
+  @MinLength(1)
+  JWT_ISSUER = 'http://localhost:8001';
+
+  @IsString()
+  @MinLength(1)
+  JWT_AUDIENCE = 'nest-commerce';
+
+  @IsJsonObjectOfStrings({ minValueLength: 16 })
+  @Transform(({ value }) => value ?? '{}')
+  SERVICE_API_KEYS = '{}';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  SERVICE_API_KEY?: string;
+}
+
+/** The validated, typed view services and the platform inject. */
+export class PlatformConfig {
+  constructor(
+    readonly service: string,
+    readonly nodeEnv: string,
+    readonly host: string,
+    readonly port: number,
+    readonly database: {
+      url: string;
+      poolMax: number;
+      statementTimeoutMs: number;
+      connectionTimeoutMs: number;
+    } | null,
+    readonly logLevel: string,
+    readonly corsOrigins: string[],
+    readonly rateLimitPerMinute: number,
+    readonly bodyLimitBytes: number,
+    readonly shutdownTimeoutMs: number,
+    readonly jwt: { jwksUrl: string; issuer: string; audience: string },
+    /** caller name -> key this service accepts on its service-to-service endpoints */
+    readonly serviceApiKeys: Record<string, string>,
+    /** this service's own key for calling others */
+    readonly serviceApiKey: string | undefined,
+  ) {}
+}

@@ -1,0 +1,120 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConfigModule } from '@nestjs/config';
+import { LoggerModule } from 'nestjs-pino';
+import { UnitOfWork } from '@app/kernel';
+import { JwtAuthGuard } from './auth/jwt-auth.guard';
+import { JwtVerifier } from './auth/jwt-verifier';
+import { ServiceKeyGuard } from './auth/service-key.guard';
+import { ServiceKeyVerifier } from './auth/service-key.verifier';
+import { loadPlatformConfig } from './config/load-platform-config';
+import { PlatformConfig } from './config/platform.config';
+import { DatabaseDefinition, dataSourceOptions } from './database/database-options';
+import { TransactionalEntityManager } from './database/transactional-entity-manager';
+import { TypeormUnitOfWork } from './database/typeorm-unit-of-work';
+import { ProblemExceptionFilter } from './errors/problem-exception.filter';
+import { HealthController } from './health/health.controller';
+import { loggerOptions } from './logging/logger-options';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
+import { PlatformThrottlerGuard } from './throttling/platform-throttler.guard';
+import { createValidationPipe } from './validation/validation-pipe';
+
+export interface PlatformModuleOptions {
+  /** the service's name as in SPEC.md: product, user, cart, … */
+  service: string;
+  /** raw environment; process.env in main.ts, a per-suite record in tests */
+  env: Record<string, string | undefined>;
+  /** entities and migrations of the service's own database; omit for services without one */
+  database?: DatabaseDefinition;
+}
+
+/**
+ * Everything that makes a Nest app one of ours: configuration, logging, database,
+ * errors, validation, health, metrics, throttling and the auth building blocks.
+ * Config is validated here, at module creation, so a bad variable stops the process.
+ */
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformModuleOptions): DynamicModule {
+    const config = loadPlatformConfig({
+      service: options.service,
+      env: options.env,
+      database: options.database !== undefined,
+    });
+
+    const imports: Array<DynamicModule | Promise<DynamicModule>> = [
+      ConfigModule.forRoot({
+        isGlobal: true,
+        ignoreEnvFile: true,
+        skipProcessEnv: true,
+        load: [() => ({ platform: config })],
+      }),
+      LoggerModule.forRoot(loggerOptions(config)),
+      TerminusModule.forRoot({
+        errorLogStyle: 'json',
+        gracefulShutdownTimeoutMs:
+          config.nodeEnv === 'test' ? 0 : Math.min(config.shutdownTimeoutMs, 2000),
+        logger: false,
+      }),
+      ThrottlerModule.forRoot({
+        throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
+      }),
+    ];
+
+    const providers: Provider[] = [
+      { provide: PlatformConfig, useValue: config },
+      { provide: 'PLATFORM_HAS_DATABASE', useValue: options.database !== undefined },
+      { provide: APP_FILTER, useClass: ProblemExceptionFilter },
+      { provide: APP_PIPE, useFactory: createValidationPipe },
+      { provide: APP_GUARD, useClass: PlatformThrottlerGuard },
+      JwtVerifier,
+      JwtAuthGuard,
+      ServiceKeyVerifier,
+      ServiceKeyGuard,
+      MetricsService,
+    ];
+    const exported: Array<
+      Provider | string | symbol | (abstract new (...args: never[]) => unknown)
+    > = [
+      PlatformConfig,
+      JwtVerifier,
+      JwtAuthGuard,
+      ServiceKeyVerifier,
+      ServiceKeyGuard,
+      MetricsService,
+    ];
+
+    if (options.database) {
+      const definition = options.database;
+      imports.push(
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(config, definition),
+          migrationsRun: true,
+          migrationsTransactionMode: 'each',
+          retryAttempts: 5,
+          retryDelay: 1000,
+          // Entities are passed explicitly per service; no glob, so builds and jest agree.
+          autoLoadEntities: false,
+        }),
+      );
+      providers.push(TransactionalEntityManager, {
+        provide: UnitOfWork,
+        useClass: TypeormUnitOfWork,
+      });
+      exported.push(TransactionalEntityManager, UnitOfWork);
+    }
+
+    return {
+      module: PlatformModule,
+      global: true,
+      imports,
+      controllers: [HealthController, MetricsController],
+      providers,
+      exports: exported as Provider[],
+    };
+  }
+}

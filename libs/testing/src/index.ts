@@ -1,0 +1,5 @@
+export * from './create-test-database';
+export * from './test-token-issuer';
+export * from './test-env';
+export * from './start-test-service';
+export * from './capture-logs';
