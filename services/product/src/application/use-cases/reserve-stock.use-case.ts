@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '@app/kernel';
+import { ReservationItem, StockReservation } from '../../domain/entities/stock-reservation';
+import {
+  InsufficientStock,
+  ProductNotFound,
+  ReservationMismatch,
+} from '../../domain/errors/product.errors';
+import { ProductRepository } from '../../domain/repositories/product.repository';
+import { StockReservationRepository } from '../../domain/repositories/stock-reservation.repository';
+
+export interface ReserveStockCommand {
+  orderId: string;
+  items: ReservationItem[];
+}
+
+export interface ReserveStockResult {
+  reservation: StockReservation;
+  /** false when the order already had this reservation (an idempotent replay). */
+  created: boolean;
+}
+
+/**
+ * All or nothing, in one transaction. The reservation row is inserted first (ON CONFLICT DO
+ * NOTHING), so two concurrent calls for one order serialize on its key and only one takes
+ * stock. Stock is taken product by product in id order (no deadlocks) with a conditional
+ * UPDATE; any short item rolls everything back.
+ */
+@Injectable()
+export class ReserveStockUseCase {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly products: ProductRepository,
+    private readonly reservations: StockReservationRepository,
+  ) {}
+
+  execute(command: ReserveStockCommand): Promise<ReserveStockResult> {
+    const reservation = StockReservation.create(command.orderId, command.items);
+    return this.uow.run(async () => {
+      if (!(await this.reservations.insertIfAbsent(reservation))) {
+        return { reservation: await this.replay(reservation), created: false };
+      }
+
+      const ids = reservation.items.map((item) => item.productId);
+      const known = await this.products.existingIds(ids);
+      const unknown = ids.filter((id) => !known.has(id));
+      if (unknown.length > 0) throw new ProductNotFound(unknown);
+
+      const short: ReservationItem[] = [];
+      for (const item of reservation.items) {
+        if (!(await this.products.takeStock(item.productId, item.quantity))) short.push(item);
+      }
+      if (short.length > 0) {
+        const levels = await this.products.stockLevels(short.map((item) => item.productId));
+        throw new InsufficientStock(
+          short.map((item) => ({
+            product_id: item.productId,
+            requested: item.quantity,
+            available: levels.get(item.productId) ?? 0,
+          })),
+        );
+      }
+      return { reservation, created: true };
+    });
+  }
+
+  private async replay(requested: StockReservation): Promise<StockReservation> {
+    const existing = await this.reservations.findByOrderId(requested.orderId);
+    if (!existing) throw new Error(`reservation ${requested.orderId} vanished after a conflict`);
+    if (!existing.hasSameItems(requested.items)) throw new ReservationMismatch(requested.orderId);
+    return existing;
+  }
+}

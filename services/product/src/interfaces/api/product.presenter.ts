@@ -1,0 +1,69 @@
+import { Money } from '@app/kernel';
+import {
+  CreateProductDto,
+  ProductPageDto,
+  ProductResponseDto,
+  StockReservationDto,
+  UpdateProductDto,
+} from '@app/contracts';
+import { Product, ProductDetails } from '../../domain/entities/product';
+import { StockReservation } from '../../domain/entities/stock-reservation';
+import { ProductPage } from '../../domain/repositories/product.repository';
+
+/** Wire ↔ domain for the product API. Responses list their fields explicitly (a whitelist). */
+export const ProductPresenter = {
+  toDetails(dto: CreateProductDto): ProductDetails {
+    return {
+      name: dto.name,
+      description: dto.description ?? '',
+      price: Money.fromDecimal(dto.price),
+      stockQuantity: dto.stock_quantity,
+      category: dto.category,
+    };
+  },
+
+  toChanges(dto: UpdateProductDto): Partial<ProductDetails> {
+    return {
+      name: dto.name,
+      description: dto.description,
+      price: dto.price === undefined ? undefined : Money.fromDecimal(dto.price),
+      stockQuantity: dto.stock_quantity,
+      category: dto.category,
+    };
+  },
+
+  toResponse(product: Product): ProductResponseDto {
+    return {
+      id: product.id,
+      name: product.name,
+      description: product.description,
+      price: product.price.toNumber(),
+      stock_quantity: product.stockQuantity,
+      category: product.category,
+      created_at: product.createdAt.toISOString(),
+      updated_at: product.updatedAt.toISOString(),
+    };
+  },
+
+  toPage(page: ProductPage, limit: number, offset: number): ProductPageDto {
+    return {
+      items: page.items.map((product) => ProductPresenter.toResponse(product)),
+      total: page.total,
+      limit,
+      offset,
+    };
+  },
+
+  toReservation(reservation: StockReservation): StockReservationDto {
+    return {
+      order_id: reservation.orderId,
+      status: reservation.status,
+      items: reservation.items.map((item) => ({
+        product_id: item.productId,
+        quantity: item.quantity,
+      })),
+      created_at: reservation.createdAt.toISOString(),
+      released_at: reservation.releasedAt?.toISOString() ?? null,
+    };
+  },
+};

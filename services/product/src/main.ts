@@ -1,0 +1,4 @@
+import { bootstrapService } from '@app/platform';
+import { ProductModule } from './product.module';
+
+void bootstrapService(() => ProductModule.forRoot());

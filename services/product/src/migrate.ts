@@ -1,0 +1,10 @@
+// `npm run migrate`: apply product_db's pending migrations and exit.
+import { runMigrations } from '@app/platform';
+import { productDatabase } from './infrastructure/database';
+
+runMigrations({ service: 'product', env: process.env, ...productDatabase }).catch(
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
