@@ -9,9 +9,10 @@ const assigned = new Map();
 const PREFIX_WIDTH = 16;
 
 export function label(name) {
-  if (!assigned.has(name)) assigned.set(name, COLORS[nextColor++ % COLORS.length]);
+  const key = name.split(':')[0]; // "product:migrate" has product's colour
+  if (!assigned.has(key)) assigned.set(key, COLORS[nextColor++ % COLORS.length]);
   const text = name.padEnd(PREFIX_WIDTH);
-  return useColor ? `\x1b[${assigned.get(name)}m${text}|\x1b[0m` : `${text}|`;
+  return useColor ? `\x1b[${assigned.get(key)}m${text}|\x1b[0m` : `${text}|`;
 }
 
 /** Copies a stream line by line to `out`, each line prefixed with `name |` (LOG_PREFIX=false: as is). */

@@ -1,0 +1,246 @@
+#!/usr/bin/env node
+// `npm start`: the whole platform on one machine.
+//   build if needed → PostgreSQL up (POSTGRES_URL, else embedded under .data/postgres) → databases
+//   → each service's migrate.js → seed.js where present → each service as its own `node` process
+//   on its SPEC port, in dependency order, gated on GET /health → a table of URLs.
+// Ctrl-C / SIGTERM / SIGHUP: SIGTERM to every service (SIGKILL after a timeout), then PostgreSQL.
+// A second Ctrl-C skips the wait. A service that dies during start stops everything (exit 1);
+// one that dies later is reported and the others keep running.
+//
+// Options (environment): ONLY_SERVICES=product,user  SEED=false  LOG_PREFIX=false
+//   START_TIMEOUT_MS (health wait per service, default 60000)
+//   STOP_TIMEOUT_MS (SIGTERM → SIGKILL, default SHUTDOWN_TIMEOUT_MS + 5000)
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import { serviceEnv } from './lib/env.mjs';
+import { hasExited, pipeLines, ringBuffer, stopChild } from './lib/proc.mjs';
+import { ROOT, distEntry } from './lib/services.mjs';
+import { log, prepare, runEntries } from './lib/stack.mjs';
+
+const t0 = Date.now();
+const secs = (from = t0) => ((Date.now() - from) / 1000).toFixed(1);
+
+/** Which services must be healthy before a service starts (only those that exist count). */
+const DEPENDS_ON = {
+  // every service verifies tokens against user's JWKS
+  product: ['user'],
+  delivery: ['user'],
+  payment: ['user'],
+  order: ['user'],
+  cart: ['user'],
+  // its /health reports its upstreams
+  'order-validation': ['user', 'product', 'order'],
+};
+
+/** @type {Map<string, {svc: any, child: import('node:child_process').ChildProcess, tail: any, healthyAt?: number}>} */
+const running = new Map();
+let shuttingDown = false;
+let pg;
+/** @type {Promise<unknown> | undefined} */
+let preparing;
+let stopRequestedAt = 0;
+
+function portInUse(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.setTimeout(500);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function healthy(port) {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+class StartError extends Error {}
+
+function spawnService(svc, env) {
+  const child = spawn(process.execPath, ['--enable-source-maps', distEntry(svc.name, 'main')], {
+    cwd: ROOT,
+    env,
+    // Own process group: Ctrl-C reaches only this launcher, which stops the services in order.
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tail = ringBuffer(30);
+  pipeLines(child.stdout, svc.name, process.stdout, tail.push);
+  pipeLines(child.stderr, svc.name, process.stderr, tail.push);
+  const entry = { svc, child, tail };
+  running.set(svc.name, entry);
+  child.on('exit', (code, signal) => {
+    if (shuttingDown) return;
+    const why = signal ? `killed by ${signal}` : `exit code ${code}`;
+    if (entry.healthyAt) {
+      console.error(`\n${svc.name} stopped unexpectedly (${why}); the other services keep running.`);
+      if ([...running.values()].every((e) => hasExited(e.child))) {
+        console.error('every service has stopped');
+        void shutdown(1);
+      }
+    }
+  });
+  return entry;
+}
+
+async function waitHealthy(entry, timeoutMs) {
+  const { svc, child, tail } = entry;
+  const started = Date.now();
+  while (!(await healthy(svc.port))) {
+    if (hasExited(child) || shuttingDown) {
+      const why = child.signalCode ? `killed by ${child.signalCode}` : `exit code ${child.exitCode}`;
+      throw new StartError(`${svc.name} exited during start (${why}). Last output:\n${tail.text() || '(none)'}`);
+    }
+    if (Date.now() - started > timeoutMs) {
+      throw new StartError(
+        `${svc.name}: GET http://127.0.0.1:${svc.port}/health did not answer 200 within ${timeoutMs / 1000} s. Last output:\n${tail.text() || '(none)'}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  entry.healthyAt = Date.now();
+  log(`${svc.name} healthy on :${svc.port} (${secs(started)} s after spawn)`);
+}
+
+async function startServices({ services, pg: postgres, keys }) {
+  const timeoutMs = Number(process.env.START_TIMEOUT_MS) || 60_000;
+  const busy = [];
+  for (const svc of services) if (await portInUse(svc.port)) busy.push(`${svc.name} (${svc.port})`);
+  if (busy.length) {
+    throw new StartError(`port(s) already in use: ${busy.join(', ')}. Is another \`npm start\` still running?`);
+  }
+  const names = new Set(services.map((s) => s.name));
+  const ready = new Map();
+  const start = (svc) => {
+    if (!ready.has(svc.name)) {
+      const deps = (DEPENDS_ON[svc.name] ?? []).filter((d) => names.has(d) && d !== svc.name);
+      ready.set(
+        svc.name,
+        (async () => {
+          await Promise.all(deps.map((d) => start(services.find((s) => s.name === d))));
+          if (shuttingDown) throw new StartError('start interrupted');
+          const entry = spawnService(svc, serviceEnv(svc, postgres.adminUrl, keys));
+          await waitHealthy(entry, timeoutMs);
+        })(),
+      );
+    }
+    return ready.get(svc.name);
+  };
+  // allSettled first so that one failure does not leave another start half-observed.
+  const results = await Promise.allSettled(services.map(start));
+  const failure = results.find((r) => r.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+function rssKiB(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function descendants(pid) {
+  try {
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return kids.flatMap((k) => [k, ...descendants(k)]);
+  } catch {
+    return [];
+  }
+}
+
+function printTable(services) {
+  const rows = services.map((s) => [
+    s.name,
+    String(s.port),
+    `http://localhost:${s.port}/api/v1`,
+    `http://localhost:${s.port}/docs`,
+    `http://localhost:${s.port}/health`,
+  ]);
+  const head = ['service', 'port', 'API', 'Swagger UI', 'health'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  console.log(`\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const r of rows) console.log(line(r));
+
+  let memory = '';
+  if (existsSync('/proc/self/status')) {
+    const servicesKiB = [...running.values()].reduce((acc, e) => acc + rssKiB(e.child.pid), 0);
+    const pgKiB = pg.embedded && pg.pid ? [pg.pid, ...descendants(pg.pid)].reduce((acc, p) => acc + rssKiB(p), 0) : 0;
+    memory = `; memory (RSS): services ${(servicesKiB / 1024).toFixed(0)} MiB${pgKiB ? `, embedded PostgreSQL ${(pgKiB / 1024).toFixed(0)} MiB` : ''}`;
+  }
+  console.log(
+    `\nAll ${services.length} service(s) healthy ${secs()} s after \`npm start\`${memory}.` +
+      `\nDatabase: ${pg.embedded ? 'embedded PostgreSQL (.data/postgres)' : 'POSTGRES_URL'}. Press Ctrl-C to stop everything.\n`,
+  );
+}
+
+async function shutdown(code) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  const stopTimeout = Number(process.env.STOP_TIMEOUT_MS) || (Number(process.env.SHUTDOWN_TIMEOUT_MS) || 10_000) + 5_000;
+  const alive = [...running.values()].filter((e) => !hasExited(e.child));
+  if (alive.length) log(`stopping ${alive.map((e) => e.svc.name).join(', ')} (SIGTERM, SIGKILL after ${stopTimeout / 1000} s)`);
+  const results = await Promise.all(alive.map((e) => stopChild(e.child, stopTimeout)));
+  const forced = alive.filter((_, i) => results[i].forced).map((e) => e.svc.name);
+  if (forced.length) log(`killed after the timeout: ${forced.join(', ')}`);
+  // Stopped during `prepare` (building, PostgreSQL starting): let it finish, so that an embedded
+  // PostgreSQL that is coming up gets stopped too (build processes got the Ctrl-C themselves).
+  await preparing?.catch(() => {});
+  try {
+    await pg?.stop();
+  } catch (err) {
+    console.error(`stopping PostgreSQL failed: ${err.message}`);
+    code ||= 1;
+  }
+  log(`stopped${code ? ` (exit code ${code})` : ''}`);
+  process.exit(code);
+}
+
+function forceKillAll() {
+  for (const e of running.values()) if (!hasExited(e.child)) e.child.kill('SIGKILL');
+}
+
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    // Under `npm start`, one Ctrl-C arrives twice (from the terminal and forwarded by npm):
+    // only a repeat more than a second later means "kill now".
+    if (shuttingDown && Date.now() - stopRequestedAt < 1000) return;
+    if (shuttingDown) {
+      console.error(`\n${sig} again: killing the services now`);
+      forceKillAll();
+      return;
+    }
+    stopRequestedAt = Date.now();
+    console.log('');
+    log(`${sig} received`);
+    // A requested stop is a clean exit (0), also during start.
+    void shutdown(0);
+  });
+}
+// Last resort (an unexpected crash of this launcher): do not leave services behind.
+process.on('exit', () => forceKillAll());
+
+try {
+  preparing = prepare({ detached: true }).then((ctx) => ((pg = ctx.pg), ctx));
+  const ctx = await preparing;
+  if (!shuttingDown) {
+    await runEntries('migrate', ctx);
+    if (process.env.SEED !== 'false') await runEntries('seed', ctx);
+    await startServices(ctx);
+    printTable(ctx.services);
+  }
+} catch (err) {
+  if (!shuttingDown) {
+    console.error(`\nnpm start failed: ${err.message}`);
+    await shutdown(1);
+  }
+}
