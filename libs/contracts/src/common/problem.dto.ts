@@ -15,7 +15,7 @@ export class ProblemFieldErrorDto {
 export class ProblemDto {
   @ApiProperty({
     description: 'URI identifying the problem type',
-    example: 'https://errors.nest-commerce.dev/validation-failed',
+    example: 'https://nest-commerce.dev/problems/validation-error',
   })
   type: string;
 
