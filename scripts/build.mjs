@@ -73,7 +73,11 @@ function nestBuild(name, log) {
 /**
  * @param {{force?: boolean, services?: Array<{name: string}>, log?: (m: string) => void}} [opts]
  */
-export async function build({ force = false, services = existingServices(), log = console.log } = {}) {
+export async function build({
+  force = false,
+  services = existingServices(),
+  log = console.log,
+} = {}) {
   const todo = services.filter((s) => force || !isUpToDate(s.name));
   if (todo.length === 0) {
     log(`build: up to date (${services.map((s) => s.name).join(', ') || 'no services'})`);
@@ -81,7 +85,10 @@ export async function build({ force = false, services = existingServices(), log 
   }
   log(`build: ${todo.map((s) => s.name).join(', ')}`);
   // tsc is CPU and memory hungry: a small pool, not one process per service.
-  const width = Math.max(1, Math.min(Number(process.env.BUILD_CONCURRENCY) || 2, os.availableParallelism()));
+  const width = Math.max(
+    1,
+    Math.min(Number(process.env.BUILD_CONCURRENCY) || 2, os.availableParallelism()),
+  );
   const queue = [...todo];
   const errors = [];
   await Promise.all(
@@ -107,7 +114,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     }
     services = services.filter((s) => names.includes(s.name));
   }
-  if (services.length === 0) console.log('build: no service exists yet (services/<name>/src/main.ts)');
+  if (services.length === 0)
+    console.log('build: no service exists yet (services/<name>/src/main.ts)');
   build({ force, services }).catch((err) => {
     console.error(`build failed: ${err.message}`);
     process.exit(1);

@@ -53,7 +53,9 @@ function portInUse(port) {
 
 async function healthy(port) {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(`http://127.0.0.1:${port}/health`, {
+      signal: AbortSignal.timeout(2000),
+    });
     await res.arrayBuffer();
     return res.status === 200;
   } catch {
@@ -80,7 +82,9 @@ function spawnService(svc, env) {
     if (shuttingDown) return;
     const why = signal ? `killed by ${signal}` : `exit code ${code}`;
     if (entry.healthyAt) {
-      console.error(`\n${svc.name} stopped unexpectedly (${why}); the other services keep running.`);
+      console.error(
+        `\n${svc.name} stopped unexpectedly (${why}); the other services keep running.`,
+      );
       if ([...running.values()].every((e) => hasExited(e.child))) {
         console.error('every service has stopped');
         void shutdown(1);
@@ -95,8 +99,12 @@ async function waitHealthy(entry, timeoutMs) {
   const started = Date.now();
   while (!(await healthy(svc.port))) {
     if (hasExited(child) || shuttingDown) {
-      const why = child.signalCode ? `killed by ${child.signalCode}` : `exit code ${child.exitCode}`;
-      throw new StartError(`${svc.name} exited during start (${why}). Last output:\n${tail.text() || '(none)'}`);
+      const why = child.signalCode
+        ? `killed by ${child.signalCode}`
+        : `exit code ${child.exitCode}`;
+      throw new StartError(
+        `${svc.name} exited during start (${why}). Last output:\n${tail.text() || '(none)'}`,
+      );
     }
     if (Date.now() - started > timeoutMs) {
       throw new StartError(
@@ -114,7 +122,9 @@ async function startServices({ services, pg: postgres, keys }) {
   const busy = [];
   for (const svc of services) if (await portInUse(svc.port)) busy.push(`${svc.name} (${svc.port})`);
   if (busy.length) {
-    throw new StartError(`port(s) already in use: ${busy.join(', ')}. Is another \`npm start\` still running?`);
+    throw new StartError(
+      `port(s) already in use: ${busy.join(', ')}. Is another \`npm start\` still running?`,
+    );
   }
   const names = new Set(services.map((s) => s.name));
   const ready = new Map();
@@ -150,7 +160,11 @@ function rssKiB(pid) {
 
 function descendants(pid) {
   try {
-    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
     return kids.flatMap((k) => [k, ...descendants(k)]);
   } catch {
     return [];
@@ -167,14 +181,21 @@ function printTable(services) {
   ]);
   const head = ['service', 'port', 'API', 'Swagger UI', 'health'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   console.log(`\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   for (const r of rows) console.log(line(r));
 
   let memory = '';
   if (existsSync('/proc/self/status')) {
     const servicesKiB = [...running.values()].reduce((acc, e) => acc + rssKiB(e.child.pid), 0);
-    const pgKiB = pg.embedded && pg.pid ? [pg.pid, ...descendants(pg.pid)].reduce((acc, p) => acc + rssKiB(p), 0) : 0;
+    const pgKiB =
+      pg.embedded && pg.pid
+        ? [pg.pid, ...descendants(pg.pid)].reduce((acc, p) => acc + rssKiB(p), 0)
+        : 0;
     memory = `; memory (RSS): services ${(servicesKiB / 1024).toFixed(0)} MiB${pgKiB ? `, embedded PostgreSQL ${(pgKiB / 1024).toFixed(0)} MiB` : ''}`;
   }
   console.log(
@@ -186,9 +207,14 @@ function printTable(services) {
 async function shutdown(code) {
   if (shuttingDown) return;
   shuttingDown = true;
-  const stopTimeout = Number(process.env.STOP_TIMEOUT_MS) || (Number(process.env.SHUTDOWN_TIMEOUT_MS) || 10_000) + 5_000;
+  const stopTimeout =
+    Number(process.env.STOP_TIMEOUT_MS) ||
+    (Number(process.env.SHUTDOWN_TIMEOUT_MS) || 10_000) + 5_000;
   const alive = [...running.values()].filter((e) => !hasExited(e.child));
-  if (alive.length) log(`stopping ${alive.map((e) => e.svc.name).join(', ')} (SIGTERM, SIGKILL after ${stopTimeout / 1000} s)`);
+  if (alive.length)
+    log(
+      `stopping ${alive.map((e) => e.svc.name).join(', ')} (SIGTERM, SIGKILL after ${stopTimeout / 1000} s)`,
+    );
   const results = await Promise.all(alive.map((e) => stopChild(e.child, stopTimeout)));
   const forced = alive.filter((_, i) => results[i].forced).map((e) => e.svc.name);
   if (forced.length) log(`killed after the timeout: ${forced.join(', ')}`);

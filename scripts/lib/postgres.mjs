@@ -18,11 +18,23 @@
 //   (to `.data/<name>.log`, shown on failure) and whether the server shares our terminal's
 //   process group (`detached`): the launcher detaches it so that Ctrl-C reaches only the launcher,
 //   which then stops the services first and PostgreSQL last.
-// - A server already running on the same data directory (`postmaster.pid`) is reused: if the
-//   process that started it is still alive (e.g. `npm run migrate` while `npm start` runs) it is
-//   left running; if that process is gone (a crash), we adopt the server and stop it when done.
+// - A server already running on the same data directory (`postmaster.pid`) is shared, not started
+//   twice: every process using it registers in `.data/<name>.users/<pid>`, and stop() shuts the
+//   server down only when no other live process is registered (so `npm run migrate` while
+//   `npm start` runs, or two jest runs at once, work; a server orphaned by a crash is adopted).
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, closeSync, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  closeSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,8 +42,18 @@ import pg from 'pg';
 import { ROOT } from './services.mjs';
 
 const PURPOSES = {
-  dev: { dir: '.data/postgres', portVar: 'EMBEDDED_POSTGRES_PORT', defaultPort: 54320, fsync: true },
-  test: { dir: '.data/test-postgres', portVar: 'EMBEDDED_TEST_POSTGRES_PORT', defaultPort: 54330, fsync: false },
+  dev: {
+    dir: '.data/postgres',
+    portVar: 'EMBEDDED_POSTGRES_PORT',
+    defaultPort: 54320,
+    fsync: true,
+  },
+  test: {
+    dir: '.data/test-postgres',
+    portVar: 'EMBEDDED_TEST_POSTGRES_PORT',
+    defaultPort: 54330,
+    fsync: false,
+  },
 };
 
 const USER = 'postgres';
@@ -45,9 +67,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function isAlive(pid) {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return err.code === 'EPERM';
+  }
+  try {
+    // A zombie (killed, not yet reaped) still answers kill(pid, 0).
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc (macOS): trust kill()
   }
 }
 
@@ -89,7 +116,9 @@ async function binaries() {
   try {
     return await import(pkg);
   } catch (err) {
-    throw new Error(`embedded PostgreSQL binaries (${pkg}) are not installed for this platform: ${err.message}. Set POSTGRES_URL to use another PostgreSQL.`);
+    throw new Error(
+      `embedded PostgreSQL binaries (${pkg}) are not installed for this platform: ${err.message}. Set POSTGRES_URL to use another PostgreSQL.`,
+    );
   }
 }
 
@@ -141,23 +170,28 @@ function redact(url) {
  * @param {boolean} [opts.detached] run the embedded server in its own process group
  * @param {(msg: string) => void} [opts.log]
  * @param {NodeJS.ProcessEnv} [opts.env]
- * @returns {Promise<{adminUrl: string, embedded: boolean, owned: boolean, pid?: number, stop: () => Promise<void>}>}
+ * @returns {Promise<{adminUrl: string, embedded: boolean, pid?: number, stop: () => Promise<void>}>}
  */
-export async function startPostgres({ purpose = 'dev', detached = false, log = console.log, env = process.env } = {}) {
+export async function startPostgres({
+  purpose = 'dev',
+  detached = false,
+  log = console.log,
+  env = process.env,
+} = {}) {
   if (env.POSTGRES_URL) {
     const adminUrl = env.POSTGRES_URL;
     if (!(await canConnect(adminUrl))) {
       throw new Error(`POSTGRES_URL is set but PostgreSQL does not answer at ${redact(adminUrl)}`);
     }
     log(`PostgreSQL: using POSTGRES_URL ${redact(adminUrl)}`);
-    return { adminUrl, embedded: false, owned: false, stop: async () => {} };
+    return { adminUrl, embedded: false, stop: async () => {} };
   }
 
   const cfg = PURPOSES[purpose];
   if (!cfg) throw new Error(`unknown PostgreSQL purpose "${purpose}"`);
   const dataDir = path.join(ROOT, cfg.dir);
   const logFile = `${dataDir}.log`;
-  const ownerFile = `${dataDir}.owner`;
+  const users = usersRegistry(`${dataDir}.users`);
   mkdirSync(path.dirname(dataDir), { recursive: true });
 
   // 1. A server already running on this data directory?
@@ -168,14 +202,15 @@ export async function startPostgres({ purpose = 'dev', detached = false, log = c
     const port = Number.parseInt(portLine, 10);
     const adminUrl = adminUrlFor(port);
     if (pid && isAlive(pid) && (await canConnect(adminUrl))) {
-      const owner = Number.parseInt(existsSync(ownerFile) ? readFileSync(ownerFile, 'utf8') : '', 10);
-      if (owner && owner !== process.pid && isAlive(owner)) {
-        log(`PostgreSQL: reusing embedded server (pid ${pid}, port ${port}) started by process ${owner}; it stays running`);
-        return { adminUrl, embedded: true, owned: false, pid, stop: async () => {} };
-      }
-      writeFileSync(ownerFile, String(process.pid));
-      log(`PostgreSQL: adopting orphaned embedded server (pid ${pid}, port ${port}); it will be stopped at the end`);
-      return { adminUrl, embedded: true, owned: true, pid, stop: () => stopPid(pid, ownerFile, log) };
+      const others = users.others();
+      users.add();
+      log(
+        `PostgreSQL: sharing the embedded server already running on 127.0.0.1:${port} (pid ${pid}` +
+          `${others.length ? `, also used by process ${others.join(', ')}` : ', orphaned: adopted'})`,
+      );
+      let stopping;
+      const stop = () => (stopping ??= users.release(log) ? stopPid(pid, log) : Promise.resolve());
+      return { adminUrl, embedded: true, pid, stop };
     }
   }
 
@@ -183,7 +218,9 @@ export async function startPostgres({ purpose = 'dev', detached = false, log = c
   const started = Date.now();
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true }); // half-initialised
-    log(`PostgreSQL: initialising embedded cluster in ${path.relative(ROOT, dataDir)} (first run only)`);
+    log(
+      `PostgreSQL: initialising embedded cluster in ${path.relative(ROOT, dataDir)} (first run only)`,
+    );
     const EmbeddedPostgres = await loadEmbeddedPostgres();
     const out = createWriteStream(logFile, { flags: 'a' });
     const instance = new EmbeddedPostgres({
@@ -204,7 +241,9 @@ export async function startPostgres({ purpose = 'dev', detached = false, log = c
     } catch (err) {
       out.end();
       rmSync(dataDir, { recursive: true, force: true });
-      throw new Error(`embedded PostgreSQL initdb failed: ${err.message}\n--- ${logFile} ---\n${tail(logFile)}`);
+      throw new Error(
+        `embedded PostgreSQL initdb failed: ${err.message}\n--- ${logFile} ---\n${tail(logFile)}`,
+      );
     }
     out.end();
     log(`PostgreSQL: cluster initialised in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -212,12 +251,15 @@ export async function startPostgres({ purpose = 'dev', detached = false, log = c
 
   // 3. Pick the port: the configured one, or any free one when the default is taken.
   let port = Number.parseInt(env[cfg.portVar] || '', 10);
-  if (env[cfg.portVar] && !(port > 0 && port < 65536)) throw new Error(`${cfg.portVar} is not a valid port: ${env[cfg.portVar]}`);
+  if (env[cfg.portVar] && !(port > 0 && port < 65536))
+    throw new Error(`${cfg.portVar} is not a valid port: ${env[cfg.portVar]}`);
   if (!port) {
     port = cfg.defaultPort;
     if (!(await portIsFree(port))) {
       port = await freePort();
-      log(`PostgreSQL: port ${cfg.defaultPort} is taken, using ${port} (set ${cfg.portVar} to choose)`);
+      log(
+        `PostgreSQL: port ${cfg.defaultPort} is taken, using ${port} (set ${cfg.portVar} to choose)`,
+      );
     }
   } else if (!(await portIsFree(port))) {
     throw new Error(`${cfg.portVar}=${port}: the port is already in use`);
@@ -231,12 +273,19 @@ export async function startPostgres({ purpose = 'dev', detached = false, log = c
     chownSync(dataDir, ids.uid, ids.gid);
   }
   const flags = [
-    '-D', dataDir,
-    '-p', String(port),
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'unix_socket_directories=',
-    '-c', 'max_connections=300',
-    ...(cfg.fsync ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=300',
+    ...(cfg.fsync
+      ? []
+      : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
   ];
   const logFd = openSync(logFile, 'a');
   const child = spawn(postgres, flags, {
@@ -247,7 +296,9 @@ export async function startPostgres({ purpose = 'dev', detached = false, log = c
   });
   closeSync(logFd);
   let exited = null;
-  const exitPromise = new Promise((resolve) => child.once('exit', (code, signal) => resolve((exited = { code, signal }))));
+  const exitPromise = new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve((exited = { code, signal }))),
+  );
   child.on('error', (err) => {
     exited = { code: null, signal: null, error: err };
   });
@@ -257,21 +308,27 @@ export async function startPostgres({ purpose = 'dev', detached = false, log = c
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!(await canConnect(adminUrl))) {
     if (exited) {
-      throw new Error(`embedded PostgreSQL exited during start (${JSON.stringify(exited)})\n--- ${logFile} ---\n${tail(logFile)}`);
+      throw new Error(
+        `embedded PostgreSQL exited during start (${JSON.stringify(exited)})\n--- ${logFile} ---\n${tail(logFile)}`,
+      );
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`embedded PostgreSQL did not accept connections within ${START_TIMEOUT_MS / 1000} s\n--- ${logFile} ---\n${tail(logFile)}`);
+      throw new Error(
+        `embedded PostgreSQL did not accept connections within ${START_TIMEOUT_MS / 1000} s\n--- ${logFile} ---\n${tail(logFile)}`,
+      );
     }
     await sleep(100);
   }
-  writeFileSync(ownerFile, String(process.pid));
-  log(`PostgreSQL: embedded server up on 127.0.0.1:${port} in ${((Date.now() - started) / 1000).toFixed(1)} s (log ${path.relative(ROOT, logFile)})`);
+  users.add();
+  log(
+    `PostgreSQL: embedded server up on 127.0.0.1:${port} in ${((Date.now() - started) / 1000).toFixed(1)} s (log ${path.relative(ROOT, logFile)})`,
+  );
 
   // Last resort when the process exits without calling stop() (an uncaught error): SIGINT is
   // PostgreSQL's "fast shutdown" and the signal can be sent synchronously from an 'exit' handler.
   const onExit = () => {
-    if (!exited) child.kill('SIGINT');
+    if (!exited && users.release(() => {})) child.kill('SIGINT');
   };
   process.on('exit', onExit);
 
@@ -279,19 +336,56 @@ export async function startPostgres({ purpose = 'dev', detached = false, log = c
   const stop = () =>
     (stopping ??= (async () => {
       process.removeListener('exit', onExit);
+      if (!users.release(log)) {
+        child.unref(); // another process still uses it: do not keep this one alive for it
+        return;
+      }
       if (!exited) {
         child.kill('SIGINT');
         const timer = setTimeout(() => !exited && child.kill('SIGKILL'), STOP_TIMEOUT_MS);
         await exitPromise;
         clearTimeout(timer);
       }
-      rmSync(ownerFile, { force: true });
       log('PostgreSQL: embedded server stopped');
     })());
-  return { adminUrl, embedded: true, owned: true, pid: child.pid, stop };
+  return { adminUrl, embedded: true, pid: child.pid, stop };
 }
 
-async function stopPid(pid, ownerFile, log) {
+/** The processes using one embedded server: a file per pid in `dir`. */
+function usersRegistry(dir) {
+  const me = String(process.pid);
+  const others = () => {
+    let entries = [];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return [];
+    }
+    return entries.filter((name) => {
+      if (name === me) return false;
+      if (isAlive(Number(name))) return true;
+      rmSync(path.join(dir, name), { force: true }); // a process that died without releasing
+      return false;
+    });
+  };
+  return {
+    others,
+    add() {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, me), '');
+    },
+    /** Unregisters this process; true when nobody else uses the server, which may then stop. */
+    release(log) {
+      rmSync(path.join(dir, me), { force: true });
+      const rest = others();
+      if (rest.length)
+        log(`PostgreSQL: embedded server left running for process ${rest.join(', ')}`);
+      return rest.length === 0;
+    },
+  };
+}
+
+async function stopPid(pid, log) {
   try {
     process.kill(pid, 'SIGINT');
   } catch {
@@ -300,7 +394,6 @@ async function stopPid(pid, ownerFile, log) {
   const deadline = Date.now() + STOP_TIMEOUT_MS;
   while (isAlive(pid) && Date.now() < deadline) await sleep(100);
   if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-  rmSync(ownerFile, { force: true });
   log('PostgreSQL: embedded server stopped');
 }
 
@@ -311,7 +404,9 @@ export async function ensureDatabases(adminUrl, names, log = console.log) {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const { rows } = await client.query('SELECT datname FROM pg_database WHERE datname = ANY($1)', [wanted]);
+    const { rows } = await client.query('SELECT datname FROM pg_database WHERE datname = ANY($1)', [
+      wanted,
+    ]);
     const have = new Set(rows.map((r) => r.datname));
     for (const name of wanted) {
       if (have.has(name)) continue;

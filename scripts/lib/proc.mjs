@@ -41,7 +41,11 @@ export function ringBuffer(size = 20) {
 /** Runs `node <script>` to completion with prefixed output; rejects on a non-zero exit. */
 export function runNode(script, { name, env, cwd }) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const tail = ringBuffer();
     pipeLines(child.stdout, name, process.stdout, tail.push);
     pipeLines(child.stderr, name, process.stderr, tail.push);

@@ -51,10 +51,14 @@ export function existingServices(env = process.env) {
     .filter(Boolean);
   for (const name of only) {
     if (!SERVICES.some((s) => s.name === name)) {
-      throw new Error(`ONLY_SERVICES: unknown service "${name}" (known: ${SERVICES.map((s) => s.name).join(', ')})`);
+      throw new Error(
+        `ONLY_SERVICES: unknown service "${name}" (known: ${SERVICES.map((s) => s.name).join(', ')})`,
+      );
     }
   }
-  return SERVICES.filter((s) => hasEntry(s.name, 'main') && (only.length === 0 || only.includes(s.name)));
+  return SERVICES.filter(
+    (s) => hasEntry(s.name, 'main') && (only.length === 0 || only.includes(s.name)),
+  );
 }
 
 /** Replace the database of a PostgreSQL URL: the admin URL → a service's DATABASE_URL. */

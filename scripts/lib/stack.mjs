@@ -20,7 +20,11 @@ export async function prepare({ detached = false } = {}) {
   await build({ services, log });
   const pg = await startPostgres({ purpose: 'dev', detached, log });
   try {
-    await ensureDatabases(pg.adminUrl, services.map((s) => s.database), log);
+    await ensureDatabases(
+      pg.adminUrl,
+      services.map((s) => s.database),
+      log,
+    );
   } catch (err) {
     await pg.stop();
     throw err;
@@ -35,14 +39,21 @@ export async function runEntries(entry, { services, pg, keys }) {
   const results = await Promise.allSettled(
     targets.map((svc) => {
       const script = distEntry(svc.name, entry);
-      if (!existsSync(script)) return Promise.reject(new Error(`${svc.name}: ${script} missing after build`));
-      return runNode(script, { name: `${svc.name}:${entry}`, env: serviceEnv(svc, pg.adminUrl, keys), cwd: ROOT });
+      if (!existsSync(script))
+        return Promise.reject(new Error(`${svc.name}: ${script} missing after build`));
+      return runNode(script, {
+        name: `${svc.name}:${entry}`,
+        env: serviceEnv(svc, pg.adminUrl, keys),
+        cwd: ROOT,
+      });
     }),
   );
   const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
   if (failed.length) throw new Error(failed.join('\n'));
   if (targets.length) {
-    log(`${entry}: ${targets.map((s) => s.name).join(', ')} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `${entry}: ${targets.map((s) => s.name).join(', ')} done in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   } else {
     log(`${entry}: no service has a src/${entry}.ts`);
   }
