@@ -6,6 +6,10 @@ module.exports = {
   testRegex: '(services|libs)/.*\\.(e2e-)?spec\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
+    '^.+/node_modules/(jose|content-disposition)/.+\\.js$': [
+      '@swc/jest',
+      { module: { type: 'commonjs' } },
+    ],
     '^.+\\.ts$': [
       '@swc/jest',
       {
@@ -18,6 +22,8 @@ module.exports = {
       },
     ],
   },
+  // jose 6 and content-disposition (under @fastify/static) ship ESM only; Node 20 runs it natively but jest's CommonJS runtime needs it compiled.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|content-disposition)/)'],
   moduleNameMapper: {
     '^@app/(contracts|platform|testing|kernel)$': '<rootDir>/libs/$1/src',
     '^@app/(contracts|platform|testing|kernel)/(.*)$': '<rootDir>/libs/$1/src/$2',

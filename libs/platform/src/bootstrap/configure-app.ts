@@ -1,5 +1,6 @@
 import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { SERVICE_KEY_HEADER } from '../auth/service-key.verifier';
@@ -42,8 +43,25 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     done();
   });
   registerHttpMetrics(fastify, app.get(MetricsService));
+  closeKeepAliveOnShutdown(fastify);
 
   setupSwagger(app, config);
+}
+
+/**
+ * Once closing has begun, responses to in-flight requests say `Connection: close`, so a
+ * keep-alive client does not hold the drained server open until its keep-alive timeout.
+ */
+function closeKeepAliveOnShutdown(fastify: FastifyInstance): void {
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
 }
 
 function setupSwagger(app: NestFastifyApplication, config: PlatformConfig): void {

@@ -11,6 +11,8 @@ export function createFastifyAdapter(config: PlatformConfig): FastifyAdapter {
     // Nest's pino-http logs requests; Fastify's own logger stays off.
     logger: false,
     trustProxy: false,
+    // SPEC writes collection routes with a trailing slash (/api/v1/products/); accept both.
+    routerOptions: { ignoreTrailingSlash: true },
     // On close: stop accepting, let in-flight requests finish, drop idle keep-alive sockets.
     forceCloseConnections: 'idle',
     return503OnClosing: true,

@@ -1,0 +1,79 @@
+import { Body, Controller, DynamicModule, Get, Module, Post } from '@nestjs/common';
+import { IsInt, IsString, MaxLength, Min } from 'class-validator';
+import {
+  Auth,
+  CurrentUser,
+  AuthenticatedUser,
+  PlatformModule,
+  ServiceAuth,
+  UuidParam,
+} from '../src';
+import { Logger } from '@nestjs/common';
+
+class EchoDto {
+  @IsString()
+  @MaxLength(10)
+  name!: string;
+
+  @IsInt()
+  @Min(0)
+  count!: number;
+}
+
+/** A minimal service exercising what the platform gives every service. */
+@Controller('fixture')
+class FixtureController {
+  private readonly logger = new Logger('FixtureController');
+
+  @Post('echo')
+  echo(@Body() body: EchoDto): EchoDto {
+    this.logger.log('echo handled');
+    return body;
+  }
+
+  @Get('items/:id')
+  item(@UuidParam('id') id: string): { id: string } {
+    return { id };
+  }
+
+  @Get('admin')
+  @Auth('admin')
+  admin(@CurrentUser() user: AuthenticatedUser): { id: string; role: string } {
+    return { id: user.id, role: user.role };
+  }
+
+  @Get('internal')
+  @ServiceAuth()
+  internal(): { ok: boolean } {
+    return { ok: true };
+  }
+
+  @Get('slow')
+  async slow(): Promise<{ done: boolean }> {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    return { done: true };
+  }
+
+  @Get('boom')
+  boom(): never {
+    throw new Error('SELECT secret FROM users -- must not leak');
+  }
+}
+
+@Module({})
+export class FixtureModule {
+  static forRoot(env: Record<string, string | undefined>): DynamicModule {
+    return {
+      module: FixtureModule,
+      imports: [
+        PlatformModule.forRoot({
+          service: 'fixture',
+          env,
+          // with a DATABASE_URL it behaves as a service owning a database, else as one without
+          database: env.DATABASE_URL ? { entities: [], migrations: [] } : undefined,
+        }),
+      ],
+      controllers: [FixtureController],
+    };
+  }
+}
