@@ -26,7 +26,8 @@ export class Money {
   }
 
   multiply(quantity: number): Money {
-    if (!Number.isSafeInteger(quantity)) throw new RangeError(`quantity must be an integer: ${quantity}`);
+    if (!Number.isSafeInteger(quantity))
+      throw new RangeError(`quantity must be an integer: ${quantity}`);
     return Money.ofCents(this.cents * quantity);
   }
 
