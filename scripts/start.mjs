@@ -76,7 +76,9 @@ function spawnService(svc, env) {
   const tail = ringBuffer(30);
   pipeLines(child.stdout, svc.name, process.stdout, tail.push);
   pipeLines(child.stderr, svc.name, process.stderr, tail.push);
-  const entry = { svc, child, tail };
+  // Resolves once the process is gone and its output pipes are drained (last lines printed).
+  const closed = new Promise((resolve) => child.once('close', resolve));
+  const entry = { svc, child, tail, closed };
   running.set(svc.name, entry);
   child.on('exit', (code, signal) => {
     if (shuttingDown) return;
@@ -99,6 +101,7 @@ async function waitHealthy(entry, timeoutMs) {
   const started = Date.now();
   while (!(await healthy(svc.port))) {
     if (hasExited(child) || shuttingDown) {
+      await Promise.race([entry.closed, new Promise((r) => setTimeout(r, 1000))]);
       const why = child.signalCode
         ? `killed by ${child.signalCode}`
         : `exit code ${child.exitCode}`;

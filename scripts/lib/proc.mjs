@@ -50,7 +50,8 @@ export function runNode(script, { name, env, cwd }) {
     pipeLines(child.stdout, name, process.stdout, tail.push);
     pipeLines(child.stderr, name, process.stderr, tail.push);
     child.on('error', reject);
-    child.on('exit', (code, signal) => {
+    // 'close' (not 'exit'): fires after the output pipes are drained, so the last lines are shown.
+    child.on('close', (code, signal) => {
       if (code === 0) resolve();
       else reject(new Error(`${name} failed (${signal ?? `exit code ${code}`})`));
     });
