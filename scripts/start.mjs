@@ -258,6 +258,22 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 // Last resort (an unexpected crash of this launcher): do not leave services behind.
 process.on('exit', () => forceKillAll());
 
+// Under `npm start`, `kill <npm pid>` stops npm and its `sh -c` without telling us: when our
+// parent goes away (we are re-parented), stop as if we had been sent SIGTERM.
+// Output to a reader that has gone (EPIPE) must not crash the orderly stop.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
+if (process.env.npm_lifecycle_event) {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent && !shuttingDown) {
+      log(`parent process ${parent} is gone`);
+      stopRequestedAt = Date.now();
+      void shutdown(0);
+    }
+  }, 500).unref();
+}
+
 try {
   preparing = prepare({ detached: true }).then((ctx) => ((pg = ctx.pg), ctx));
   const ctx = await preparing;
