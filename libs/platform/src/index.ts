@@ -23,3 +23,7 @@ export * from './health/health.controller';
 export * from './metrics/metrics.service';
 export * from './logging/request-id';
 export * from './validation/uuid-param';
+export * from './context/request-context';
+export * from './http/upstream.config';
+export * from './http/upstream-client';
+export * from './http/upstream-clients';

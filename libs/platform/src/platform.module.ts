@@ -1,4 +1,5 @@
-import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, Provider } from '@nestjs/common';
+import { HttpModule } from '@nestjs/axios';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -22,6 +23,9 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { PlatformThrottlerGuard } from './throttling/platform-throttler.guard';
 import { createValidationPipe } from './validation/validation-pipe';
+import { RequestContextMiddleware } from './context/request-context';
+import { UPSTREAM_SETTINGS, UpstreamClients } from './http/upstream-clients';
+import { loadUpstreamSettings } from './http/upstream.config';
 
 export interface PlatformModuleOptions {
   /** the service's name as in SPEC.md: product, user, cart, … */
@@ -30,6 +34,8 @@ export interface PlatformModuleOptions {
   env: Record<string, string | undefined>;
   /** entities and migrations of the service's own database; omit for services without one */
   database?: DatabaseDefinition;
+  /** services this one calls over HTTP (e.g. ['product']); gives UpstreamClients */
+  upstreams?: string[];
 }
 
 /**
@@ -38,7 +44,11 @@ export interface PlatformModuleOptions {
  * Config is validated here, at module creation, so a bad variable stops the process.
  */
 @Module({})
-export class PlatformModule {
+export class PlatformModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware).forRoutes('*path');
+  }
+
   static forRoot(options: PlatformModuleOptions): DynamicModule {
     const config = loadPlatformConfig({
       service: options.service,
@@ -106,6 +116,18 @@ export class PlatformModule {
         useClass: TypeormUnitOfWork,
       });
       exported.push(TransactionalEntityManager, UnitOfWork);
+    }
+
+    if (options.upstreams?.length) {
+      imports.push(HttpModule.register({}));
+      providers.push(
+        {
+          provide: UPSTREAM_SETTINGS,
+          useValue: loadUpstreamSettings(options.upstreams, options.env),
+        },
+        UpstreamClients,
+      );
+      exported.push(UpstreamClients);
     }
 
     return {

@@ -1,4 +1,13 @@
-import { Body, Controller, DynamicModule, Get, Module, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  DynamicModule,
+  Get,
+  Inject,
+  Module,
+  Optional,
+  Post,
+} from '@nestjs/common';
 import { IsInt, IsString, MaxLength, Min } from 'class-validator';
 import {
   Auth,
@@ -6,6 +15,7 @@ import {
   AuthenticatedUser,
   PlatformModule,
   ServiceAuth,
+  UpstreamClients,
   UuidParam,
 } from '../src';
 import { Logger } from '@nestjs/common';
@@ -24,6 +34,14 @@ class EchoDto {
 @Controller('fixture')
 class FixtureController {
   private readonly logger = new Logger('FixtureController');
+
+  constructor(@Optional() @Inject(UpstreamClients) private readonly upstreams?: UpstreamClients) {}
+
+  @Get('upstream')
+  async upstream(): Promise<unknown> {
+    const res = await this.upstreams!.get('product').request({ method: 'GET', path: '/ping' });
+    return res.data;
+  }
 
   @Post('echo')
   echo(@Body() body: EchoDto): EchoDto {
@@ -71,6 +89,7 @@ export class FixtureModule {
           env,
           // with a DATABASE_URL it behaves as a service owning a database, else as one without
           database: env.DATABASE_URL ? { entities: [], migrations: [] } : undefined,
+          upstreams: env.PRODUCT_SERVICE_URL ? ['product'] : undefined,
         }),
       ],
       controllers: [FixtureController],

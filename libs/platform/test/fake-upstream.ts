@@ -1,0 +1,38 @@
+import { AddressInfo } from 'node:net';
+import { IncomingHttpHeaders, Server, createServer } from 'node:http';
+
+export interface FakeUpstream {
+  url: string;
+  hits: number;
+  lastHeaders?: IncomingHttpHeaders;
+  /** how the next requests are answered */
+  mode: 'ok' | 'slow' | 'error' | 'not_found';
+  delayMs: number;
+  stop(): Promise<void>;
+}
+
+/** A real local HTTP server standing in for another service: fast, slow, failing or 404. */
+export async function startFakeUpstream(): Promise<FakeUpstream> {
+  const state = { hits: 0, mode: 'ok', delayMs: 0 } as FakeUpstream;
+  const server: Server = createServer((req, res) => {
+    state.hits += 1;
+    state.lastHeaders = req.headers;
+    const answer = () => {
+      if (state.mode === 'error') return res.writeHead(500).end('{}');
+      if (state.mode === 'not_found') {
+        return res.writeHead(404, { 'content-type': 'application/json' }).end('{"status":404}');
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"pong":true}');
+    };
+    if (state.mode === 'slow') setTimeout(answer, state.delayMs).unref();
+    else answer();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.stop = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return state;
+}

@@ -1,0 +1,151 @@
+import { HttpService } from '@nestjs/axios';
+import axios from 'axios';
+import {
+  UpstreamClient,
+  UpstreamSettings,
+  UpstreamUnavailableError,
+  runWithRequestId,
+} from '../src';
+import request from 'supertest';
+import { TestTokenIssuer, startTestService, testEnv } from '@app/testing';
+import { FakeUpstream, startFakeUpstream } from './fake-upstream';
+import { FixtureModule } from './fixture.module';
+
+const settings = (overrides: Partial<UpstreamSettings> = {}): UpstreamSettings => ({
+  timeoutMs: 200,
+  retries: 2,
+  breakerThreshold: 3,
+  breakerHalfOpenMs: 300,
+  baseUrls: {},
+  ...overrides,
+});
+
+describe('UpstreamClient (against a real local HTTP server)', () => {
+  let upstream: FakeUpstream;
+  const http = new HttpService(axios.create());
+  const client = (s = settings()) =>
+    new UpstreamClient('product', upstream.url, http, s, 'svc-key-0123456789abcdef');
+
+  beforeEach(async () => {
+    upstream = await startFakeUpstream();
+  });
+  afterEach(() => upstream.stop());
+
+  it('returns the answer and propagates request id, service key and user token', async () => {
+    const res = await runWithRequestId('req-42', () =>
+      client().request<{ pong: boolean }>({
+        method: 'GET',
+        path: '/ping',
+        userToken: 'user.jwt.token',
+      }),
+    );
+    expect(res).toEqual({ status: 200, data: { pong: true } });
+    expect(upstream.lastHeaders?.['x-request-id']).toBe('req-42');
+    expect(upstream.lastHeaders?.['x-service-key']).toBe('svc-key-0123456789abcdef');
+    expect(upstream.lastHeaders?.authorization).toBe('Bearer user.jwt.token');
+  });
+
+  it('returns 4xx answers to the caller without retrying', async () => {
+    upstream.mode = 'not_found';
+    const res = await client().request({ method: 'GET', path: '/x' });
+    expect(res.status).toBe(404);
+    expect(upstream.hits).toBe(1);
+  });
+
+  it('retries a GET on 5xx, then answers 503 (UpstreamUnavailableError)', async () => {
+    upstream.mode = 'error';
+    await expect(client().request({ method: 'GET', path: '/x' })).rejects.toBeInstanceOf(
+      UpstreamUnavailableError,
+    );
+    expect(upstream.hits).toBe(3);
+  });
+
+  it('never repeats a POST without an idempotency key, and repeats one with a key', async () => {
+    upstream.mode = 'error';
+    await expect(client().request({ method: 'POST', path: '/x', body: {} })).rejects.toThrow(
+      UpstreamUnavailableError,
+    );
+    expect(upstream.hits).toBe(1);
+    await expect(
+      client().request({ method: 'POST', path: '/x', body: {}, idempotencyKey: 'k-1' }),
+    ).rejects.toThrow(UpstreamUnavailableError);
+    expect(upstream.hits).toBe(1 + 3);
+    expect(upstream.lastHeaders?.['idempotency-key']).toBe('k-1');
+  });
+
+  it('gives up on a slow upstream within the timeout budget', async () => {
+    upstream.mode = 'slow';
+    upstream.delayMs = 5000;
+    const s = settings({ retries: 1, breakerThreshold: 10 });
+    const started = Date.now();
+    await expect(client(s).request({ method: 'GET', path: '/slow' })).rejects.toThrow(
+      UpstreamUnavailableError,
+    );
+    const elapsed = Date.now() - started;
+    // two attempts of 200 ms plus at most one capped backoff of 1 s
+    expect(elapsed).toBeGreaterThanOrEqual(400);
+    expect(elapsed).toBeLessThan(2 * 200 + 1000 + 300);
+  });
+
+  it('opens the breaker after repeated failures, fails fast, and closes on recovery', async () => {
+    const c = client(settings({ retries: 0 }));
+    upstream.mode = 'error';
+    for (let i = 0; i < 3; i += 1) {
+      await expect(c.request({ method: 'GET', path: '/x' })).rejects.toThrow(
+        UpstreamUnavailableError,
+      );
+    }
+    expect(upstream.hits).toBe(3);
+
+    const started = Date.now();
+    await expect(c.request({ method: 'GET', path: '/x' })).rejects.toThrow(
+      UpstreamUnavailableError,
+    );
+    expect(Date.now() - started).toBeLessThan(50);
+    expect(upstream.hits).toBe(3); // open: the upstream was not called
+
+    upstream.mode = 'ok';
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const res = await c.request({ method: 'GET', path: '/x' });
+    expect(res.status).toBe(200);
+    expect(upstream.hits).toBe(4);
+  });
+});
+
+describe('a service calling an upstream', () => {
+  it('propagates the X-Request-Id it serves, and turns an upstream outage into 503 upstream-unavailable', async () => {
+    const upstream = await startFakeUpstream();
+    const issuer = await TestTokenIssuer.start();
+    const app = await startTestService(
+      FixtureModule.forRoot(
+        testEnv({
+          issuer,
+          extra: {
+            PRODUCT_SERVICE_URL: upstream.url,
+            UPSTREAM_TIMEOUT_MS: '200',
+            UPSTREAM_RETRIES: '0',
+            LOG_LEVEL: 'error',
+          },
+        }),
+      ),
+    );
+    try {
+      const ok = await request(app.getHttpServer())
+        .get('/api/v1/fixture/upstream')
+        .set('x-request-id', 'trace-7');
+      expect(ok.status).toBe(200);
+      expect(upstream.lastHeaders?.['x-request-id']).toBe('trace-7');
+
+      upstream.mode = 'slow';
+      upstream.delayMs = 2000;
+      const down = await request(app.getHttpServer()).get('/api/v1/fixture/upstream');
+      expect(down.status).toBe(503);
+      expect(down.headers['content-type']).toContain('application/problem+json');
+      expect(down.body.type).toMatch(/\/upstream-unavailable$/);
+    } finally {
+      await app.close();
+      await issuer.stop();
+      await upstream.stop();
+    }
+  });
+});
