@@ -25,8 +25,8 @@ module.exports = {
   // jose 6 and content-disposition (under @fastify/static) ship ESM only; Node 20 runs it natively but jest's CommonJS runtime needs it compiled.
   transformIgnorePatterns: ['/node_modules/(?!(jose|content-disposition)/)'],
   moduleNameMapper: {
-    '^@app/(contracts|platform|testing|kernel)$': '<rootDir>/libs/$1/src',
-    '^@app/(contracts|platform|testing|kernel)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@app/(contracts|platform|testing|kernel|clients)$': '<rootDir>/libs/$1/src',
+    '^@app/(contracts|platform|testing|kernel|clients)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   globalSetup: '<rootDir>/libs/testing/jest/global-setup.mjs',
   globalTeardown: '<rootDir>/libs/testing/jest/global-teardown.mjs',

@@ -1,0 +1,2 @@
+export * from './upstream-answer';
+export * from './product.client';
