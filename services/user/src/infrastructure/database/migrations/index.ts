@@ -1,0 +1,10 @@
+import { CreateUsers1737100000000 } from './1737100000000-create-users';
+import { CreateSigningKeys1737100000001 } from './1737100000001-create-signing-keys';
+import { CreateLoginAttempts1737100000002 } from './1737100000002-create-login-attempts';
+
+/** In order of application. */
+export const userMigrations = [
+  CreateUsers1737100000000,
+  CreateSigningKeys1737100000001,
+  CreateLoginAttempts1737100000002,
+];

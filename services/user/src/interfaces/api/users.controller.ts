@@ -1,0 +1,165 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Patch,
+  Post,
+  Put,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import {
+  PageQueryDto,
+  ProblemDto,
+  RegisterUserDto,
+  ReplaceUserDto,
+  UpdateUserDto,
+  UserPageDto,
+  UserResponseDto,
+} from '@app/contracts';
+import { Auth, AuthenticatedUser, CurrentUser, UuidParam } from '@app/platform';
+import { DeleteUserUseCase } from '../../application/use-cases/delete-user.use-case';
+import { GetUserUseCase } from '../../application/use-cases/get-user.use-case';
+import { ListUsersUseCase } from '../../application/use-cases/list-users.use-case';
+import { RegisterUserUseCase } from '../../application/use-cases/register-user.use-case';
+import { UpdateUserUseCase } from '../../application/use-cases/update-user.use-case';
+import { AuthRateLimitGuard } from './auth-rate-limit.guard';
+import { UserPresenter } from './user.presenter';
+
+const ID_PARAM = { name: 'id', format: 'uuid', example: '5b1c2f7e-8d4a-4c3b-9e2f-1a0b3c4d5e6f' };
+const NOT_FOUND = {
+  type: ProblemDto,
+  description: 'No such user, or another user than the caller (for a customer).',
+};
+const EMAIL_TAKEN = {
+  type: ProblemDto,
+  description: 'Another user has this email, in any letter case (`email-taken`).',
+};
+
+@ApiTags('users')
+@ApiBadRequestResponse({
+  type: ProblemDto,
+  description: 'Invalid input or an unknown field; `errors` names the fields.',
+})
+@Controller('users')
+export class UsersController {
+  constructor(
+    private readonly registerUser: RegisterUserUseCase,
+    private readonly getUser: GetUserUseCase,
+    private readonly listUsers: ListUsersUseCase,
+    private readonly updateUser: UpdateUserUseCase,
+    private readonly deleteUser: DeleteUserUseCase,
+  ) {}
+
+  @Post()
+  @UseGuards(AuthRateLimitGuard)
+  @ApiOperation({
+    summary: 'Register (public): always a customer',
+    description:
+      'A `role` field (like any unknown field) is refused with 400. The email is trimmed and ' +
+      'lower-cased; the name is trimmed. Limited per IP together with login.',
+  })
+  @ApiCreatedResponse({ type: UserResponseDto })
+  @ApiConflictResponse(EMAIL_TAKEN)
+  @ApiTooManyRequestsResponse({
+    type: ProblemDto,
+    description: 'Too many login/registration requests from this IP; see Retry-After.',
+  })
+  async register(@Body() body: RegisterUserDto): Promise<UserResponseDto> {
+    const user = await this.registerUser.execute({
+      name: body.name,
+      email: body.email,
+      password: body.password,
+    });
+    return UserPresenter.toResponse(user);
+  }
+
+  @Get()
+  @Auth('admin')
+  @ApiOperation({ summary: 'List users (admin), ordered by creation time then id' })
+  @ApiOkResponse({ type: UserPageDto })
+  async list(@Query() query: PageQueryDto): Promise<UserPageDto> {
+    const page = await this.listUsers.execute({ limit: query.limit, offset: query.offset });
+    return UserPresenter.toPage(page, query.limit, query.offset);
+  }
+
+  @Get(':id')
+  @Auth()
+  @ApiOperation({ summary: 'Get a user (self or admin)' })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async get(
+    @CurrentUser() actor: AuthenticatedUser,
+    @UuidParam('id') id: string,
+  ): Promise<UserResponseDto> {
+    return UserPresenter.toResponse(await this.getUser.execute(actor, id));
+  }
+
+  @Put(':id')
+  @Auth()
+  @ApiOperation({
+    summary: 'Replace name and email, optionally password and role (self or admin)',
+    description: 'Only an admin may change a role (403 `role-change-forbidden` otherwise).',
+  })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiForbiddenResponse({ type: ProblemDto, description: 'A customer tried to change a role.' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse(EMAIL_TAKEN)
+  async replace(
+    @CurrentUser() actor: AuthenticatedUser,
+    @UuidParam('id') id: string,
+    @Body() body: ReplaceUserDto,
+  ): Promise<UserResponseDto> {
+    return UserPresenter.toResponse(await this.updateUser.execute(actor, id, body));
+  }
+
+  @Patch(':id')
+  @Auth()
+  @ApiOperation({
+    summary: 'Change some of name, email, password, role (self or admin)',
+    description: 'Only an admin may change a role (403 `role-change-forbidden` otherwise).',
+  })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiForbiddenResponse({ type: ProblemDto, description: 'A customer tried to change a role.' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  @ApiConflictResponse(EMAIL_TAKEN)
+  async update(
+    @CurrentUser() actor: AuthenticatedUser,
+    @UuidParam('id') id: string,
+    @Body() body: UpdateUserDto,
+  ): Promise<UserResponseDto> {
+    return UserPresenter.toResponse(await this.updateUser.execute(actor, id, body));
+  }
+
+  @Delete(':id')
+  @Auth()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a user (self or admin)' })
+  @ApiParam(ID_PARAM)
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async remove(
+    @CurrentUser() actor: AuthenticatedUser,
+    @UuidParam('id') id: string,
+  ): Promise<void> {
+    await this.deleteUser.execute(actor, id);
+  }
+}

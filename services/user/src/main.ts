@@ -1,0 +1,4 @@
+import { bootstrapService } from '@app/platform';
+import { UserModule } from './user.module';
+
+void bootstrapService(() => UserModule.forRoot());
