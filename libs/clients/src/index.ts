@@ -1,2 +1,3 @@
 export * from './upstream-answer';
+export * from './order.client';
 export * from './product.client';

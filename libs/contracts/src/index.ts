@@ -1,3 +1,4 @@
 export * from './common';
+export * from './order';
 export * from './product';
 export * from './user';
