@@ -14,7 +14,8 @@ export abstract class SigningKeyStore extends SigningKeys {
 
 /** The public JWK of an RSA key (public or private), its kid being the RFC 7638 thumbprint. */
 export async function publicJwkOf(key: KeyObject): Promise<PublishedKey> {
-  const { n, e } = createPublicKey(key).export({ format: 'jwk' });
+  const publicKey = key.type === 'public' ? key : createPublicKey(key);
+  const { n, e } = publicKey.export({ format: 'jwk' });
   if (!n || !e) throw new Error('Not an RSA key');
   const kid = await calculateJwkThumbprint({ kty: 'RSA', n, e }, 'sha256');
   return { kty: 'RSA', kid, alg: 'RS256', use: 'sig', n, e };
