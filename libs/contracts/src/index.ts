@@ -1,3 +1,4 @@
+export * from './cart';
 export * from './common';
 export * from './order';
 export * from './product';

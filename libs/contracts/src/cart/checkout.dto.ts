@@ -1,0 +1,18 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsOptional, ValidateNested } from 'class-validator';
+import { AddressDto } from '../common/address.dto';
+
+/** Body of `POST /carts/{cart_id}/checkout` (may be `{}`). */
+export class CheckoutDto {
+  @ApiPropertyOptional({
+    type: AddressDto,
+    description:
+      'Where to ship the order (a delivery needs one). Repeating an unfinished checkout must ' +
+      'name the same address.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AddressDto)
+  shipping_address?: AddressDto;
+}
