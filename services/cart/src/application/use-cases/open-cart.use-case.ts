@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { Cart } from '../../domain/entities/cart';
+import { CartRepository } from '../../domain/repositories/cart.repository';
+import { Actor } from '../dtos/actor';
+
+export interface OpenCartResult {
+  cart: Cart;
+  /** false when the caller's active cart already existed */
+  created: boolean;
+}
+
+/**
+ * The caller's active cart, created when there is none. The partial unique index on
+ * (user_id) WHERE status = 'active' decides between concurrent calls: the loser reads the
+ * winner's cart. A cart checked out between the two steps makes the loop try again.
+ */
+@Injectable()
+export class OpenCartUseCase {
+  constructor(private readonly carts: CartRepository) {}
+
+  async execute(actor: Actor): Promise<OpenCartResult> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const existing = await this.carts.findActiveByUser(actor.userId);
+      if (existing) return { cart: existing, created: false };
+      const cart = Cart.open(actor.userId);
+      if (await this.carts.insertIfNoActive(cart)) return { cart, created: true };
+    }
+    throw new Error('no active cart could be opened or found after 5 attempts');
+  }
+}

@@ -1,0 +1,4 @@
+import { bootstrapService } from '@app/platform';
+import { CartModule } from './cart.module';
+
+void bootstrapService(() => CartModule.forRoot());
