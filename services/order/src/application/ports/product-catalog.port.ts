@@ -1,0 +1,28 @@
+import { Money } from '@app/kernel';
+
+export interface CatalogProduct {
+  id: string;
+  name: string;
+  price: Money;
+}
+
+export interface StockLine {
+  productId: string;
+  quantity: number;
+}
+
+/**
+ * The product service as the order service needs it. An unreachable catalog throws the
+ * platform's UpstreamUnavailableError (503); business refusals are domain errors.
+ */
+export abstract class ProductCatalog {
+  /** Current name and price of each product found; unknown ids are absent from the map. */
+  abstract findProducts(ids: string[]): Promise<Map<string, CatalogProduct>>;
+  /**
+   * All lines or none; idempotent per order id (a repeat takes no more stock).
+   * Throws ProductNotFound (every unknown id) or InsufficientStock (every short line).
+   */
+  abstract reserveStock(orderId: string, lines: StockLine[]): Promise<void>;
+  /** Gives the order's stock back, once (idempotent). An order without reservation is a no-op. */
+  abstract releaseStock(orderId: string): Promise<void>;
+}

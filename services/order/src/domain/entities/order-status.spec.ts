@@ -1,0 +1,66 @@
+import {
+  ORDER_STATUS_VALUES,
+  OrderStatus,
+  TRANSITIONS,
+  canTransition,
+  decideStatusMessage,
+} from './order-status';
+
+const ALLOWED: Array<[OrderStatus, OrderStatus]> = [
+  ['creada', 'pagada'],
+  ['creada', 'cancelada'],
+  ['pagada', 'enviada'],
+  ['pagada', 'cancelada'],
+  ['enviada', 'entregada'],
+];
+
+const ALL_PAIRS = ORDER_STATUS_VALUES.flatMap((from) =>
+  ORDER_STATUS_VALUES.map((to) => [from, to] as [OrderStatus, OrderStatus]),
+);
+
+describe('the transition table', () => {
+  it('has exactly the five moves of SPEC.md', () => {
+    const moves = ALL_PAIRS.filter(([from, to]) => canTransition(from, to));
+    expect(moves).toEqual(ALLOWED);
+    expect(Object.values(TRANSITIONS).flat()).toHaveLength(5);
+  });
+
+  it.each(ALL_PAIRS)('%s → %s', (from, to) => {
+    const allowed = ALLOWED.some(([f, t]) => f === from && t === to);
+    expect(canTransition(from, to)).toBe(allowed);
+  });
+
+  it('entregada and cancelada are final', () => {
+    expect(TRANSITIONS.entregada).toEqual([]);
+    expect(TRANSITIONS.cancelada).toEqual([]);
+  });
+});
+
+describe('decideStatusMessage (the receiver rule)', () => {
+  it('applies an allowed move', () => {
+    expect(decideStatusMessage('creada', ['creada'], 'pagada')).toBe('apply');
+    expect(decideStatusMessage('enviada', ['creada', 'pagada', 'enviada'], 'entregada')).toBe(
+      'apply',
+    );
+  });
+
+  it('treats the current status and every status already visited as reached (no-op)', () => {
+    expect(decideStatusMessage('pagada', ['creada', 'pagada'], 'pagada')).toBe('already_reached');
+    expect(
+      decideStatusMessage('entregada', ['creada', 'pagada', 'enviada', 'entregada'], 'enviada'),
+    ).toBe('already_reached');
+    expect(decideStatusMessage('enviada', ['creada', 'pagada', 'enviada'], 'creada')).toBe(
+      'already_reached',
+    );
+  });
+
+  it('refuses a target never visited and not allowed now', () => {
+    // delivered before shipped
+    expect(decideStatusMessage('pagada', ['creada', 'pagada'], 'entregada')).toBe('illegal');
+    // paid after a cancellation from creada: the order was never paid
+    expect(decideStatusMessage('cancelada', ['creada', 'cancelada'], 'pagada')).toBe('illegal');
+    expect(decideStatusMessage('enviada', ['creada', 'pagada', 'enviada'], 'cancelada')).toBe(
+      'illegal',
+    );
+  });
+});

@@ -1,0 +1,34 @@
+import { Order } from '../entities/order';
+import { OrderEvent } from '../entities/order-event';
+import { OrderStatus } from '../entities/order-status';
+
+export interface OrderListCriteria {
+  userId?: string;
+  status?: OrderStatus;
+  limit: number;
+  offset: number;
+}
+
+export interface OrderPage {
+  items: Order[];
+  total: number;
+}
+
+/**
+ * Port for orders and their history. Every method joins the caller's unit of work when one is
+ * running. Events are only ever appended; the status column is their projection and is written
+ * with them.
+ */
+export abstract class OrderRepository {
+  /** Stores a new order, its lines and its pending events. */
+  abstract insert(order: Order): Promise<void>;
+  /** Appends the order's pending events and writes the status projection. */
+  abstract saveChanges(order: Order): Promise<void>;
+  abstract findById(id: string): Promise<Order | null>;
+  /** Locks the order until the unit of work ends (status changes are read-check-write). */
+  abstract findByIdForUpdate(id: string): Promise<Order | null>;
+  /** Newest first, ties broken by id, so pages are stable. */
+  abstract list(criteria: OrderListCriteria): Promise<OrderPage>;
+  /** The history, oldest first. */
+  abstract eventsOf(orderId: string): Promise<OrderEvent[]>;
+}

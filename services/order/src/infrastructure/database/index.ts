@@ -1,0 +1,18 @@
+import { IdempotencyKeyOrmEntity } from './idempotency-key.orm-entity';
+import { orderMigrations } from './migrations';
+import { OrderEventOrmEntity } from './order-event.orm-entity';
+import { OrderItemOrmEntity } from './order-item.orm-entity';
+import { OrderOrmEntity } from './order.orm-entity';
+import { ProcessedMessageOrmEntity } from './processed-message.orm-entity';
+
+/** What PlatformModule, migrate.ts and the tests need to know about order_db. */
+export const orderDatabase = {
+  entities: [
+    OrderOrmEntity,
+    OrderItemOrmEntity,
+    OrderEventOrmEntity,
+    ProcessedMessageOrmEntity,
+    IdempotencyKeyOrmEntity,
+  ],
+  migrations: orderMigrations,
+};

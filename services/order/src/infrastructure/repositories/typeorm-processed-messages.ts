@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionalEntityManager } from '@app/platform';
+import { InboxRecord, ProcessedMessages } from '../../application/ports/processed-messages.port';
+
+/** pg answers an INSERT ... RETURNING through TypeORM as rows. */
+function rowsOf(result: unknown): Array<Record<string, unknown>> {
+  return Array.isArray(result) ? (result as Array<Record<string, unknown>>) : [];
+}
+
+@Injectable()
+export class TypeormProcessedMessages extends ProcessedMessages {
+  constructor(private readonly tx: TransactionalEntityManager) {
+    super();
+  }
+
+  async record(messageId: string, orderId: string): Promise<InboxRecord> {
+    // A concurrent insert of the same id waits for the other transaction: it then conflicts
+    // (the other committed) or inserts (the other rolled back). Never both apply it.
+    const inserted = rowsOf(
+      await this.tx.manager.query(
+        `INSERT INTO processed_messages (message_id, order_id, processed_at)
+         SELECT $1, id, now() FROM orders WHERE id = $2
+         ON CONFLICT (message_id) DO NOTHING
+         RETURNING message_id`,
+        [messageId, orderId],
+      ),
+    );
+    if (inserted.length === 1) return { fresh: true };
+    const existing = rowsOf(
+      await this.tx.manager.query(`SELECT order_id FROM processed_messages WHERE message_id = $1`, [
+        messageId,
+      ]),
+    );
+    // no row at all: the order does not exist (the use case answers 404)
+    if (existing.length === 0) return { fresh: true };
+    return { fresh: false, orderId: String(existing[0].order_id) };
+  }
+}

@@ -1,0 +1,4 @@
+import { bootstrapService } from '@app/platform';
+import { OrderModule } from './order.module';
+
+void bootstrapService(() => OrderModule.forRoot());

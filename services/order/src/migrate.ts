@@ -1,0 +1,8 @@
+// `npm run migrate`: apply order_db's pending migrations and exit.
+import { runMigrations } from '@app/platform';
+import { orderDatabase } from './infrastructure/database';
+
+runMigrations({ service: 'order', env: process.env, ...orderDatabase }).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

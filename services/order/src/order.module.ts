@@ -1,0 +1,55 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ProductClient } from '@app/clients';
+import { PlatformModule } from '@app/platform';
+import { IdempotencyStore } from './application/ports/idempotency-store.port';
+import { ProcessedMessages } from './application/ports/processed-messages.port';
+import { ProductCatalog } from './application/ports/product-catalog.port';
+import { CancelOrderUseCase } from './application/use-cases/cancel-order.use-case';
+import { ChangeOrderStatusUseCase } from './application/use-cases/change-order-status.use-case';
+import { GetOrderEventsUseCase } from './application/use-cases/get-order-events.use-case';
+import { GetOrderUseCase } from './application/use-cases/get-order.use-case';
+import { ListOrdersUseCase } from './application/use-cases/list-orders.use-case';
+import { PlaceOrderUseCase } from './application/use-cases/place-order.use-case';
+import { OrderRepository } from './domain/repositories/order.repository';
+import { OrderConfig, loadOrderConfig } from './infrastructure/config/order.config';
+import { orderDatabase } from './infrastructure/database';
+import { HttpProductCatalog } from './infrastructure/gateways/http-product-catalog';
+import { TypeormIdempotencyStore } from './infrastructure/repositories/typeorm-idempotency-store';
+import { TypeormOrderRepository } from './infrastructure/repositories/typeorm-order.repository';
+import { TypeormProcessedMessages } from './infrastructure/repositories/typeorm-processed-messages';
+import { InternalOrdersController } from './interfaces/api/internal-orders.controller';
+import { OrdersController } from './interfaces/api/orders.controller';
+
+/** Composition root of the order service: binds each port to its adapter. */
+@Module({})
+export class OrderModule {
+  static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
+    // Platform first: its configuration errors are the ones to report first.
+    const platform = PlatformModule.forRoot({
+      service: 'order',
+      env,
+      database: orderDatabase,
+      upstreams: ['product'],
+    });
+    const config = loadOrderConfig(env);
+    return {
+      module: OrderModule,
+      imports: [platform],
+      controllers: [OrdersController, InternalOrdersController],
+      providers: [
+        { provide: OrderConfig, useValue: config },
+        { provide: OrderRepository, useClass: TypeormOrderRepository },
+        { provide: ProcessedMessages, useClass: TypeormProcessedMessages },
+        { provide: IdempotencyStore, useClass: TypeormIdempotencyStore },
+        { provide: ProductCatalog, useClass: HttpProductCatalog },
+        ProductClient,
+        PlaceOrderUseCase,
+        GetOrderUseCase,
+        GetOrderEventsUseCase,
+        ListOrdersUseCase,
+        CancelOrderUseCase,
+        ChangeOrderStatusUseCase,
+      ],
+    };
+  }
+}
