@@ -1,48 +1,18 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { createServer } from 'node:net';
 import request from 'supertest';
-import { configFromModule, configureApp, createFastifyAdapter } from '@app/platform';
-import { TestDatabase, createTestDatabase, testEnv } from '@app/testing';
+import {
+  TestDatabase,
+  createTestDatabase,
+  freePort,
+  startTestService,
+  testEnv,
+} from '@app/testing';
 import { UserModule } from '../src/user.module';
 
 export const ISSUER = 'http://user.test';
 export const AUDIENCE = 'nest-commerce';
 export const ADMIN = { email: 'admin@example.com', password: 'initial-admin-password' };
 export const SERVICE_KEY = 'order-validation-test-key';
-
-/** A port nobody listens on right now (the OS picks it; closed again before we use it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * As startTestService from @app/testing, but listening on a given port: the user service
- * verifies tokens through the platform's JwtVerifier, which fetches the JWKS from JWT_JWKS_URL,
- * i.e. from this very service, so the URL (and with it the port) must be known before start.
- */
-export async function startListening(
-  module: ReturnType<typeof UserModule.forRoot>,
-  port: number,
-): Promise<NestFastifyApplication> {
-  const config = configFromModule(module);
-  const moduleRef = await Test.createTestingModule({ imports: [module] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(
-    createFastifyAdapter(config),
-    { bufferLogs: true },
-  );
-  await configureApp(app);
-  await app.listen(port, '127.0.0.1');
-  return app;
-}
 
 export interface UserTestApp {
   app: NestFastifyApplication;
@@ -99,7 +69,7 @@ export async function startUserTestApp(options: UserTestAppOptions = {}): Promis
       ...options.extra,
     },
   });
-  const app = await startListening(UserModule.forRoot(env), port);
+  const app = await startTestService(UserModule.forRoot(env), { listen: true });
   const http = () => request(app.getHttpServer());
 
   const login = async (email: string, password: string): Promise<string> => {

@@ -14,10 +14,12 @@ import { UpstreamUnavailableError } from './upstream-unavailable.error';
 
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   invalid: 400,
+  unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
   unprocessable: 422,
+  rate_limited: 429,
   unavailable: 503,
 };
 
@@ -41,6 +43,7 @@ interface Mapped {
   detail: string;
   errors?: Problem['errors'];
   extensions?: Record<string, unknown>;
+  retryAfterSeconds?: number;
 }
 
 function isDomainError(error: unknown): error is DomainError {
@@ -93,6 +96,7 @@ function map(exception: unknown): Mapped {
       code: exception.code,
       detail: exception.message,
       extensions: exception.details,
+      retryAfterSeconds: exception.retryAfterSeconds,
     };
   }
   if (exception instanceof HttpException) {
@@ -150,6 +154,9 @@ export class ProblemExceptionFilter implements ExceptionFilter {
       instance: (request.url ?? '').split('?')[0],
     };
     if (mapped.errors) problem.errors = mapped.errors;
+    if (mapped.retryAfterSeconds !== undefined) {
+      void reply.header('retry-after', String(Math.max(1, Math.ceil(mapped.retryAfterSeconds))));
+    }
 
     void reply.status(mapped.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }

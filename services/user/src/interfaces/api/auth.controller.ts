@@ -1,13 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Header,
-  HttpCode,
-  Post,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNotFoundResponse,
@@ -23,11 +14,9 @@ import { GetPublishedKeysUseCase } from '../../application/use-cases/get-publish
 import { GetUserUseCase } from '../../application/use-cases/get-user.use-case';
 import { LoginUseCase } from '../../application/use-cases/login.use-case';
 import { AuthRateLimitGuard } from './auth-rate-limit.guard';
-import { AuthenticationProblemFilter } from './authentication-problem.filter';
 import { UserPresenter } from './user.presenter';
 
 @ApiTags('auth')
-@UseFilters(AuthenticationProblemFilter)
 @Controller('auth')
 export class AuthController {
   constructor(
