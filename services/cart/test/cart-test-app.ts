@@ -10,6 +10,7 @@ import {
   testEnv,
 } from '@app/testing';
 // Tests (only tests) boot the real upstream services this one calls.
+import { OrderModule } from '../../order/src/order.module';
 import { ProductModule } from '../../product/src/product.module';
 import { CartModule } from '../src/cart.module';
 
@@ -52,6 +53,29 @@ export async function startProduct(issuer: TestTokenIssuer): Promise<RunningServ
     extra: { RATE_LIMIT_PER_MINUTE: '100000' },
   });
   const app = await startTestService(ProductModule.forRoot(env), { listen: true });
+  return running(app, db);
+}
+
+/**
+ * The real order service on its own database, serving HTTP on a free port: it reserves stock
+ * at the product service with its own key and accepts the cart's key (rate-limit exemption).
+ */
+export async function startOrder(
+  issuer: TestTokenIssuer,
+  productUrl: string,
+): Promise<RunningService> {
+  const db = await createTestDatabase('cart_order');
+  const env = testEnv({
+    databaseUrl: db.url,
+    issuer,
+    serviceKeys: { cart: KEYS.cart },
+    extra: {
+      RATE_LIMIT_PER_MINUTE: '100000',
+      PRODUCT_SERVICE_URL: productUrl,
+      SERVICE_API_KEY: KEYS.order,
+    },
+  });
+  const app = await startTestService(OrderModule.forRoot(env), { listen: true });
   return running(app, db);
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '@app/kernel';
 import { Cart, CheckoutRequest, ShippingAddress } from '../../domain/entities/cart';
+import { CheckoutByOwnerOnly } from '../../domain/errors/cart.errors';
 import { CartRepository } from '../../domain/repositories/cart.repository';
 import { CartAccess } from '../cart-access';
 import { Actor } from '../dtos/actor';
@@ -46,6 +47,7 @@ export class CheckOutCartUseCase {
   async execute(command: CheckOutCartCommand): Promise<CheckOutCartResult> {
     const step = await this.uow.run(async (): Promise<Begun | Done> => {
       const cart = await this.access.find(command.cartId, command.actor, { forUpdate: true });
+      if (!cart.isOwnedBy(command.actor.userId)) throw new CheckoutByOwnerOnly(cart.id);
       if (cart.status === 'checked_out' && cart.orderId) return { done: cart.orderId };
       const request = cart.beginCheckout(command.shippingAddress);
       if (!request.repeated) await this.carts.save(cart);

@@ -93,6 +93,19 @@ export class CartFull extends DomainError {
   }
 }
 
+/**
+ * The order is placed with the owner's token: the order service scopes idempotency keys per
+ * caller, so checkouts by different people could not recognise each other's attempts.
+ */
+export class CheckoutByOwnerOnly extends DomainError {
+  readonly kind = 'forbidden';
+  readonly code = 'checkout_owner_only';
+
+  constructor(cartId: string) {
+    super(`Only the owner of cart ${cartId} can check it out.`, { cart_id: cartId });
+  }
+}
+
 export class EmptyCart extends DomainError {
   readonly kind = 'unprocessable';
   readonly code = 'cart_empty';

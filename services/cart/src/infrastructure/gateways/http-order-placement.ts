@@ -7,7 +7,7 @@ import {
   OrderResponseDto,
   ProblemDto,
 } from '@app/contracts';
-import { DomainError, Money } from '@app/kernel';
+import { DomainError, DomainErrorKind, Money } from '@app/kernel';
 import { UpstreamUnavailableError } from '@app/platform';
 import { OrderNotConfirmed, OrderRefused } from '../../application/errors/checkout.errors';
 import {
@@ -61,11 +61,18 @@ export class HttpOrderPlacement extends OrderPlacement {
   }
 }
 
+/** Answers about the key itself, not the order: they do not say whether an order exists. */
+const KEY_PROBLEMS = new Set([
+  snake(ORDER_PROBLEM_TYPES.idempotencyKeyInFlight),
+  snake(ORDER_PROBLEM_TYPES.idempotencyKeyReused),
+]);
+
 /**
- * 404 (unknown product), 409 insufficient-stock and 400 come after the order service looked
- * the key up and created nothing: refusals. 409 in flight, 422 key reused, 401 and 403 do not
- * say whether an order exists under the key: the checkout stays pending. Anything else is the
- * order service failing (503).
+ * The order service stores its business refusals (unknown product, short stock, a total too
+ * large, an invalid line) under the key and created nothing: those are OrderRefused. Answers
+ * about the key (still in flight, reused with another body) and 401/403 (checked before the
+ * key is looked up) leave open whether an order exists: OrderNotConfirmed. 5xx never gets
+ * here (the client throws 503); any other status is the order service failing us (503).
  */
 function placementError(answer: Extract<UpstreamAnswer<unknown>, { ok: false }>): Error {
   const problem = answer.problem ?? ({} as Problem);
@@ -75,28 +82,28 @@ function placementError(answer: Extract<UpstreamAnswer<unknown>, { ok: false }>)
       ? problem.detail
       : `The order service answered ${answer.status}.`;
   const details = passedOn(problem);
-  switch (answer.status) {
-    case 400:
-      return new OrderRefused('invalid', code ?? 'order_rejected', detail, details);
-    case 404:
-      return new OrderRefused('not_found', code ?? 'product_not_found', detail, details);
-    case 409:
-      return code === snake(ORDER_PROBLEM_TYPES.insufficientStock)
-        ? new OrderRefused('conflict', code, detail, details)
-        : new OrderNotConfirmed('conflict', code ?? 'conflict', detail, details);
-    case 422:
-      return new OrderNotConfirmed('unprocessable', code ?? 'unprocessable', detail, details);
-    case 403:
-      return new OrderNotConfirmed('forbidden', code ?? 'forbidden', detail, details);
-    case 401:
-      return unauthorized(problem);
-    default:
-      return new UpstreamUnavailableError(
-        'order',
-        `The order service answered ${answer.status}. Try again shortly.`,
-      );
+  const kind = KIND_BY_STATUS[answer.status];
+  if (answer.status === 401) return unauthorized(problem);
+  if (!kind) {
+    return new UpstreamUnavailableError(
+      'order',
+      `The order service answered ${answer.status}. Try again shortly.`,
+    );
   }
+  const fallback = kind === 'not_found' ? 'product_not_found' : 'order_rejected';
+  if (answer.status === 403 || (code !== undefined && KEY_PROBLEMS.has(code))) {
+    return new OrderNotConfirmed(kind, code ?? 'forbidden', detail, details);
+  }
+  return new OrderRefused(kind, code ?? fallback, detail, details);
 }
+
+const KIND_BY_STATUS: Record<number, DomainErrorKind | undefined> = {
+  400: 'invalid',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  422: 'unprocessable',
+};
 
 function unauthorized(problem: Problem | undefined): UnauthorizedException {
   return new UnauthorizedException(
