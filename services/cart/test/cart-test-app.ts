@@ -1,11 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServer } from 'node:net';
 import request from 'supertest';
 import {
   TestDatabase,
   TestTokenIssuer,
   baseUrlOf,
   createTestDatabase,
+  freePort,
   startTestService,
   testEnv,
 } from '@app/testing';
@@ -20,20 +20,9 @@ export const KEYS = {
   order: 'order-service-test-key-00000',
 } as const;
 
-export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+export { freePort };
 
-/** A port nobody listens on right now (the OS picks it; closed again before we use it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 export interface RunningService {
   app: NestFastifyApplication;

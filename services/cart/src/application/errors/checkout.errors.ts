@@ -39,3 +39,20 @@ export class OrderNotFound extends DomainError {
     super(`Order ${orderId} not found`, { order_id: orderId });
   }
 }
+
+/**
+ * The order service refused the caller's token (expired since this service checked it, say).
+ * Like OrderNotConfirmed it settles nothing: a pending checkout stays pending.
+ */
+export class OrderServiceRefusedToken extends DomainError {
+  readonly kind = 'unauthorized';
+  readonly code = 'unauthorized';
+
+  constructor(detail?: string) {
+    super(
+      detail
+        ? `The order service refused the access token: ${detail}`
+        : 'The order service refused the access token.',
+    );
+  }
+}

@@ -1,4 +1,4 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { OrderClient, UpstreamAnswer } from '@app/clients';
 import {
   AddressDto,
@@ -9,7 +9,11 @@ import {
 } from '@app/contracts';
 import { DomainError, DomainErrorKind, Money } from '@app/kernel';
 import { UpstreamUnavailableError } from '@app/platform';
-import { OrderNotConfirmed, OrderRefused } from '../../application/errors/checkout.errors';
+import {
+  OrderNotConfirmed,
+  OrderRefused,
+  OrderServiceRefusedToken,
+} from '../../application/errors/checkout.errors';
 import {
   OrderPlacement,
   OrderRequest,
@@ -105,11 +109,9 @@ const KIND_BY_STATUS: Record<number, DomainErrorKind | undefined> = {
   422: 'unprocessable',
 };
 
-function unauthorized(problem: Problem | undefined): UnauthorizedException {
-  return new UnauthorizedException(
-    typeof problem?.detail === 'string'
-      ? `The order service refused the access token: ${problem.detail}`
-      : 'The order service refused the access token.',
+function unauthorized(problem: Problem | undefined): OrderServiceRefusedToken {
+  return new OrderServiceRefusedToken(
+    typeof problem?.detail === 'string' ? problem.detail : undefined,
   );
 }
 
