@@ -11,7 +11,7 @@ import { ProductCatalog } from '../ports/product-catalog.port';
 
 /**
  * A status change sent by another service (payment, delivery; later through their outbox).
- * One transaction: record the message id (inbox), lock the order, decide, append the event,
+ * One transaction: lock the order, record the message id (inbox), decide, append the event,
  * write the status. A repeated message id changes nothing and answers the current order; a
  * target already reached or passed is a no-op (the message is recorded); an illegal move rolls
  * everything back (409) so that the same message may succeed once the order has caught up.
@@ -28,18 +28,19 @@ export class ChangeOrderStatusUseCase {
 
   execute(command: ChangeStatusCommand): Promise<ChangeStatusResult> {
     return this.uow.run(async () => {
-      const record = await this.inbox.record(command.messageId, command.orderId);
-      if (!record.fresh) {
-        if (record.orderId.toLowerCase() !== command.orderId.toLowerCase()) {
-          throw new MessageIdReused(command.messageId, record.orderId);
-        }
-        const current = await this.orders.findById(command.orderId);
-        if (!current) throw new OrderNotFound(command.orderId);
-        return { order: current, outcome: 'duplicate' };
-      }
-
+      // The order row lock comes first: every message for one order queues here, and the
+      // inbox insert below (whose foreign key share-locks the same row) can never deadlock.
       const order = await this.orders.findByIdForUpdate(command.orderId);
       if (!order) throw new OrderNotFound(command.orderId);
+
+      const record = await this.inbox.record(command.messageId, order.id);
+      if (!record.fresh) {
+        if (record.orderId.toLowerCase() !== order.id.toLowerCase()) {
+          throw new MessageIdReused(command.messageId, record.orderId);
+        }
+        return { order, outcome: 'duplicate' };
+      }
+
       const history = await this.orders.eventsOf(order.id);
       const decision = decideStatusMessage(order.status, visitedStatuses(history), command.target);
       if (decision === 'already_reached') return { order, outcome: 'already_reached' };

@@ -19,7 +19,7 @@ export class TypeormProcessedMessages extends ProcessedMessages {
     const inserted = rowsOf(
       await this.tx.manager.query(
         `INSERT INTO processed_messages (message_id, order_id, processed_at)
-         SELECT $1, id, now() FROM orders WHERE id = $2
+         VALUES ($1, $2, now())
          ON CONFLICT (message_id) DO NOTHING
          RETURNING message_id`,
         [messageId, orderId],
@@ -31,8 +31,8 @@ export class TypeormProcessedMessages extends ProcessedMessages {
         messageId,
       ]),
     );
-    // no row at all: the order does not exist (the use case answers 404)
-    if (existing.length === 0) return { fresh: true };
+    if (existing.length === 0)
+      throw new Error(`processed message ${messageId} vanished after a conflict`);
     return { fresh: false, orderId: String(existing[0].order_id) };
   }
 }
