@@ -19,6 +19,7 @@ export const ORDER_KEY = 'order-to-product-test-key';
 /** Keys of the services that may call the order service's internal endpoints. */
 export const PAYMENT_KEY = 'payment-to-order-test-key';
 export const DELIVERY_KEY = 'delivery-to-order-test-key';
+export const CART_KEY = 'cart-to-order-test-key';
 
 export interface Customer {
   id: string;
@@ -51,7 +52,7 @@ export interface OrderTestApp {
  * JWKS issuer and matching service keys.
  */
 export async function startOrderTestApp(
-  options: { orderEnv?: Record<string, string> } = {},
+  options: { orderEnv?: Record<string, string>; listen?: boolean } = {},
 ): Promise<OrderTestApp> {
   const issuer = await TestTokenIssuer.start();
   const productDb = await createTestDatabase('product');
@@ -73,7 +74,7 @@ export async function startOrderTestApp(
       testEnv({
         databaseUrl: orderDb.url,
         issuer,
-        serviceKeys: { payment: PAYMENT_KEY, delivery: DELIVERY_KEY },
+        serviceKeys: { payment: PAYMENT_KEY, delivery: DELIVERY_KEY, cart: CART_KEY },
         extra: {
           RATE_LIMIT_PER_MINUTE: '100000',
           PRODUCT_SERVICE_URL: productUrl,
@@ -83,6 +84,7 @@ export async function startOrderTestApp(
         },
       }),
     ),
+    { listen: options.listen },
   );
   const adminToken = await issuer.admin();
   const pg = new Client({ connectionString: orderDb.url });
@@ -124,7 +126,7 @@ export async function startOrderTestApp(
     },
     async close() {
       await pg.end();
-      await app.close();
+      await app.close().catch(() => undefined);
       if (productRunning) await product.close();
       await issuer.stop();
       await orderDb.drop();

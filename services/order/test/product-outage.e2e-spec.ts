@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import {
+  Customer,
+  OrderTestApp,
+  PAYMENT_KEY,
+  expectNoLeak,
+  startOrderTestApp,
+} from './order-test-app';
+
+const ORDERS = '/api/v1/orders';
+
+describe('product service stopped (e2e)', () => {
+  let t: OrderTestApp;
+  let alice: Customer;
+  let product: string;
+  let placed: string;
+  const http = () => request(t.app.getHttpServer());
+  const asAlice = () => ({ Authorization: `Bearer ${alice.token}` });
+
+  beforeAll(async () => {
+    // no retries and a short timeout keep the suite fast; the behaviour is the same with defaults
+    t = await startOrderTestApp({
+      orderEnv: { UPSTREAM_RETRIES: '1', UPSTREAM_TIMEOUT_MS: '500' },
+    });
+    alice = await t.customer();
+    product = await t.createProduct(3, 10);
+    placed = (
+      await http()
+        .post(ORDERS)
+        .set(asAlice())
+        .send({ user_id: alice.id, items: [{ product_id: product, quantity: 2 }] })
+        .expect(201)
+    ).body.id;
+    await t.stopProduct();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('POST /orders answers 503 upstream-unavailable and stores no order', async () => {
+    const before = await t.query('SELECT id FROM orders');
+    const started = Date.now();
+    const res = await http()
+      .post(ORDERS)
+      .set(asAlice())
+      .send({ user_id: alice.id, items: [{ product_id: product, quantity: 1 }] });
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body).toMatchObject({
+      type: 'https://nest-commerce.dev/problems/upstream-unavailable',
+      status: 503,
+    });
+    expectNoLeak(res.body);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await t.query('SELECT id FROM orders')).toHaveLength(before.length);
+  });
+
+  it('a 503 is not stored under the Idempotency-Key: the retry runs again (503 again, not 409)', async () => {
+    const key = randomUUID();
+    const send = () =>
+      http()
+        .post(ORDERS)
+        .set(asAlice())
+        .set('Idempotency-Key', key)
+        .send({ user_id: alice.id, items: [{ product_id: product, quantity: 1 }] });
+    await send().expect(503);
+    expect(
+      await t.query('SELECT 1 FROM idempotency_keys WHERE caller_id = $1 AND key = $2', [
+        alice.id,
+        key,
+      ]),
+    ).toHaveLength(0);
+    await send().expect(503);
+  });
+
+  it('cancel answers 503 and changes nothing (the stock could not be released)', async () => {
+    const res = await http().post(`${ORDERS}/${placed}/cancel`).set(asAlice()).expect(503);
+    expect(res.body.type).toBe('https://nest-commerce.dev/problems/upstream-unavailable');
+    const order = await http().get(`${ORDERS}/${placed}`).set(asAlice()).expect(200);
+    expect(order.body.status).toBe('creada');
+    const events = await http().get(`${ORDERS}/${placed}/events`).set(asAlice()).expect(200);
+    expect(events.body).toHaveLength(1);
+  });
+
+  it('an internal cancel answers 503, records no message, so the sender retries it later', async () => {
+    const messageId = randomUUID();
+    await http()
+      .post(`/api/v1/internal/orders/${placed}/status`)
+      .set('X-Service-Key', PAYMENT_KEY)
+      .send({ message_id: messageId, status: 'cancelada', cause: 'payment expired' })
+      .expect(503);
+    expect(
+      await t.query('SELECT 1 FROM processed_messages WHERE message_id = $1', [messageId]),
+    ).toHaveLength(0);
+  });
+
+  it('what does not need the catalog keeps working: reads and a payment notification', async () => {
+    await http().get(ORDERS).set(asAlice()).expect(200);
+    const res = await http()
+      .post(`/api/v1/internal/orders/${placed}/status`)
+      .set('X-Service-Key', PAYMENT_KEY)
+      .send({ message_id: randomUUID(), status: 'pagada', cause: 'payment approved' })
+      .expect(200);
+    expect(res.body.status).toBe('pagada');
+  });
+});
