@@ -352,6 +352,12 @@ describe('carts API (e2e, real product service)', () => {
     expect(Object.keys(checkout)).toEqual(
       expect.arrayContaining(['200', '201', '400', '401', '404', '409', '422', '503']),
     );
+    const conflict = checkout['409'] as {
+      content: Record<string, { examples: Record<string, { value: { type: string } }> }>;
+    };
+    expect(
+      Object.values(conflict.content['application/problem+json'].examples).map((e) => e.value.type),
+    ).toContain('https://nest-commerce.dev/problems/insufficient-stock');
   });
 });
 

@@ -1,24 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Res } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBody,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiServiceUnavailableResponse,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import {
   AddCartItemDto,
   CartResponseDto,
   CheckoutDto,
   OrderResponseDto,
-  ProblemDto,
   UpdateCartItemDto,
 } from '@app/contracts';
 import { Auth, AuthenticatedUser, CurrentUser, UuidParam } from '@app/platform';
@@ -30,41 +23,36 @@ import { GetCartUseCase } from '../../application/use-cases/get-cart.use-case';
 import { OpenCartUseCase } from '../../application/use-cases/open-cart.use-case';
 import { RemoveCartItemUseCase } from '../../application/use-cases/remove-cart-item.use-case';
 import { CartPresenter } from './cart.presenter';
+import { ApiProblem, CART_ID_EXAMPLE, EXAMPLES, PRODUCT_ID_EXAMPLE } from './problem-examples';
 
 /** The part of a Fastify reply this controller touches (keeps fastify types out of the signature). */
 interface StatusReply {
   status(code: number): unknown;
 }
 
-const CART_ID = {
-  name: 'cart_id',
-  format: 'uuid',
-  example: '5b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d',
-};
-const PRODUCT_ID = {
-  name: 'product_id',
-  format: 'uuid',
-  example: '3f0e8a52-5c1e-4d7e-9a55-2b0f4f3b6c11',
-};
-const CART_NOT_FOUND = {
-  type: ProblemDto,
-  description: "No such cart, or another customer's (`cart-not-found`).",
-};
+const CART_ID = { name: 'cart_id', format: 'uuid', example: CART_ID_EXAMPLE };
+const PRODUCT_ID = { name: 'product_id', format: 'uuid', example: PRODUCT_ID_EXAMPLE };
+
+const CART_NOT_FOUND = "No such cart, or another customer's (`cart-not-found`).";
 const CART_LOCKED =
   '`cart-checked-out`: the cart became an order and is read-only. `checkout-pending`: a ' +
   'checkout whose outcome is unknown must be repeated (and so finished) first.';
-const CATALOG_DOWN = {
-  type: ProblemDto,
-  description: 'The product service is unavailable (`upstream-unavailable`); nothing was changed.',
+const LOCKED_EXAMPLES = {
+  checkedOut: EXAMPLES.checkedOut,
+  checkoutPending: EXAMPLES.checkoutPending,
 };
+const CATALOG_DOWN =
+  'The product service is unavailable (`upstream-unavailable`); nothing was changed.';
 
 @ApiTags('carts')
 @Auth()
-@ApiBadRequestResponse({
-  type: ProblemDto,
-  description: 'Invalid input; `errors` names the fields.',
+@ApiProblem(400, 'Invalid input; `errors` names the fields.', {
+  validation: EXAMPLES.validation,
+  badId: EXAMPLES.badId,
 })
-@ApiTooManyRequestsResponse({ type: ProblemDto, description: 'Rate limited (per IP).' })
+@ApiProblem(429, 'Rate limited (per IP); `Retry-After` says when to retry.', {
+  rateLimited: EXAMPLES.rateLimited,
+})
 @Controller('carts')
 export class CartsController {
   constructor(
@@ -99,7 +87,7 @@ export class CartsController {
   @ApiOperation({ summary: 'A cart (its owner, or an admin)' })
   @ApiParam(CART_ID)
   @ApiOkResponse({ type: CartResponseDto })
-  @ApiNotFoundResponse(CART_NOT_FOUND)
+  @ApiProblem(404, CART_NOT_FOUND, { cartNotFound: EXAMPLES.cartNotFound })
   async get(
     @UuidParam('cart_id') cartId: string,
     @CurrentUser() user: AuthenticatedUser,
@@ -120,18 +108,23 @@ export class CartsController {
   })
   @ApiParam(CART_ID)
   @ApiOkResponse({ type: CartResponseDto, description: 'The cart after the change.' })
-  @ApiNotFoundResponse({
-    type: ProblemDto,
-    description: 'No such cart (`cart-not-found`), or no such product (`product-not-found`).',
+  @ApiProblem(404, 'No such cart (`cart-not-found`), or no such product (`product-not-found`).', {
+    cartNotFound: EXAMPLES.cartNotFound,
+    productNotFound: EXAMPLES.productNotFound,
   })
-  @ApiConflictResponse({
-    type: ProblemDto,
-    description:
-      '`insufficient-stock` (`items: [{product_id, requested, available}]`), ' +
+  @ApiProblem(
+    409,
+    '`insufficient-stock` (`items: [{product_id, requested, available}]`), ' +
       '`cart-line-limit-exceeded` (a line holds at most 1,000), `cart-full` (100 products), ' +
       CART_LOCKED,
-  })
-  @ApiServiceUnavailableResponse(CATALOG_DOWN)
+    {
+      insufficientStock: EXAMPLES.insufficientStock,
+      lineLimit: EXAMPLES.lineLimit,
+      cartFull: EXAMPLES.cartFull,
+      ...LOCKED_EXAMPLES,
+    },
+  )
+  @ApiProblem(503, CATALOG_DOWN, { productDown: EXAMPLES.productDown })
   async add(
     @UuidParam('cart_id') cartId: string,
     @Body() body: AddCartItemDto,
@@ -154,14 +147,21 @@ export class CartsController {
   @ApiParam(CART_ID)
   @ApiParam(PRODUCT_ID)
   @ApiOkResponse({ type: CartResponseDto, description: 'The cart after the change.' })
-  @ApiNotFoundResponse({
-    type: ProblemDto,
-    description:
-      '`cart-not-found`, `cart-item-not-found` (the product is not in the cart) or ' +
+  @ApiProblem(
+    404,
+    '`cart-not-found`, `cart-item-not-found` (the product is not in the cart) or ' +
       '`product-not-found` (no longer in the catalog).',
+    {
+      cartNotFound: EXAMPLES.cartNotFound,
+      itemNotFound: EXAMPLES.itemNotFound,
+      productNotFound: EXAMPLES.productNotFound,
+    },
+  )
+  @ApiProblem(409, `\`insufficient-stock\`. ${CART_LOCKED}`, {
+    insufficientStock: EXAMPLES.insufficientStock,
+    ...LOCKED_EXAMPLES,
   })
-  @ApiConflictResponse({ type: ProblemDto, description: `\`insufficient-stock\`. ${CART_LOCKED}` })
-  @ApiServiceUnavailableResponse(CATALOG_DOWN)
+  @ApiProblem(503, CATALOG_DOWN, { productDown: EXAMPLES.productDown })
   async change(
     @UuidParam('cart_id') cartId: string,
     @UuidParam('product_id') productId: string,
@@ -183,11 +183,11 @@ export class CartsController {
   @ApiParam(CART_ID)
   @ApiParam(PRODUCT_ID)
   @ApiOkResponse({ type: CartResponseDto, description: 'The cart after the change.' })
-  @ApiNotFoundResponse({
-    type: ProblemDto,
-    description: '`cart-not-found`, or `cart-item-not-found`.',
+  @ApiProblem(404, '`cart-not-found`, or `cart-item-not-found`.', {
+    cartNotFound: EXAMPLES.cartNotFound,
+    itemNotFound: EXAMPLES.itemNotFound,
   })
-  @ApiConflictResponse({ type: ProblemDto, description: CART_LOCKED })
+  @ApiProblem(409, CART_LOCKED, LOCKED_EXAMPLES)
   async remove(
     @UuidParam('cart_id') cartId: string,
     @UuidParam('product_id') productId: string,
@@ -202,8 +202,8 @@ export class CartsController {
   @ApiOperation({ summary: 'Empty the cart' })
   @ApiParam(CART_ID)
   @ApiOkResponse({ type: CartResponseDto, description: 'The (now empty) cart.' })
-  @ApiNotFoundResponse(CART_NOT_FOUND)
-  @ApiConflictResponse({ type: ProblemDto, description: CART_LOCKED })
+  @ApiProblem(404, CART_NOT_FOUND, { cartNotFound: EXAMPLES.cartNotFound })
+  @ApiProblem(409, CART_LOCKED, LOCKED_EXAMPLES)
   async empty(
     @UuidParam('cart_id') cartId: string,
     @CurrentUser() user: AuthenticatedUser,
@@ -231,26 +231,34 @@ export class CartsController {
     type: OrderResponseDto,
     description: 'The cart was already checked out (or this finished an earlier attempt).',
   })
-  @ApiNotFoundResponse({
-    type: ProblemDto,
-    description: '`cart-not-found`, or `product-not-found` (a line left the catalog).',
+  @ApiProblem(400, 'Invalid body; `errors` names the fields.', {
+    badAddress: EXAMPLES.badAddress,
+    badId: EXAMPLES.badId,
   })
-  @ApiConflictResponse({
-    type: ProblemDto,
-    description:
-      '`insufficient-stock` (`items` lists the short lines; the cart stays active and ' +
+  @ApiProblem(403, 'Only the cart’s owner checks it out (`checkout-owner-only`).', {
+    ownerOnly: EXAMPLES.ownerOnly,
+  })
+  @ApiProblem(404, '`cart-not-found`, or `product-not-found` (a line left the catalog).', {
+    cartNotFound: EXAMPLES.cartNotFound,
+    productNotFound: EXAMPLES.productNotFound,
+  })
+  @ApiProblem(
+    409,
+    '`insufficient-stock` (`items` lists the short lines; the cart stays active and ' +
       'editable), `checkout-pending` (repeat it with the same shipping address), ' +
       '`idempotency-key-in-flight` (the same checkout is still running).',
-  })
-  @ApiUnprocessableEntityResponse({
-    type: ProblemDto,
-    description: '`cart-empty`: nothing to order.',
-  })
-  @ApiServiceUnavailableResponse({
-    type: ProblemDto,
-    description:
-      'The order (or product) service is unavailable; the cart stays active. Repeat the checkout.',
-  })
+    {
+      insufficientStock: EXAMPLES.insufficientStock,
+      checkoutPending: EXAMPLES.checkoutPending,
+      inFlight: EXAMPLES.inFlight,
+    },
+  )
+  @ApiProblem(422, '`cart-empty`: nothing to order.', { cartEmpty: EXAMPLES.cartEmpty })
+  @ApiProblem(
+    503,
+    'The order (or product) service is unavailable; the cart stays active. Repeat the checkout.',
+    { orderDown: EXAMPLES.orderDown },
+  )
   async checkout(
     @UuidParam('cart_id') cartId: string,
     @Body() body: CheckoutDto,
