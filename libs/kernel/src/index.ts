@@ -1,3 +1,4 @@
 export * from './domain-error';
 export * from './money';
 export * from './unit-of-work';
+export * from './messaging';

@@ -27,3 +27,7 @@ export * from './context/request-context';
 export * from './http/upstream.config';
 export * from './http/upstream-client';
 export * from './http/upstream-clients';
+export * from './messaging/messaging';
+export * from './messaging/messaging.config';
+export * from './messaging/outbox-relay';
+export * from './messaging/outbox-message.orm-entity';

@@ -6,7 +6,13 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigModule } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
-import { UnitOfWork } from '@app/kernel';
+import { MessageInbox, MessageOutbox, UnitOfWork } from '@app/kernel';
+import { withMessaging } from './messaging/messaging';
+import { MessagingSettings } from './messaging/messaging.config';
+import { OutboxAdminController } from './messaging/outbox-admin.controller';
+import { OutboxRelay } from './messaging/outbox-relay';
+import { TypeormMessageInbox } from './messaging/typeorm-message-inbox';
+import { TypeormMessageOutbox } from './messaging/typeorm-message-outbox';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { JwtVerifier } from './auth/jwt-verifier';
 import { ServiceKeyGuard } from './auth/service-key.guard';
@@ -36,6 +42,12 @@ export interface PlatformModuleOptions {
   database?: DatabaseDefinition;
   /** services this one calls over HTTP (e.g. ['product']); gives UpstreamClients */
   upstreams?: string[];
+  /**
+   * Transactional outbox + inbox (needs `database`): adds their tables and migration, binds
+   * MessageOutbox and MessageInbox, runs the relay, serves /api/v1/admin/outbox.
+   * Destinations must be listed in `upstreams`.
+   */
+  messaging?: boolean;
 }
 
 /**
@@ -50,6 +62,11 @@ export class PlatformModule implements NestModule {
   }
 
   static forRoot(options: PlatformModuleOptions): DynamicModule {
+    if (options.messaging && !options.database) {
+      throw new Error('messaging needs a database: the outbox lives in it');
+    }
+    const database =
+      options.database && options.messaging ? withMessaging(options.database) : options.database;
     const config = loadPlatformConfig({
       service: options.service,
       env: options.env,
@@ -98,8 +115,8 @@ export class PlatformModule implements NestModule {
       MetricsService,
     ];
 
-    if (options.database) {
-      const definition = options.database;
+    if (database) {
+      const definition = database;
       imports.push(
         TypeOrmModule.forRoot({
           ...dataSourceOptions(config, definition),
@@ -130,11 +147,26 @@ export class PlatformModule implements NestModule {
       exported.push(UpstreamClients);
     }
 
+    const controllers: Array<new (...args: never[]) => unknown> = [
+      HealthController,
+      MetricsController,
+    ];
+    if (options.messaging) {
+      providers.push(
+        { provide: MessagingSettings, useValue: MessagingSettings.from(options.env) },
+        { provide: MessageOutbox, useClass: TypeormMessageOutbox },
+        { provide: MessageInbox, useClass: TypeormMessageInbox },
+        OutboxRelay,
+      );
+      exported.push(MessageOutbox, MessageInbox, OutboxRelay);
+      controllers.push(OutboxAdminController);
+    }
+
     return {
       module: PlatformModule,
       global: true,
       imports,
-      controllers: [HealthController, MetricsController],
+      controllers,
       providers,
       exports: exported as Provider[],
     };

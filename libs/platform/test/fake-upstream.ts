@@ -5,6 +5,8 @@ export interface FakeUpstream {
   url: string;
   hits: number;
   lastHeaders?: IncomingHttpHeaders;
+  /** JSON bodies received, in arrival order */
+  bodies: Array<Record<string, unknown>>;
   /** how the next requests are answered */
   mode: 'ok' | 'slow' | 'error' | 'not_found';
   delayMs: number;
@@ -13,10 +15,18 @@ export interface FakeUpstream {
 
 /** A real local HTTP server standing in for another service: fast, slow, failing or 404. */
 export async function startFakeUpstream(): Promise<FakeUpstream> {
-  const state = { hits: 0, mode: 'ok', delayMs: 0 } as FakeUpstream;
+  const state = { hits: 0, mode: 'ok', delayMs: 0, bodies: [] } as unknown as FakeUpstream;
   const server: Server = createServer((req, res) => {
     state.hits += 1;
     state.lastHeaders = req.headers;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      if (chunks.length > 0 && state.mode === 'ok') {
+        state.bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      }
+      respond();
+    });
     const answer = () => {
       if (state.mode === 'error') return res.writeHead(500).end('{}');
       if (state.mode === 'not_found') {
@@ -24,8 +34,10 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"pong":true}');
     };
-    if (state.mode === 'slow') setTimeout(answer, state.delayMs).unref();
-    else answer();
+    const respond = () => {
+      if (state.mode === 'slow') setTimeout(answer, state.delayMs).unref();
+      else answer();
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

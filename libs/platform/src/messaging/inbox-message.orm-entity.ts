@@ -1,0 +1,10 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('inbox_messages')
+export class InboxMessageOrmEntity {
+  @PrimaryColumn({ name: 'message_id', type: 'uuid' })
+  messageId: string;
+
+  @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })
+  receivedAt: Date;
+}

@@ -1,0 +1,12 @@
+import { DatabaseDefinition } from '../database/database-options';
+import { InboxMessageOrmEntity } from './inbox-message.orm-entity';
+import { CreateOutboxAndInbox1700000000000 } from './messaging.migration';
+import { OutboxMessageOrmEntity } from './outbox-message.orm-entity';
+
+/** A service's database definition plus the outbox and inbox tables. */
+export function withMessaging(definition: DatabaseDefinition): DatabaseDefinition {
+  return {
+    entities: [...definition.entities, OutboxMessageOrmEntity, InboxMessageOrmEntity],
+    migrations: [CreateOutboxAndInbox1700000000000, ...definition.migrations],
+  };
+}

@@ -1,0 +1,85 @@
+import { Body, Controller, DynamicModule, HttpCode, Module, Post } from '@nestjs/common';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { MessageInbox, MessageOutbox, UnitOfWork } from '@app/kernel';
+import { PlatformModule } from '../src';
+
+class EmitDto {
+  @IsString()
+  aggregate!: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  count!: number;
+
+  @IsOptional()
+  @IsBoolean()
+  fail?: boolean;
+}
+
+class ReceiveDto {
+  @IsUUID()
+  message_id!: string;
+
+  @IsOptional()
+  @IsBoolean()
+  fail?: boolean;
+}
+
+/** A sender and a receiver of messages, to exercise the outbox, relay and inbox for real. */
+@Controller('fixture')
+class MessagingFixtureController {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly outbox: MessageOutbox,
+    private readonly inbox: MessageInbox,
+  ) {}
+
+  @Post('emit')
+  @HttpCode(200)
+  emit(@Body() body: EmitDto): Promise<{ ok: boolean }> {
+    return this.uow.run(async () => {
+      for (let n = 1; n <= body.count; n += 1) {
+        await this.outbox.enqueue({
+          type: 'thing.happened',
+          aggregateId: body.aggregate,
+          destination: 'product',
+          path: `/things/${body.aggregate}`,
+          payload: { aggregate: body.aggregate, n },
+        });
+      }
+      // a failure after the enqueue must take the messages with it
+      if (body.fail) throw new Error('state change failed');
+      return { ok: true };
+    });
+  }
+
+  @Post('receive')
+  @HttpCode(200)
+  receive(@Body() body: ReceiveDto): Promise<{ first: boolean }> {
+    return this.uow.run(async () => {
+      const first = await this.inbox.firstDelivery(body.message_id);
+      if (body.fail) throw new Error('effect failed');
+      return { first };
+    });
+  }
+}
+
+@Module({})
+export class MessagingFixtureModule {
+  static forRoot(env: Record<string, string | undefined>): DynamicModule {
+    return {
+      module: MessagingFixtureModule,
+      imports: [
+        PlatformModule.forRoot({
+          service: 'fixture',
+          env,
+          database: { entities: [], migrations: [] },
+          upstreams: ['product'],
+          messaging: true,
+        }),
+      ],
+      controllers: [MessagingFixtureController],
+    };
+  }
+}
