@@ -87,6 +87,18 @@ describe('carts API (e2e, real product service)', () => {
       expect(new Set(answers.map((r) => r.body.id)).size).toBe(1);
     });
 
+    it('treats the subject case-insensitively, and refuses one that is not a user id (403)', async () => {
+      const id = randomUUID();
+      const upper = await issuer.customer(id.toUpperCase());
+      const lower = await issuer.customer(id);
+      const opened = await http().post(`${CARTS}/`).set(bearer(upper)).expect(201);
+      expect(opened.body.user_id).toBe(id);
+      await http().get(`${CARTS}/${opened.body.id}`).set(bearer(upper)).expect(200);
+      await http().post(`${CARTS}/`).set(bearer(lower)).expect(200);
+      const odd = await issuer.mint({ sub: 'not-a-uuid' });
+      expectProblem(await http().post(`${CARTS}/`).set(bearer(odd)), 403, 'invalid-cart-owner');
+    });
+
     it('needs a valid bearer token (401)', async () => {
       expectProblem(await http().post(`${CARTS}/`), 401, 'unauthorized');
       const foreign = await issuer.mint({ foreignKey: true });
@@ -331,6 +343,12 @@ describe('carts API (e2e, real product service)', () => {
     const cartId = await openCart(me.token);
     expectProblem(
       await http().post(`${CARTS}/${cartId}/checkout`).set(bearer(me.token)).send({}),
+      422,
+      'cart-empty',
+    );
+    // no body at all is the same as {}
+    expectProblem(
+      await http().post(`${CARTS}/${cartId}/checkout`).set(bearer(me.token)),
       422,
       'cart-empty',
     );

@@ -19,10 +19,11 @@ export class OpenCartUseCase {
   constructor(private readonly carts: CartRepository) {}
 
   async execute(actor: Actor): Promise<OpenCartResult> {
+    // Opened first: it checks that the subject is a user id before any query uses it.
+    const cart = Cart.open(actor.userId);
     for (let attempt = 0; attempt < 5; attempt++) {
-      const existing = await this.carts.findActiveByUser(actor.userId);
+      const existing = await this.carts.findActiveByUser(cart.userId);
       if (existing) return { cart: existing, created: false };
-      const cart = Cart.open(actor.userId);
       if (await this.carts.insertIfNoActive(cart)) return { cart, created: true };
     }
     throw new Error('no active cart could be opened or found after 5 attempts');

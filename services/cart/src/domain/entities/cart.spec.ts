@@ -39,6 +39,9 @@ describe('Cart', () => {
     expect(cart.isOwnedBy(USER)).toBe(true);
     expect(cart.isOwnedBy(A)).toBe(false);
     expect(() => Cart.open('not-a-uuid')).toThrow(InvalidCartOwner);
+    const shouting = Cart.open(USER.toUpperCase());
+    expect(shouting.userId).toBe(USER);
+    expect(shouting.isOwnedBy(USER.toUpperCase())).toBe(true);
   });
 
   it('sums in cents: 3 × 19.99 + 1 × 5.50 = 65.47', () => {

@@ -88,7 +88,8 @@ export class Cart {
     if (!UUID.test(userId)) throw new InvalidCartOwner();
     return new Cart({
       id,
-      userId,
+      // PostgreSQL hands uuids back in lower case; so does every comparison here
+      userId: userId.toLowerCase(),
       status: 'active',
       lines: [],
       orderId: null,
@@ -137,7 +138,7 @@ export class Cart {
   }
 
   isOwnedBy(userId: string): boolean {
-    return this.state.userId === userId;
+    return this.state.userId === userId.toLowerCase();
   }
 
   line(productId: string): CartLine | undefined {
