@@ -3,3 +3,4 @@ export * from './common';
 export * from './order';
 export * from './product';
 export * from './user';
+export * from './messages';
