@@ -3,7 +3,7 @@
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
-  testRegex: '(services|libs)/.*\\.(e2e-)?spec\\.ts$',
+  testRegex: '(services|libs|e2e)/.*\\.(e2e-)?spec\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
     '^.+/node_modules/(jose|content-disposition)/.+\\.js$': [

@@ -23,7 +23,9 @@ import { DatabaseDefinition, dataSourceOptions } from './database/database-optio
 import { TransactionalEntityManager } from './database/transactional-entity-manager';
 import { TypeormUnitOfWork } from './database/typeorm-unit-of-work';
 import { ProblemExceptionFilter } from './errors/problem-exception.filter';
-import { HealthController } from './health/health.controller';
+import { EXTRA_HEALTH_CHECKS, HealthController } from './health/health.controller';
+import { HttpHealthIndicator } from '@nestjs/terminus';
+import type { UpstreamSettings } from './http/upstream.config';
 import { loggerOptions } from './logging/logger-options';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
@@ -48,6 +50,8 @@ export interface PlatformModuleOptions {
    * Destinations must be listed in `upstreams`.
    */
   messaging?: boolean;
+  /** upstreams whose /health this service's /health reports (order-validation: no database) */
+  healthOfUpstreams?: string[];
 }
 
 /**
@@ -145,6 +149,19 @@ export class PlatformModule implements NestModule {
         UpstreamClients,
       );
       exported.push(UpstreamClients);
+    }
+
+    if (options.healthOfUpstreams?.length) {
+      const names = options.healthOfUpstreams;
+      providers.push({
+        provide: EXTRA_HEALTH_CHECKS,
+        inject: [HttpHealthIndicator, UPSTREAM_SETTINGS],
+        useFactory: (http: HttpHealthIndicator, settings: UpstreamSettings) =>
+          names.map(
+            (name) => () =>
+              http.pingCheck(name, `${settings.baseUrls[name]}/health`, { timeout: 1500 }),
+          ),
+      });
     }
 
     const controllers: Array<new (...args: never[]) => unknown> = [

@@ -90,6 +90,7 @@ export class FixtureModule {
           // with a DATABASE_URL it behaves as a service owning a database, else as one without
           database: env.DATABASE_URL ? { entities: [], migrations: [] } : undefined,
           upstreams: env.PRODUCT_SERVICE_URL ? ['product'] : undefined,
+          healthOfUpstreams: env.PRODUCT_SERVICE_URL ? ['product'] : undefined,
         }),
       ],
       controllers: [FixtureController],

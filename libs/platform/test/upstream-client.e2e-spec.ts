@@ -136,12 +136,21 @@ describe('a service calling an upstream', () => {
       expect(ok.status).toBe(200);
       expect(upstream.lastHeaders?.['x-request-id']).toBe('trace-7');
 
+      const healthy = await request(app.getHttpServer()).get('/health');
+      expect(healthy.status).toBe(200);
+      expect(healthy.body.info.product.status).toBe('up');
+
       upstream.mode = 'slow';
       upstream.delayMs = 2000;
       const down = await request(app.getHttpServer()).get('/api/v1/fixture/upstream');
       expect(down.status).toBe(503);
       expect(down.headers['content-type']).toContain('application/problem+json');
       expect(down.body.type).toMatch(/\/upstream-unavailable$/);
+
+      upstream.mode = 'error';
+      const unhealthy = await request(app.getHttpServer()).get('/health');
+      expect(unhealthy.status).toBe(503);
+      expect(unhealthy.body.checks.product.status).toBe('down');
     } finally {
       await app.close();
       await issuer.stop();
