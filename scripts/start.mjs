@@ -23,12 +23,13 @@ const secs = (from = t0) => ((Date.now() - from) / 1000).toFixed(1);
 
 /** Which services must be healthy before a service starts (only those that exist count). */
 const DEPENDS_ON = {
-  // every service verifies tokens against user's JWKS
+  // every service verifies tokens against user's JWKS; then the services each one calls on
+  // its requests (outbox deliveries are retried, so they create no start-up dependency)
   product: ['user'],
-  delivery: ['user'],
-  payment: ['user'],
-  order: ['user'],
-  cart: ['user'],
+  order: ['user', 'product'],
+  cart: ['user', 'product', 'order'],
+  payment: ['user', 'order'],
+  delivery: ['user', 'order'],
   // its /health reports its upstreams
   'order-validation': ['user', 'product', 'order'],
 };
