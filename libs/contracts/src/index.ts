@@ -1,5 +1,6 @@
 export * from './cart';
 export * from './common';
+export * from './delivery';
 export * from './order';
 export * from './product';
 export * from './user';

@@ -1,0 +1,43 @@
+/** Documented vocabulary and paths of the delivery API; the delivery domain enforces the same. */
+export const DELIVERY_STATUSES = ['pendiente', 'en_transito', 'entregada', 'cancelada'] as const;
+export type DeliveryStatusName = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * `NC` and ten Crockford base32 characters (digits and upper-case letters without I, L, O, U):
+ * short enough to read over the phone, 2^50 values so they cannot be guessed one by one.
+ */
+export const TRACKING_NUMBER_PATTERN = /^NC[0-9A-HJKMNP-TV-Z]{10}$/;
+/** Longest path segment the tracking lookup reads (a tracking number is 12 characters). */
+export const TRACKING_NUMBER_INPUT_MAX = 32;
+
+/** Public API: `POST/GET {DELIVERIES_PATH}`, `GET {DELIVERIES_PATH}/{id}`, `/{id}/status`, `/track/{n}`. */
+export const DELIVERIES_PATH = '/api/v1/deliveries';
+
+/**
+ * Service-to-service API (X-Service-Key only): `POST {DELIVERY_INTERNAL_PATH}` (create),
+ * `POST {DELIVERY_INTERNAL_PATH}/cancellations`, `GET {DELIVERY_INTERNAL_PATH}/by-order/{order_id}`.
+ */
+export const DELIVERY_INTERNAL_PATH = '/api/v1/internal/deliveries';
+
+/** Problem `type` suffixes (after https://nest-commerce.dev/problems/) of the delivery service. */
+export const DELIVERY_PROBLEM_TYPES = {
+  deliveryNotFound: 'delivery-not-found',
+  trackingNumberNotFound: 'tracking-number-not-found',
+  orderNotFound: 'order-not-found',
+  orderNotPaid: 'order-not-paid',
+  illegalTransition: 'illegal-transition',
+  messageIdReused: 'message-id-reused',
+  upstreamUnavailable: 'upstream-unavailable',
+} as const;
+
+/** What an internal message did (also sent as the `X-Message-Outcome` header). */
+export const DELIVERY_MESSAGE_OUTCOMES = [
+  'created',
+  'existing',
+  'cancelled',
+  'unchanged',
+  'no_delivery',
+  'order_cancelled',
+  'duplicate',
+] as const;
+export type DeliveryMessageOutcome = (typeof DELIVERY_MESSAGE_OUTCOMES)[number];
