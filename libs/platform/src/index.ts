@@ -8,6 +8,7 @@ export * from './bootstrap/configure-app';
 export * from './bootstrap/create-fastify-adapter';
 export * from './errors/problem';
 export * from './errors/problem-exception.filter';
+export * from './errors/api-problem.decorator';
 export * from './errors/validation-failed.exception';
 export * from './errors/upstream-unavailable.error';
 export * from './database/database-options';

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { DomainError, DomainErrorKind } from '@app/kernel';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PROBLEM_CONTENT_TYPE, Problem, problemType } from './problem';
+import { PROBLEM_CONTENT_TYPE, Problem, problemType, titleOf } from './problem';
 import { ValidationFailedException } from './validation-failed.exception';
 import { UpstreamUnavailableError } from './upstream-unavailable.error';
 
@@ -160,22 +160,4 @@ export class ProblemExceptionFilter implements ExceptionFilter {
 
     void reply.status(mapped.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
-}
-
-function titleOf(status: number): string {
-  const titles: Record<number, string> = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    405: 'Method Not Allowed',
-    409: 'Conflict',
-    413: 'Payload Too Large',
-    415: 'Unsupported Media Type',
-    422: 'Unprocessable Content',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    503: 'Service Unavailable',
-  };
-  return titles[status] ?? 'Error';
 }

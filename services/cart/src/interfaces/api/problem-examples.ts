@@ -1,65 +1,10 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { ProblemDto } from '@app/contracts';
+import { problemExample as problem } from '@app/platform';
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  503: 'Service Unavailable',
-};
+export { ApiProblem } from '@app/platform';
 
 export const CART_ID_EXAMPLE = '5b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
 export const PRODUCT_ID_EXAMPLE = '3f0e8a52-5c1e-4d7e-9a55-2b0f4f3b6c11';
 const CART = `/api/v1/carts/${CART_ID_EXAMPLE}`;
-
-/** An example problem body, as the platform's ProblemExceptionFilter writes it. */
-function problem(
-  status: number,
-  code: string,
-  detail: string,
-  instance: string,
-  extensions: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    ...extensions,
-    type: `https://nest-commerce.dev/problems/${code}`,
-    title: TITLES[status] ?? 'Error',
-    status,
-    detail,
-    instance,
-  };
-}
-
-/** A documented problem+json response with named examples. */
-export function ApiProblem(
-  status: number,
-  description: string,
-  examples: Record<string, Record<string, unknown>>,
-): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    ApiExtraModels(ProblemDto),
-    ApiResponse({
-      status,
-      description,
-      content: {
-        'application/problem+json': {
-          schema: { $ref: getSchemaPath(ProblemDto) },
-          examples: Object.fromEntries(
-            Object.entries(examples).map(([name, value]) => [
-              name,
-              { summary: String(value.detail), value },
-            ]),
-          ),
-        },
-      },
-    }),
-  );
-}
 
 export const EXAMPLES = {
   validation: problem(400, 'validation-error', 'The request has invalid fields.', `${CART}/items`, {
