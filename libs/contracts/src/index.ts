@@ -5,3 +5,4 @@ export * from './order';
 export * from './product';
 export * from './user';
 export * from './messages';
+export * from './validation';

@@ -1,0 +1,3 @@
+export * from './validate-order.dto';
+export * from './validation-codes';
+export * from './validation-result.dto';

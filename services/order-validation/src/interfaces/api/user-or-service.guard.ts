@@ -1,0 +1,68 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  Injectable,
+  UnauthorizedException,
+  UseGuards,
+  applyDecorators,
+  createParamDecorator,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
+import {
+  JwtAuthGuard,
+  RequestWithCaller,
+  RequestWithUser,
+  SERVICE_KEY_HEADER,
+  SERVICE_KEY_SECURITY,
+  ServiceKeyVerifier,
+} from '@app/platform';
+import { Requester } from '../../application/dtos/requester';
+
+type RequestWithEither = RequestWithUser & RequestWithCaller;
+
+/**
+ * Either credential opens these endpoints: a user's bearer token (checked by the platform's
+ * JwtAuthGuard), or another service's X-Service-Key. A request that carries X-Service-Key is
+ * judged by the key alone: a wrong key is 401 even with a valid token beside it, so a
+ * misconfigured service finds out instead of silently acting as a user.
+ */
+@Injectable()
+export class UserOrServiceGuard implements CanActivate {
+  constructor(
+    private readonly jwt: JwtAuthGuard,
+    private readonly serviceKeys: ServiceKeyVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<RequestWithEither>();
+    const presented = request.headers[SERVICE_KEY_HEADER];
+    if (presented === undefined) return this.jwt.canActivate(context);
+    const caller = this.serviceKeys.callerFor(presented);
+    if (!caller) {
+      throw new UnauthorizedException('A valid service credential (X-Service-Key) is required.');
+    }
+    request.serviceCaller = caller;
+    return true;
+  }
+}
+
+/** A bearer token or an X-Service-Key; Swagger lists both as alternatives. */
+export function UserOrServiceAuth(): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    UseGuards(UserOrServiceGuard),
+    ApiBearerAuth(),
+    ApiSecurity(SERVICE_KEY_SECURITY),
+  );
+}
+
+/** Who is asking, as the use cases see it (set by UserOrServiceGuard). */
+export const CurrentRequester = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Requester => {
+    const request = context.switchToHttp().getRequest<RequestWithEither>();
+    if (request.serviceCaller) return { kind: 'service', caller: request.serviceCaller };
+    if (request.user) {
+      return { kind: 'user', userId: request.user.id, isAdmin: request.user.role === 'admin' };
+    }
+    throw new Error('CurrentRequester used on a route without UserOrServiceAuth()');
+  },
+);

@@ -1,0 +1,57 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { OrderClient, ProductClient, UserClient } from '@app/clients';
+import { PlatformModule } from '@app/platform';
+import { OrderSource } from './application/ports/order-source.port';
+import { ProductCatalog } from './application/ports/product-catalog.port';
+import { UserDirectory } from './application/ports/user-directory.port';
+import { GetValidationResultUseCase } from './application/use-cases/get-validation-result.use-case';
+import { ValidateOrderUseCase } from './application/use-cases/validate-order.use-case';
+import { ValidationResultRepository } from './domain/repositories/validation-result.repository';
+import {
+  OrderValidationConfig,
+  loadOrderValidationConfig,
+} from './infrastructure/config/order-validation.config';
+import { HttpOrderSource } from './infrastructure/gateways/http-order-source';
+import { HttpProductCatalog } from './infrastructure/gateways/http-product-catalog';
+import { HttpUserDirectory } from './infrastructure/gateways/http-user-directory';
+import { InMemoryValidationResultRepository } from './infrastructure/repositories/in-memory-validation-result.repository';
+import { UserOrServiceGuard } from './interfaces/api/user-or-service.guard';
+import { ValidationsController } from './interfaces/api/validations.controller';
+
+const UPSTREAMS = ['order', 'user', 'product'];
+
+/**
+ * Composition root of the order-validation service: binds each port to its adapter. No
+ * database (results are kept in memory); /health reports the three upstreams instead.
+ */
+@Module({})
+export class OrderValidationModule {
+  static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
+    // Platform first: its configuration errors are the ones to report first.
+    const platform = PlatformModule.forRoot({
+      service: 'order-validation',
+      env,
+      upstreams: UPSTREAMS,
+      healthOfUpstreams: UPSTREAMS,
+    });
+    const config = loadOrderValidationConfig(env);
+    return {
+      module: OrderValidationModule,
+      imports: [platform],
+      controllers: [ValidationsController],
+      providers: [
+        { provide: OrderValidationConfig, useValue: config },
+        OrderClient,
+        UserClient,
+        ProductClient,
+        { provide: OrderSource, useClass: HttpOrderSource },
+        { provide: UserDirectory, useClass: HttpUserDirectory },
+        { provide: ProductCatalog, useClass: HttpProductCatalog },
+        { provide: ValidationResultRepository, useClass: InMemoryValidationResultRepository },
+        UserOrServiceGuard,
+        ValidateOrderUseCase,
+        GetValidationResultUseCase,
+      ],
+    };
+  }
+}
