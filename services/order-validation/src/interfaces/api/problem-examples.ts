@@ -1,15 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { ProblemDto, ValidationResultDto } from '@app/contracts';
-
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  429: 'Too Many Requests',
-  503: 'Service Unavailable',
-};
+import { ValidationResultDto } from '@app/contracts';
+import { problemExample as problem } from '@app/platform';
 
 export const ORDER_ID_EXAMPLE = '9b2d7c1e-0f4a-4e59-8a3b-6c5d4e3f2a10';
 const USER_ID_EXAMPLE = '5b1c2f7e-8d4a-4c3b-9e2f-1a0b3c4d5e6f';
@@ -18,50 +10,6 @@ const OTHER_PRODUCT_ID_EXAMPLE = '7c4d2e1f-9a8b-4c6d-8e5f-0a1b2c3d4e5f';
 const VALIDATE = '/api/v1/validations/validate';
 const RESULT = `/api/v1/validations/${ORDER_ID_EXAMPLE}`;
 const VALIDATED_AT = '2025-01-15T10:31:00.000Z';
-
-/** An example problem body, as the platform's ProblemExceptionFilter writes it. */
-function problem(
-  status: number,
-  code: string,
-  detail: string,
-  instance: string,
-  extensions: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    ...extensions,
-    type: `https://nest-commerce.dev/problems/${code}`,
-    title: TITLES[status] ?? 'Error',
-    status,
-    detail,
-    instance,
-  };
-}
-
-/** A documented problem+json response with named examples. */
-export function ApiProblem(
-  status: number,
-  description: string,
-  examples: Record<string, Record<string, unknown>>,
-): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    ApiExtraModels(ProblemDto),
-    ApiResponse({
-      status,
-      description,
-      content: {
-        'application/problem+json': {
-          schema: { $ref: getSchemaPath(ProblemDto) },
-          examples: Object.fromEntries(
-            Object.entries(examples).map(([name, value]) => [
-              name,
-              { summary: String(value.detail), value },
-            ]),
-          ),
-        },
-      },
-    }),
-  );
-}
 
 /** A documented 200 with named example results. */
 export function ApiResult(

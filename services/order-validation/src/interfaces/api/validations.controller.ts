@@ -1,17 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ValidateOrderDto, ValidationResultDto } from '@app/contracts';
-import { UuidParam } from '@app/platform';
+import { ApiProblem, UuidParam } from '@app/platform';
 import { Requester } from '../../application/dtos/requester';
 import { GetValidationResultUseCase } from '../../application/use-cases/get-validation-result.use-case';
 import { ValidateOrderUseCase } from '../../application/use-cases/validate-order.use-case';
-import {
-  ApiProblem,
-  ApiResult,
-  EXAMPLES,
-  ORDER_ID_EXAMPLE,
-  RESULT_EXAMPLES,
-} from './problem-examples';
+import { ApiResult, EXAMPLES, ORDER_ID_EXAMPLE, RESULT_EXAMPLES } from './problem-examples';
 import { CurrentRequester, UserOrServiceAuth } from './user-or-service.guard';
 import { ValidationPresenter } from './validation.presenter';
 
