@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ProductClient } from '@app/clients';
 import { PlatformModule } from '@app/platform';
 import { IdempotencyStore } from './application/ports/idempotency-store.port';
+import { OrderOutbox } from './application/ports/order-outbox.port';
 import { ProcessedMessages } from './application/ports/processed-messages.port';
 import { ProductCatalog } from './application/ports/product-catalog.port';
 import { CancelOrderUseCase } from './application/use-cases/cancel-order.use-case';
@@ -10,10 +11,12 @@ import { GetOrderEventsUseCase } from './application/use-cases/get-order-events.
 import { GetOrderUseCase } from './application/use-cases/get-order.use-case';
 import { ListOrdersUseCase } from './application/use-cases/list-orders.use-case';
 import { PlaceOrderUseCase } from './application/use-cases/place-order.use-case';
+import { RecordOrderEventUseCase } from './application/use-cases/record-order-event.use-case';
 import { OrderRepository } from './domain/repositories/order.repository';
 import { OrderConfig, loadOrderConfig } from './infrastructure/config/order.config';
 import { orderDatabase } from './infrastructure/database';
 import { HttpProductCatalog } from './infrastructure/gateways/http-product-catalog';
+import { PlatformOrderOutbox } from './infrastructure/messaging/platform-order-outbox';
 import { TypeormIdempotencyStore } from './infrastructure/repositories/typeorm-idempotency-store';
 import { TypeormOrderRepository } from './infrastructure/repositories/typeorm-order.repository';
 import { TypeormProcessedMessages } from './infrastructure/repositories/typeorm-processed-messages';
@@ -29,7 +32,10 @@ export class OrderModule {
       service: 'order',
       env,
       database: orderDatabase,
-      upstreams: ['product'],
+      // product: catalog and reservations (synchronous) and stock releases (outbox);
+      // delivery and payment: receivers of the order's outbox messages only
+      upstreams: ['product', 'delivery', 'payment'],
+      messaging: true,
     });
     const config = loadOrderConfig(env);
     return {
@@ -42,6 +48,7 @@ export class OrderModule {
         { provide: ProcessedMessages, useClass: TypeormProcessedMessages },
         { provide: IdempotencyStore, useClass: TypeormIdempotencyStore },
         { provide: ProductCatalog, useClass: HttpProductCatalog },
+        { provide: OrderOutbox, useClass: PlatformOrderOutbox },
         ProductClient,
         PlaceOrderUseCase,
         GetOrderUseCase,
@@ -49,6 +56,7 @@ export class OrderModule {
         ListOrdersUseCase,
         CancelOrderUseCase,
         ChangeOrderStatusUseCase,
+        RecordOrderEventUseCase,
       ],
     };
   }

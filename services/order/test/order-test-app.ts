@@ -2,19 +2,24 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
+import { OutboxRelay } from '@app/platform';
 import {
   TestDatabase,
   TestTokenIssuer,
-  baseUrlOf,
   createTestDatabase,
+  freePort,
   startTestService,
   testEnv,
 } from '@app/testing';
 // Tests only: the real product service, booted in-process and called over HTTP.
 import { ProductModule } from '../../product/src/product.module';
 import { OrderModule } from '../src/order.module';
+import { FakeReceiver, startFakeReceiver } from './fake-receiver';
 
-/** The key the order service calls the product service with (product's SERVICE_API_KEYS.order). */
+/**
+ * The key the order service calls other services with (product's, delivery's and payment's
+ * SERVICE_API_KEYS.order); the outbox relay sends it too.
+ */
 export const ORDER_KEY = 'order-to-product-test-key';
 /** Keys of the services that may call the order service's internal endpoints. */
 export const PAYMENT_KEY = 'payment-to-order-test-key';
@@ -26,10 +31,25 @@ export interface Customer {
   token: string;
 }
 
+export interface OutboxRow {
+  id: string;
+  type: string;
+  aggregate_id: string;
+  destination: string;
+  path: string;
+  payload: Record<string, unknown>;
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  last_error: string | null;
+}
+
 export interface OrderTestApp {
   app: NestFastifyApplication;
   product: NestFastifyApplication;
   productUrl: string;
+  /** stand-ins for the delivery and payment services' message endpoints (real HTTP) */
+  delivery: FakeReceiver;
+  payment: FakeReceiver;
   issuer: TestTokenIssuer;
   orderDb: TestDatabase;
   adminToken: string;
@@ -43,6 +63,17 @@ export interface OrderTestApp {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** stops the product service (for outage tests); close() tolerates it */
   stopProduct(): Promise<void>;
+  /** starts it again on the same port and database */
+  startProduct(): Promise<void>;
+  /**
+   * One pass of the order service's outbox relay (it does not run on its own in these tests
+   * unless OUTBOX_RELAY_ENABLED is set): delivers what is due now; the number acknowledged.
+   */
+  drain(): Promise<number>;
+  /** Passes of the relay, waiting out the backoff, until no message is pending (or 5 s). */
+  drainAll(): Promise<void>;
+  /** The order service's outbox, oldest first (optionally one order's messages). */
+  outbox(orderId?: string): Promise<OutboxRow[]>;
   close(): Promise<void>;
 }
 
@@ -57,18 +88,21 @@ export async function startOrderTestApp(
   const issuer = await TestTokenIssuer.start();
   const productDb = await createTestDatabase('product');
   const orderDb = await createTestDatabase('order');
-  const product = await startTestService(
+  // a fixed port, so that the product service can be stopped and started again at the same URL
+  const productPort = await freePort();
+  const productModule = () =>
     ProductModule.forRoot(
       testEnv({
         databaseUrl: productDb.url,
         issuer,
         serviceKeys: { order: ORDER_KEY },
-        extra: { RATE_LIMIT_PER_MINUTE: '100000' },
+        extra: { RATE_LIMIT_PER_MINUTE: '100000', PORT: String(productPort) },
       }),
-    ),
-    { listen: true },
-  );
-  const productUrl = await baseUrlOf(product);
+    );
+  let product = await startTestService(productModule(), { listen: true });
+  const productUrl = `http://127.0.0.1:${productPort}`;
+  const delivery = await startFakeReceiver('delivery', ORDER_KEY);
+  const payment = await startFakeReceiver('payment', ORDER_KEY);
   const app = await startTestService(
     OrderModule.forRoot(
       testEnv({
@@ -78,8 +112,14 @@ export async function startOrderTestApp(
         extra: {
           RATE_LIMIT_PER_MINUTE: '100000',
           PRODUCT_SERVICE_URL: productUrl,
+          DELIVERY_SERVICE_URL: delivery.url,
+          PAYMENT_SERVICE_URL: payment.url,
           SERVICE_API_KEY: ORDER_KEY,
           DB_POOL_MAX: '20',
+          // the tests drive the relay themselves (drain), with retries due almost at once
+          OUTBOX_RELAY_ENABLED: 'false',
+          OUTBOX_BACKOFF_BASE_MS: '10',
+          OUTBOX_BACKOFF_MAX_MS: '20',
           ...options.orderEnv,
         },
       }),
@@ -90,11 +130,18 @@ export async function startOrderTestApp(
   const pg = new Client({ connectionString: orderDb.url });
   await pg.connect();
   let productRunning = true;
+  const query = async <T>(sql: string, params: unknown[] = []) =>
+    (await pg.query(sql, params)).rows as T[];
+  const drain = () => app.get(OutboxRelay).drainOnce();
 
   return {
     app,
-    product,
+    get product() {
+      return product;
+    },
     productUrl,
+    delivery,
+    payment,
     issuer,
     orderDb,
     adminToken,
@@ -116,18 +163,42 @@ export async function startOrderTestApp(
         .expect(200);
       return res.body.stock_quantity as number;
     },
-    async query<T>(sql: string, params: unknown[] = []) {
-      return (await pg.query(sql, params)).rows as T[];
-    },
+    query,
     async stopProduct() {
       if (!productRunning) return;
       productRunning = false;
       await product.close();
     },
+    async startProduct() {
+      if (productRunning) return;
+      product = await startTestService(productModule(), { listen: true });
+      productRunning = true;
+    },
+    drain,
+    async drainAll() {
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        await drain();
+        const [{ n }] = await query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM outbox_messages WHERE status = 'pending'`,
+        );
+        if (n === 0 || Date.now() > deadline) return;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+    },
+    outbox(orderId?: string) {
+      return query<OutboxRow>(
+        `SELECT id, type, aggregate_id, destination, path, payload, status, attempts, last_error
+           FROM outbox_messages WHERE $1::text IS NULL OR aggregate_id = $1 ORDER BY sequence`,
+        [orderId ?? null],
+      );
+    },
     async close() {
       await pg.end();
       await app.close().catch(() => undefined);
       if (productRunning) await product.close();
+      await delivery.stop();
+      await payment.stop();
       await issuer.stop();
       await orderDb.drop();
       await productDb.drop();

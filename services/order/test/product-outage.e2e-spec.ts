@@ -14,7 +14,8 @@ describe('product service stopped (e2e)', () => {
   let t: OrderTestApp;
   let alice: Customer;
   let product: string;
-  let placed: string;
+  /** three orders placed while the product service was up: to cancel, to cancel internally, to pay */
+  let placed: string[];
   const http = () => request(t.app.getHttpServer());
   const asAlice = () => ({ Authorization: `Bearer ${alice.token}` });
 
@@ -25,13 +26,15 @@ describe('product service stopped (e2e)', () => {
     });
     alice = await t.customer();
     product = await t.createProduct(3, 10);
-    placed = (
-      await http()
+    placed = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await http()
         .post(ORDERS)
         .set(asAlice())
         .send({ user_id: alice.id, items: [{ product_id: product, quantity: 2 }] })
-        .expect(201)
-    ).body.id;
+        .expect(201);
+      placed.push(res.body.id);
+    }
     await t.stopProduct();
   });
   afterAll(async () => {
@@ -74,31 +77,43 @@ describe('product service stopped (e2e)', () => {
     await send().expect(503);
   });
 
-  it('cancel answers 503 and changes nothing (the stock could not be released)', async () => {
-    const res = await http().post(`${ORDERS}/${placed}/cancel`).set(asAlice()).expect(503);
-    expect(res.body.type).toBe('https://nest-commerce.dev/problems/upstream-unavailable');
-    const order = await http().get(`${ORDERS}/${placed}`).set(asAlice()).expect(200);
-    expect(order.body.status).toBe('creada');
-    const events = await http().get(`${ORDERS}/${placed}/events`).set(asAlice()).expect(200);
-    expect(events.body).toHaveLength(1);
+  it('cancel answers 200 cancelada at once; the stock release waits in the outbox, retried', async () => {
+    const res = await http().post(`${ORDERS}/${placed[0]}/cancel`).set(asAlice()).expect(200);
+    expect(res.body.status).toBe('cancelada');
+    const events = await http().get(`${ORDERS}/${placed[0]}/events`).set(asAlice()).expect(200);
+    expect(events.body.map((e: { type: string }) => e.type)).toEqual(['created', 'cancelled']);
+    await t.drain();
+    expect(await t.outbox(placed[0])).toEqual([
+      expect.objectContaining({
+        destination: 'product',
+        path: `/api/v1/stock/reservations/${placed[0]}/release`,
+        status: 'pending',
+        attempts: 1,
+        last_error: 'unavailable',
+      }),
+    ]);
   });
 
-  it('an internal cancel answers 503, records no message, so the sender retries it later', async () => {
+  it('an internal cancel is applied too (200, message recorded); its release waits likewise', async () => {
     const messageId = randomUUID();
-    await http()
-      .post(`/api/v1/internal/orders/${placed}/status`)
+    const res = await http()
+      .post(`/api/v1/internal/orders/${placed[1]}/status`)
       .set('X-Service-Key', PAYMENT_KEY)
       .send({ message_id: messageId, status: 'cancelada', cause: 'payment expired' })
-      .expect(503);
+      .expect(200);
+    expect(res.body.status).toBe('cancelada');
     expect(
       await t.query('SELECT 1 FROM processed_messages WHERE message_id = $1', [messageId]),
-    ).toHaveLength(0);
+    ).toHaveLength(1);
+    expect((await t.outbox(placed[1])).map((m) => [m.destination, m.status])).toEqual([
+      ['product', 'pending'],
+    ]);
   });
 
   it('what does not need the catalog keeps working: reads and a payment notification', async () => {
     await http().get(ORDERS).set(asAlice()).expect(200);
     const res = await http()
-      .post(`/api/v1/internal/orders/${placed}/status`)
+      .post(`/api/v1/internal/orders/${placed[2]}/status`)
       .set('X-Service-Key', PAYMENT_KEY)
       .send({ message_id: randomUUID(), status: 'pagada', cause: 'payment approved' })
       .expect(200);

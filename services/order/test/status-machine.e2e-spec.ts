@@ -97,6 +97,12 @@ describe('order status machine (e2e)', () => {
         expect(res.headers['x-status-change']).toBe('already_reached');
         expect(res.body.status).toBe(from);
         expect(after).toEqual(before);
+      } else if (from === 'cancelada' && to === 'pagada') {
+        // a payment approved for an order cancelled before it was paid: refunded, still cancelled
+        expect(res.status).toBe(200);
+        expect(res.headers['x-status-change']).toBe('refund_requested');
+        expect(res.body.status).toBe('cancelada');
+        expect(after).toEqual(before);
       } else {
         expect(res.status).toBe(409);
         expect(res.headers['content-type']).toContain('application/problem+json');
@@ -118,16 +124,16 @@ describe('order status machine (e2e)', () => {
       const res = await http()
         .post(`${ORDERS}/${id}/cancel`)
         .set('Authorization', `Bearer ${alice.token}`);
-      if (from === 'creada') {
+      if (from === 'creada' || from === 'pagada') {
         expect(res.status).toBe(200);
         expect(res.body.status).toBe('cancelada');
       } else {
         expect(res.status).toBe(409);
-        expect(res.body.type).toBe(
-          from === 'pagada'
-            ? 'https://nest-commerce.dev/problems/refund-not-available'
-            : 'https://nest-commerce.dev/problems/illegal-transition',
-        );
+        expect(res.body).toMatchObject({
+          type: 'https://nest-commerce.dev/problems/illegal-transition',
+          current_status: from,
+          requested_status: 'cancelada',
+        });
         expect(await statusOf(id)).toBe(from);
       }
     });
@@ -173,12 +179,18 @@ describe('order status machine (e2e)', () => {
           send(id, 'pagada'),
           send(id, 'cancelada', randomUUID(), DELIVERY_KEY),
         ]);
-        // pay first: then pagada → cancelada is legal too; cancel first: pagada is then illegal
-        expect([pay.status, cancel.status]).toEqual(pay.status === 409 ? [409, 200] : [200, 200]);
+        // pay first: then pagada → cancelada is legal too; cancel first: the late payment is
+        // refunded and the order stays cancelled. Either way both are acknowledged.
+        expect([pay.status, cancel.status]).toEqual([200, 200]);
+        const paidFirst = pay.headers['x-status-change'] === 'applied';
+        if (!paidFirst) expect(pay.headers['x-status-change']).toBe('refund_requested');
         const history = (await events(id)).map((e) => e.status);
         expect(history).toEqual(
-          pay.status === 409 ? ['creada', 'cancelada'] : ['creada', 'pagada', 'cancelada'],
+          paidFirst ? ['creada', 'pagada', 'cancelada'] : ['creada', 'cancelada'],
         );
+        // exactly one refund asked of payment either way (by the cancel, or by the late payment)
+        const refunds = (await t.outbox(id)).filter((m) => m.destination === 'payment');
+        expect(refunds).toHaveLength(1);
       }
     });
 
@@ -214,13 +226,28 @@ describe('order status machine (e2e)', () => {
       expect(await events(id)).toHaveLength(4);
     });
 
-    it('pagada after a cancellation from creada is illegal (the order was never paid)', async () => {
+    it('pagada after a cancellation from creada: acknowledged, the order stays cancelled, the payment is refunded', async () => {
       const id = await orderIn('cancelada');
-      const res = await send(id, 'pagada').expect(409);
+      const messageId = randomUUID();
+      const res = await send(id, 'pagada', messageId).expect(200);
+      expect(res.headers['x-status-change']).toBe('refund_requested');
+      expect(res.body.status).toBe('cancelada');
+      expect((await events(id)).map((e) => e.type)).toEqual(['created', 'cancelled']);
+      const again = await send(id, 'pagada', messageId).expect(200);
+      expect(again.headers['x-status-change']).toBe('duplicate');
+      const refunds = (await t.outbox(id)).filter((m) => m.destination === 'payment');
+      expect(refunds.map((m) => m.payload)).toEqual([
+        { order_id: id, cause: 'payment approved after the order was cancelled' },
+      ]);
+    });
+
+    it('enviada for a cancelled order is 409 and recorded nowhere (a conflict for an operator)', async () => {
+      const id = await orderIn('cancelada');
+      const res = await send(id, 'enviada').expect(409);
       expect(res.body.current_status).toBe('cancelada');
     });
 
-    it('internal cancel releases the stock, from creada and from pagada', async () => {
+    it('internal cancel releases the stock through the outbox, from creada and from pagada', async () => {
       const own = await t.createProduct(1, 10);
       for (const from of ['creada', 'pagada'] as OrderStatus[]) {
         const order = await http()
@@ -231,6 +258,7 @@ describe('order status machine (e2e)', () => {
         for (const step of PATH[from]) await send(order.body.id, step).expect(200);
         expect(await t.stockOf(own)).toBe(7);
         await send(order.body.id, 'cancelada').expect(200);
+        await t.drainAll();
         expect(await t.stockOf(own)).toBe(10);
       }
     });

@@ -10,8 +10,11 @@ export interface ChangeStatusCommand {
   deliveryId?: string;
 }
 
-/** applied: moved now; duplicate: this message_id was processed before; already_reached: no-op. */
-export type StatusChangeOutcome = 'applied' | 'duplicate' | 'already_reached';
+/**
+ * applied: moved now; duplicate: this message_id was processed before; already_reached: no-op;
+ * refund_requested: `pagada` for an order cancelled before it was paid, a refund was enqueued.
+ */
+export type StatusChangeOutcome = 'applied' | 'duplicate' | 'already_reached' | 'refund_requested';
 
 export interface ChangeStatusResult {
   order: Order;

@@ -1,39 +1,40 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '@app/kernel';
 import { Order } from '../../domain/entities/order';
-import { OrderNotFound, RefundNotAvailable } from '../../domain/errors/order.errors';
+import { OrderNotFound } from '../../domain/errors/order.errors';
 import { OrderRepository } from '../../domain/repositories/order.repository';
 import { Requester, canSeeOrdersOf } from '../dtos/requester';
-import { ProductCatalog } from '../ports/product-catalog.port';
+import { OrderOutbox } from '../ports/order-outbox.port';
 
 /**
- * A customer (their own order) or admin cancels. From `creada`: the stock is released through
- * the product service while the order row is locked, then the `cancelled` event and the status
- * commit together; if the product service is down the transaction rolls back (503, nothing
- * changed). From `pagada`: 409 until the payment service can refund. Otherwise 409
- * illegal-transition.
+ * A customer (their own order) or admin cancels, from `creada` or `pagada` (anything else is
+ * 409 illegal-transition, by the table). One transaction, with the order row locked: the
+ * `cancelled` event, the status, and the follow-ups in the outbox: the stock release (product),
+ * and for a paid order the refund (payment) and the cancellation of a pending delivery
+ * (delivery). The answer does not wait for any of them: the relay delivers them until each
+ * receiver acknowledges, so a receiver that is down delays its part but never loses it, and
+ * the order is cancelled exactly once.
  */
 @Injectable()
 export class CancelOrderUseCase {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly orders: OrderRepository,
-    private readonly catalog: ProductCatalog,
+    private readonly outbox: OrderOutbox,
   ) {}
 
   execute(id: string, requester: Requester): Promise<Order> {
     return this.uow.run(async () => {
       const order = await this.orders.findByIdForUpdate(id);
       if (!order || !canSeeOrdersOf(requester, order.userId)) throw new OrderNotFound(id);
-      if (order.status === 'pagada') throw new RefundNotAvailable(order.id);
       order.transitionTo(
         'cancelada',
         requester.isAdmin && !order.isOwnedBy(requester.id)
           ? 'cancelled by an administrator'
           : 'cancelled by the customer',
       );
-      await this.catalog.releaseStock(order.id);
       await this.orders.saveChanges(order);
+      await this.outbox.enqueue(order.pullFollowUps());
       return order;
     });
   }

@@ -6,16 +6,18 @@ import { IllegalTransition, OrderNotFound } from '../../domain/errors/order.erro
 import { OrderRepository } from '../../domain/repositories/order.repository';
 import { ChangeStatusCommand, ChangeStatusResult } from '../dtos/change-status.command';
 import { MessageIdReused } from '../errors/order-request.errors';
+import { OrderOutbox } from '../ports/order-outbox.port';
 import { ProcessedMessages } from '../ports/processed-messages.port';
-import { ProductCatalog } from '../ports/product-catalog.port';
 
 /**
- * A status change sent by another service (payment, delivery; later through their outbox).
+ * A status change sent by another service (payment, delivery, through their outbox).
  * One transaction: lock the order, record the message id (inbox), decide, append the event,
- * write the status. A repeated message id changes nothing and answers the current order; a
- * target already reached or passed is a no-op (the message is recorded); an illegal move rolls
- * everything back (409) so that the same message may succeed once the order has caught up.
- * Cancelling releases the stock first (503 and nothing changed when the product service is down).
+ * write the status and enqueue the follow-ups (a paid order with an address → delivery; a
+ * cancelled one → stock release, and refund + delivery cancel if it was paid). A repeated
+ * message id changes nothing and answers the current order; a target already reached or passed
+ * is a no-op (the message is recorded); `pagada` for an order cancelled before it was paid
+ * enqueues a refund and leaves the order cancelled; an illegal move rolls everything back (409)
+ * so that the same message may succeed once the order has caught up.
  */
 @Injectable()
 export class ChangeOrderStatusUseCase {
@@ -23,7 +25,7 @@ export class ChangeOrderStatusUseCase {
     private readonly uow: UnitOfWork,
     private readonly orders: OrderRepository,
     private readonly inbox: ProcessedMessages,
-    private readonly catalog: ProductCatalog,
+    private readonly outbox: OrderOutbox,
   ) {}
 
   execute(command: ChangeStatusCommand): Promise<ChangeStatusResult> {
@@ -43,17 +45,25 @@ export class ChangeOrderStatusUseCase {
 
       const history = await this.orders.eventsOf(order.id);
       const decision = decideStatusMessage(order.status, visitedStatuses(history), command.target);
-      if (decision === 'already_reached') return { order, outcome: 'already_reached' };
-      if (decision === 'illegal') throw new IllegalTransition(order.status, command.target);
-
-      order.transitionTo(command.target, command.cause, {
-        messageId: command.messageId,
-        paymentId: command.paymentId,
-        deliveryId: command.deliveryId,
-      });
-      if (command.target === 'cancelada') await this.catalog.releaseStock(order.id);
-      await this.orders.saveChanges(order);
-      return { order, outcome: 'applied' };
+      switch (decision) {
+        case 'already_reached':
+          return { order, outcome: 'already_reached' };
+        case 'illegal':
+          throw new IllegalTransition(order.status, command.target);
+        case 'refund_late_payment':
+          order.refundLatePayment('payment approved after the order was cancelled');
+          await this.outbox.enqueue(order.pullFollowUps());
+          return { order, outcome: 'refund_requested' };
+        case 'apply':
+          order.transitionTo(command.target, command.cause, {
+            messageId: command.messageId,
+            paymentId: command.paymentId,
+            deliveryId: command.deliveryId,
+          });
+          await this.orders.saveChanges(order);
+          await this.outbox.enqueue(order.pullFollowUps());
+          return { order, outcome: 'applied' };
+      }
     });
   }
 }

@@ -146,7 +146,9 @@ export class PlaceOrderUseCase {
     try {
       await this.catalog.releaseStock(orderId);
     } catch (error) {
-      // Until the outbox (issue 5) retries it, this is logged loudly for an operator.
+      // Logged loudly for an operator, not queued in the outbox: for an order that was never
+      // stored the product service most often has no reservation (404), which the relay would
+      // count as a failure and retry until it is dead-lettered (docs/order-service.md).
       this.logger.error(
         { order_id: orderId, err_class: errorClass(error) },
         'Stock reserved for an order that was not stored could not be released',

@@ -57,10 +57,19 @@ describe('decideStatusMessage (the receiver rule)', () => {
   it('refuses a target never visited and not allowed now', () => {
     // delivered before shipped
     expect(decideStatusMessage('pagada', ['creada', 'pagada'], 'entregada')).toBe('illegal');
-    // paid after a cancellation from creada: the order was never paid
-    expect(decideStatusMessage('cancelada', ['creada', 'cancelada'], 'pagada')).toBe('illegal');
+    expect(decideStatusMessage('cancelada', ['creada', 'cancelada'], 'enviada')).toBe('illegal');
     expect(decideStatusMessage('enviada', ['creada', 'pagada', 'enviada'], 'cancelada')).toBe(
       'illegal',
+    );
+  });
+
+  it('refunds a payment approved for an order cancelled before it was ever paid', () => {
+    expect(decideStatusMessage('cancelada', ['creada', 'cancelada'], 'pagada')).toBe(
+      'refund_late_payment',
+    );
+    // cancelled after being paid: the payment message is late, the cancel already refunded
+    expect(decideStatusMessage('cancelada', ['creada', 'pagada', 'cancelada'], 'pagada')).toBe(
+      'already_reached',
     );
   });
 });

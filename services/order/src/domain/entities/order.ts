@@ -1,8 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Money } from '@app/kernel';
 import { IllegalTransition, InvalidOrder, OrderTotalTooLarge } from '../errors/order.errors';
-import { EVENT_TYPE_FOR_STATUS, OrderEvent, OrderEventRefs } from './order-event';
+import {
+  EVENT_TYPE_FOR_STATUS,
+  OrderEvent,
+  OrderEventRefs,
+  OrderEventType,
+  STATUS_AFTER_EVENT,
+} from './order-event';
+import { OrderFollowUp, followUpsOfMove } from './order-follow-ups';
 import { OrderStatus, canTransition } from './order-status';
+import { ShippingAddress } from './shipping-address';
+
+export type { ShippingAddress } from './shipping-address';
 
 export const ORDER_LINES_MAX = 100;
 export const ORDER_QUANTITY_MAX = 1000;
@@ -16,13 +26,6 @@ export interface OrderLine {
   name: string;
   unitPrice: Money;
   quantity: number;
-}
-
-export interface ShippingAddress {
-  street: string;
-  city: string;
-  postalCode: string;
-  country: string;
 }
 
 export interface OrderState {
@@ -45,10 +48,13 @@ export interface PlaceOrderInput {
 /**
  * The order aggregate. Prices are integer cents; the total is always the sum of the lines.
  * Status changes go through the transition table and each one records an event: the
- * repository appends `newEvents` and writes the status projection in one transaction.
+ * repository appends `newEvents` and writes the status projection in one transaction. A change
+ * that other services must act on also records follow-ups (`pullFollowUps`), which the use case
+ * writes to the outbox in that same transaction.
  */
 export class Order {
   private readonly pending: OrderEvent[] = [];
+  private readonly followUps: OrderFollowUp[] = [];
 
   private constructor(private state: OrderState) {}
 
@@ -113,6 +119,11 @@ export class Order {
     return this.pending.splice(0, this.pending.length);
   }
 
+  /** Hands the follow-ups recorded since loading to the outbox, and forgets them. */
+  pullFollowUps(): OrderFollowUp[] {
+    return this.followUps.splice(0, this.followUps.length);
+  }
+
   isOwnedBy(userId: string): boolean {
     return this.state.userId.toLowerCase() === userId.toLowerCase();
   }
@@ -127,12 +138,50 @@ export class Order {
     if (!canTransition(this.state.status, target)) {
       throw new IllegalTransition(this.state.status, target);
     }
+    const trimmed = Order.checkedCause(cause);
+    const from = this.state.status;
+    this.state = { ...this.state, status: target, updatedAt: now };
+    this.record(EVENT_TYPE_FOR_STATUS[target], target, trimmed, refs, now);
+    this.followUps.push(...followUpsOfMove(this.state, from, target, trimmed));
+  }
+
+  /**
+   * Records a fact that does not move the order (`refunded`, `validated`): the event carries
+   * the current status, so the fold is unchanged, and the order itself (`updated_at`) is not
+   * touched. Moves go through `transitionTo`.
+   */
+  recordFact(
+    type: OrderEventType,
+    cause: string,
+    refs: OrderEventRefs = {},
+    now = new Date(),
+  ): void {
+    if (STATUS_AFTER_EVENT[type] !== null) {
+      throw new InvalidOrder('type', `${type} moves the order; it is recorded by its transition`);
+    }
+    this.record(type, this.state.status, Order.checkedCause(cause), refs, now);
+  }
+
+  /**
+   * A payment was approved for an order cancelled before it was ever paid (the payment raced
+   * the cancel). The order stays cancelled; the money goes back: a refund follow-up, no event
+   * (nothing happened to the order; the `refunded` event comes when payment reports it).
+   */
+  refundLatePayment(cause: string): void {
+    if (this.state.status !== 'cancelada') throw new IllegalTransition(this.state.status, 'pagada');
+    this.followUps.push({
+      kind: 'refund_payment',
+      orderId: this.state.id,
+      cause: Order.checkedCause(cause),
+    });
+  }
+
+  private static checkedCause(cause: string): string {
     const trimmed = cause.trim();
     if (trimmed.length === 0 || trimmed.length > CAUSE_MAX) {
       throw new InvalidOrder('cause', `cause must be 1 to ${CAUSE_MAX} characters`);
     }
-    this.state = { ...this.state, status: target, updatedAt: now };
-    this.record(EVENT_TYPE_FOR_STATUS[target], target, trimmed, refs, now);
+    return trimmed;
   }
 
   private record(

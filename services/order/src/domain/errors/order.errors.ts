@@ -26,20 +26,6 @@ export class IllegalTransition extends DomainError {
   }
 }
 
-/** Cancelling a paid order needs a refund, which arrives with the payment service. */
-export class RefundNotAvailable extends DomainError {
-  readonly kind = 'conflict';
-  readonly code = 'refund_not_available';
-
-  constructor(id: string) {
-    super(
-      `Order ${id} is paid: cancelling it needs a refund, which comes with the payment service. ` +
-        'Until then only orders in status creada can be cancelled.',
-      { order_id: id, current_status: 'pagada' },
-    );
-  }
-}
-
 /** Lists every unknown product, as the product service does. */
 export class ProductNotFound extends DomainError {
   readonly kind = 'not_found';

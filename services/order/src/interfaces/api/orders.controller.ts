@@ -182,11 +182,14 @@ export class OrdersController {
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Cancel an order in status creada (owner or admin); its stock is released',
+    summary: 'Cancel an order in status creada or pagada (owner or admin)',
     description:
-      'creada → cancelada, and the reserved stock goes back to the catalog. If the product ' +
-      'service cannot release it, the answer is 503 and nothing changed. A paid order answers ' +
-      '409 `refund-not-available` until the payment service can refund it; other statuses 409 ' +
+      'The order is cancelled at once (200 with the cancelled order) and, in the same ' +
+      'transaction, what follows is queued for the other services and delivered with retries ' +
+      'until each acknowledges: the reserved stock goes back to the catalog; for a paid order the ' +
+      'payment is refunded and a pending delivery cancelled. Those happen shortly after the ' +
+      'answer (even if a service is down right now); the `refunded` event appears in the history ' +
+      'when payment reports the refund. Other statuses (also a second cancel): 409 ' +
       '`illegal-transition`.',
   })
   @ApiParam(ID_PARAM)
@@ -195,10 +198,6 @@ export class OrdersController {
   @ApiProblem(404, 'No such order, or not yours.', { orderNotFound: EXAMPLES.orderNotFound })
   @ApiProblem(409, 'The order cannot be cancelled in its status.', {
     illegalTransition: EXAMPLES.illegalTransition,
-    refundNotAvailable: EXAMPLES.refundNotAvailable,
-  })
-  @ApiProblem(503, 'The product service could not release the stock; nothing changed.', {
-    productDown: EXAMPLES.productDown,
   })
   async cancel(
     @UuidParam('id') id: string,

@@ -124,13 +124,6 @@ export const EXAMPLES = {
     `${ORDERS}/${ORDER_ID_EXAMPLE}/cancel`,
     { current_status: 'enviada', requested_status: 'cancelada' },
   ),
-  refundNotAvailable: problem(
-    409,
-    'refund-not-available',
-    `Order ${ORDER_ID_EXAMPLE} is paid: cancelling it needs a refund, which comes with the payment service. Until then only orders in status creada can be cancelled.`,
-    `${ORDERS}/${ORDER_ID_EXAMPLE}/cancel`,
-    { order_id: ORDER_ID_EXAMPLE, current_status: 'pagada' },
-  ),
   productDown: problem(
     503,
     'upstream-unavailable',
