@@ -1,0 +1,337 @@
+import { Logger } from '@nestjs/common';
+import { MessageInbox, UnitOfWork } from '@app/kernel';
+import { Delivery } from '../../domain/entities/delivery';
+import { IllegalDeliveryTransition } from '../../domain/errors/delivery.errors';
+import {
+  DeliveryListCriteria,
+  DeliveryPage,
+  DeliveryRepository,
+  InsertOutcome,
+} from '../../domain/repositories/delivery.repository';
+import { OrderCancellations } from '../../domain/repositories/order-cancellations.repository';
+import { DeliveryOpener } from '../delivery-opener';
+import { DeliverySettings } from '../delivery-settings';
+import { OrderNotFound, OrderNotPaid } from '../errors/delivery-request.errors';
+import { OrderDirectory, OrderSnapshot } from '../ports/order-directory.port';
+import { OrderStatusNotice, OrderStatusNotifier } from '../ports/order-status-notifier.port';
+import { CancelDeliveryForOrderUseCase } from './cancel-delivery-for-order.use-case';
+import { ChangeDeliveryStatusUseCase } from './change-delivery-status.use-case';
+import { CreateDeliveryFromMessageUseCase } from './create-delivery-from-message.use-case';
+import { RequestDeliveryUseCase } from './request-delivery.use-case';
+
+// In-memory fakes of the ports: the use cases' decisions, without Nest or a database.
+
+// The cancel use case warns about parcels already on their way; not worth printing here.
+beforeAll(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
+afterAll(() => jest.restoreAllMocks());
+
+class ImmediateUnitOfWork extends UnitOfWork {
+  run<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+}
+
+class MemoryInbox extends MessageInbox {
+  readonly seen = new Set<string>();
+  async firstDelivery(messageId: string): Promise<boolean> {
+    if (this.seen.has(messageId)) return false;
+    this.seen.add(messageId);
+    return true;
+  }
+}
+
+class MemoryDeliveries extends DeliveryRepository {
+  readonly rows = new Map<string, Delivery>();
+  readonly locked: string[] = [];
+  /** tracking numbers to report as taken, to exercise the retry */
+  takenTrackingNumbers = 0;
+
+  async lockOrder(orderId: string): Promise<void> {
+    this.locked.push(orderId);
+  }
+  async insertIfAbsent(delivery: Delivery): Promise<InsertOutcome> {
+    if ([...this.rows.values()].some((d) => d.orderId === delivery.orderId))
+      return 'order_has_delivery';
+    if (this.takenTrackingNumbers > 0) {
+      this.takenTrackingNumbers -= 1;
+      return 'tracking_number_taken';
+    }
+    this.rows.set(delivery.id, Delivery.restore(snapshot(delivery)));
+    return 'inserted';
+  }
+  async save(delivery: Delivery): Promise<void> {
+    this.rows.set(delivery.id, Delivery.restore(snapshot(delivery)));
+  }
+  async findById(id: string): Promise<Delivery | null> {
+    const row = this.rows.get(id);
+    return row ? Delivery.restore(snapshot(row)) : null;
+  }
+  findByIdForUpdate(id: string): Promise<Delivery | null> {
+    return this.findById(id);
+  }
+  async findByOrderId(orderId: string): Promise<Delivery | null> {
+    const row = [...this.rows.values()].find((d) => d.orderId === orderId);
+    return row ? Delivery.restore(snapshot(row)) : null;
+  }
+  findByOrderIdForUpdate(orderId: string): Promise<Delivery | null> {
+    return this.findByOrderId(orderId);
+  }
+  async findByTrackingNumber(trackingNumber: string): Promise<Delivery | null> {
+    return [...this.rows.values()].find((d) => d.trackingNumber === trackingNumber) ?? null;
+  }
+  async list(_criteria: DeliveryListCriteria): Promise<DeliveryPage> {
+    return { items: [...this.rows.values()], total: this.rows.size };
+  }
+}
+
+function snapshot(delivery: Delivery) {
+  return {
+    id: delivery.id,
+    orderId: delivery.orderId,
+    userId: delivery.userId,
+    address: delivery.address,
+    carrier: delivery.carrier,
+    trackingNumber: delivery.trackingNumber,
+    status: delivery.status,
+    estimatedDelivery: delivery.estimatedDelivery,
+    createdAt: delivery.createdAt,
+    updatedAt: delivery.updatedAt,
+  };
+}
+
+class MemoryCancellations extends OrderCancellations {
+  readonly orders = new Map<string, string>();
+  async record(orderId: string, cause: string): Promise<void> {
+    if (!this.orders.has(orderId)) this.orders.set(orderId, cause);
+  }
+  async isCancelled(orderId: string): Promise<boolean> {
+    return this.orders.has(orderId);
+  }
+}
+
+class MemoryNotifier extends OrderStatusNotifier {
+  readonly notices: OrderStatusNotice[] = [];
+  async notify(notice: OrderStatusNotice): Promise<void> {
+    this.notices.push(notice);
+  }
+}
+
+class FixedOrders extends OrderDirectory {
+  readonly orders = new Map<string, OrderSnapshot>();
+  async findForUser(orderId: string): Promise<OrderSnapshot | null> {
+    return this.orders.get(orderId) ?? null;
+  }
+}
+
+const settings: DeliverySettings = { carrier: 'NestPost', estimateDays: 3 };
+const ORDER = '9b2d7c1e-0f4a-4e59-8a3b-6c5d4e3f2a10';
+const ALICE = '5b1c2f7e-8d4a-4c3b-9e2f-1a0b3c4d5e6f';
+const BOB = '6c2d3e8f-9e5b-4d4c-8f3a-2b1c4d5e6f70';
+const ADDRESS = { street: 'Calle Mayor 1', city: 'Madrid', postalCode: '28013', country: 'ES' };
+let nextMessage = 0;
+const messageId = () => `00000000-0000-4000-8000-${String(++nextMessage).padStart(12, '0')}`;
+
+function setup() {
+  const uow = new ImmediateUnitOfWork();
+  const inbox = new MemoryInbox();
+  const deliveries = new MemoryDeliveries();
+  const cancellations = new MemoryCancellations();
+  const notifier = new MemoryNotifier();
+  const orders = new FixedOrders();
+  const opener = new DeliveryOpener(deliveries, cancellations, settings);
+  return {
+    deliveries,
+    cancellations,
+    notifier,
+    orders,
+    create: new CreateDeliveryFromMessageUseCase(uow, inbox, deliveries, opener),
+    cancel: new CancelDeliveryForOrderUseCase(uow, inbox, deliveries, cancellations),
+    request: new RequestDeliveryUseCase(uow, orders, opener),
+    change: new ChangeDeliveryStatusUseCase(uow, deliveries, notifier),
+  };
+}
+
+describe('create from the order message', () => {
+  it('opens once per order; a repeated message id applies nothing again', async () => {
+    const t = setup();
+    const message = { messageId: messageId(), orderId: ORDER, userId: ALICE, address: ADDRESS };
+    const first = await t.create.execute(message);
+    expect(first.outcome).toBe('created');
+    expect(first.delivery).toMatchObject({ status: 'pendiente', carrier: 'NestPost' });
+    expect((await t.create.execute(message)).outcome).toBe('duplicate');
+    const other = await t.create.execute({ ...message, messageId: messageId() });
+    expect(other).toMatchObject({ outcome: 'existing', delivery: { id: first.delivery?.id } });
+    expect(t.deliveries.rows.size).toBe(1);
+    expect(t.deliveries.locked.every((id) => id === ORDER)).toBe(true);
+  });
+
+  it('draws another tracking number when one is taken', async () => {
+    const t = setup();
+    t.deliveries.takenTrackingNumbers = 2;
+    const result = await t.create.execute({
+      messageId: messageId(),
+      orderId: ORDER,
+      userId: ALICE,
+      address: ADDRESS,
+    });
+    expect(result.outcome).toBe('created');
+    expect(t.deliveries.takenTrackingNumbers).toBe(0);
+  });
+
+  it('gives up (a bug, not a client error) when no tracking number is free', async () => {
+    const t = setup();
+    t.deliveries.takenTrackingNumbers = 10;
+    await expect(
+      t.create.execute({ messageId: messageId(), orderId: ORDER, userId: ALICE, address: ADDRESS }),
+    ).rejects.toThrow(/no free tracking number/);
+  });
+
+  it('opens nothing for an order already cancelled (the cancel overtook it)', async () => {
+    const t = setup();
+    await t.cancel.execute({ messageId: messageId(), orderId: ORDER, cause: 'cancelled' });
+    const result = await t.create.execute({
+      messageId: messageId(),
+      orderId: ORDER,
+      userId: ALICE,
+      address: ADDRESS,
+    });
+    expect(result).toEqual({ outcome: 'order_cancelled', delivery: null });
+    expect(t.deliveries.rows.size).toBe(0);
+  });
+});
+
+describe('cancel from the order message', () => {
+  async function opened(t: ReturnType<typeof setup>): Promise<Delivery> {
+    const result = await t.create.execute({
+      messageId: messageId(),
+      orderId: ORDER,
+      userId: ALICE,
+      address: ADDRESS,
+    });
+    return result.delivery as Delivery;
+  }
+
+  it('cancels a pending delivery, once', async () => {
+    const t = setup();
+    await opened(t);
+    const message = { messageId: messageId(), orderId: ORDER, cause: 'order cancelled' };
+    expect(await t.cancel.execute(message)).toMatchObject({
+      outcome: 'cancelled',
+      delivery: { status: 'cancelada' },
+    });
+    expect((await t.cancel.execute(message)).outcome).toBe('duplicate');
+    expect((await t.cancel.execute({ ...message, messageId: messageId() })).outcome).toBe(
+      'unchanged',
+    );
+  });
+
+  it('leaves a delivery in transit as it is', async () => {
+    const t = setup();
+    const delivery = await opened(t);
+    await t.change.execute({ deliveryId: delivery.id, target: 'en_transito' });
+    const result = await t.cancel.execute({ messageId: messageId(), orderId: ORDER, cause: 'x' });
+    expect(result).toMatchObject({ outcome: 'unchanged', delivery: { status: 'en_transito' } });
+  });
+
+  it('is a no-op without a delivery, but remembered', async () => {
+    const t = setup();
+    const result = await t.cancel.execute({ messageId: messageId(), orderId: ORDER, cause: 'x' });
+    expect(result).toEqual({ outcome: 'no_delivery', delivery: null });
+    expect(t.cancellations.orders.get(ORDER)).toBe('x');
+  });
+});
+
+describe('the owner asks for a delivery', () => {
+  const alice = { id: ALICE, isAdmin: false };
+
+  it('opens one for a paid order, then returns it', async () => {
+    const t = setup();
+    t.orders.orders.set(ORDER, { id: ORDER, userId: ALICE, status: 'pagada' });
+    const command = { requester: alice, userToken: 't', orderId: ORDER, address: ADDRESS };
+    const first = await t.request.execute(command);
+    expect(first.created).toBe(true);
+    expect(first.delivery.userId).toBe(ALICE);
+    const again = await t.request.execute({
+      ...command,
+      address: { ...ADDRESS, street: 'Elsewhere 2' },
+    });
+    expect(again.created).toBe(false);
+    expect(again.delivery.id).toBe(first.delivery.id);
+    expect(again.delivery.address.street).toBe('Calle Mayor 1');
+  });
+
+  it.each(['creada', 'cancelada'])('refuses an order in %s (422)', async (status) => {
+    const t = setup();
+    t.orders.orders.set(ORDER, { id: ORDER, userId: ALICE, status });
+    await expect(
+      t.request.execute({ requester: alice, userToken: 't', orderId: ORDER, address: ADDRESS }),
+    ).rejects.toBeInstanceOf(OrderNotPaid);
+  });
+
+  it('refuses a paid order whose cancellation already arrived (422)', async () => {
+    const t = setup();
+    t.orders.orders.set(ORDER, { id: ORDER, userId: ALICE, status: 'pagada' });
+    await t.cancel.execute({ messageId: messageId(), orderId: ORDER, cause: 'x' });
+    await expect(
+      t.request.execute({ requester: alice, userToken: 't', orderId: ORDER, address: ADDRESS }),
+    ).rejects.toMatchObject({ code: 'order_not_paid', details: { current_status: 'cancelada' } });
+  });
+
+  it('404 for an unknown order or another customer’s; admin may ask for anyone', async () => {
+    const t = setup();
+    await expect(
+      t.request.execute({ requester: alice, userToken: 't', orderId: ORDER, address: ADDRESS }),
+    ).rejects.toBeInstanceOf(OrderNotFound);
+    t.orders.orders.set(ORDER, { id: ORDER, userId: BOB, status: 'pagada' });
+    await expect(
+      t.request.execute({ requester: alice, userToken: 't', orderId: ORDER, address: ADDRESS }),
+    ).rejects.toBeInstanceOf(OrderNotFound);
+    const byAdmin = await t.request.execute({
+      requester: { id: ALICE, isAdmin: true },
+      userToken: 't',
+      orderId: ORDER,
+      address: ADDRESS,
+    });
+    expect(byAdmin.delivery.userId).toBe(BOB);
+  });
+});
+
+describe('status changes', () => {
+  it('notify the order on en_transito and entregada only, with the delivery id', async () => {
+    const t = setup();
+    const created = await t.create.execute({
+      messageId: messageId(),
+      orderId: ORDER,
+      userId: ALICE,
+      address: ADDRESS,
+    });
+    const id = (created.delivery as Delivery).id;
+    await t.change.execute({ deliveryId: id, target: 'en_transito' });
+    await t.change.execute({ deliveryId: id, target: 'entregada' });
+    expect(t.notifier.notices).toEqual([
+      {
+        orderId: ORDER,
+        deliveryId: id,
+        status: 'enviada',
+        cause: expect.stringMatching(/NestPost/),
+      },
+      { orderId: ORDER, deliveryId: id, status: 'entregada', cause: expect.any(String) },
+    ]);
+    await expect(t.change.execute({ deliveryId: id, target: 'cancelada' })).rejects.toBeInstanceOf(
+      IllegalDeliveryTransition,
+    );
+    expect(t.notifier.notices).toHaveLength(2);
+  });
+
+  it('cancelling a pending delivery tells the order nothing', async () => {
+    const t = setup();
+    const created = await t.create.execute({
+      messageId: messageId(),
+      orderId: ORDER,
+      userId: ALICE,
+      address: ADDRESS,
+    });
+    await t.change.execute({ deliveryId: (created.delivery as Delivery).id, target: 'cancelada' });
+    expect(t.notifier.notices).toEqual([]);
+  });
+});

@@ -1,0 +1,64 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { OrderClient } from '@app/clients';
+import { PlatformModule } from '@app/platform';
+import { DeliveryOpener } from './application/delivery-opener';
+import { DeliverySettings } from './application/delivery-settings';
+import { OrderDirectory } from './application/ports/order-directory.port';
+import { OrderStatusNotifier } from './application/ports/order-status-notifier.port';
+import { CancelDeliveryForOrderUseCase } from './application/use-cases/cancel-delivery-for-order.use-case';
+import { ChangeDeliveryStatusUseCase } from './application/use-cases/change-delivery-status.use-case';
+import { CreateDeliveryFromMessageUseCase } from './application/use-cases/create-delivery-from-message.use-case';
+import { FindDeliveryByOrderUseCase } from './application/use-cases/find-delivery-by-order.use-case';
+import { GetDeliveryUseCase } from './application/use-cases/get-delivery.use-case';
+import { ListDeliveriesUseCase } from './application/use-cases/list-deliveries.use-case';
+import { RequestDeliveryUseCase } from './application/use-cases/request-delivery.use-case';
+import { TrackDeliveryUseCase } from './application/use-cases/track-delivery.use-case';
+import { DeliveryRepository } from './domain/repositories/delivery.repository';
+import { OrderCancellations } from './domain/repositories/order-cancellations.repository';
+import { loadDeliveryConfig } from './infrastructure/config/delivery.config';
+import { deliveryDatabase } from './infrastructure/database';
+import { HttpOrderDirectory } from './infrastructure/gateways/http-order-directory';
+import { OutboxOrderStatusNotifier } from './infrastructure/messaging/outbox-order-status-notifier';
+import { TypeormDeliveryRepository } from './infrastructure/repositories/typeorm-delivery.repository';
+import { TypeormOrderCancellations } from './infrastructure/repositories/typeorm-order-cancellations';
+import { DeliveriesController } from './interfaces/api/deliveries.controller';
+import { InternalDeliveriesController } from './interfaces/api/internal-deliveries.controller';
+import { TrackingController } from './interfaces/api/tracking.controller';
+
+/** Composition root of the delivery service: binds each port to its adapter. */
+@Module({})
+export class DeliveryModule {
+  static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
+    // Platform first: its configuration errors are the ones to report first.
+    const platform = PlatformModule.forRoot({
+      service: 'delivery',
+      env,
+      database: deliveryDatabase,
+      upstreams: ['order'],
+      messaging: true,
+    });
+    const config = loadDeliveryConfig(env);
+    return {
+      module: DeliveryModule,
+      imports: [platform],
+      controllers: [TrackingController, DeliveriesController, InternalDeliveriesController],
+      providers: [
+        { provide: DeliverySettings, useValue: config },
+        { provide: DeliveryRepository, useClass: TypeormDeliveryRepository },
+        { provide: OrderCancellations, useClass: TypeormOrderCancellations },
+        { provide: OrderDirectory, useClass: HttpOrderDirectory },
+        { provide: OrderStatusNotifier, useClass: OutboxOrderStatusNotifier },
+        OrderClient,
+        DeliveryOpener,
+        CreateDeliveryFromMessageUseCase,
+        CancelDeliveryForOrderUseCase,
+        RequestDeliveryUseCase,
+        ChangeDeliveryStatusUseCase,
+        GetDeliveryUseCase,
+        ListDeliveriesUseCase,
+        FindDeliveryByOrderUseCase,
+        TrackDeliveryUseCase,
+      ],
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionalEntityManager } from '@app/platform';
+import { OrderCancellations } from '../../domain/repositories/order-cancellations.repository';
+import { OrderCancellationOrmEntity } from '../database/order-cancellation.orm-entity';
+
+@Injectable()
+export class TypeormOrderCancellations extends OrderCancellations {
+  constructor(private readonly tx: TransactionalEntityManager) {
+    super();
+  }
+
+  async record(orderId: string, cause: string, at: Date): Promise<void> {
+    await this.tx.manager.query(
+      `INSERT INTO order_cancellations (order_id, cause, cancelled_at) VALUES ($1, $2, $3)
+       ON CONFLICT (order_id) DO NOTHING`,
+      [orderId, cause.trim().slice(0, 200), at],
+    );
+  }
+
+  isCancelled(orderId: string): Promise<boolean> {
+    return this.tx.manager.exists(OrderCancellationOrmEntity, { where: { orderId } });
+  }
+}

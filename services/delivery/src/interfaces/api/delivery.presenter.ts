@@ -1,0 +1,72 @@
+import {
+  AddressDto,
+  DeliveryMessageResultDto,
+  DeliveryPageDto,
+  DeliveryResponseDto,
+  TrackingDto,
+} from '@app/contracts';
+import { MessageResult } from '../../application/dtos/delivery-commands';
+import { Delivery, DeliveryAddress } from '../../domain/entities/delivery';
+import { DeliveryPage } from '../../domain/repositories/delivery.repository';
+
+/** Wire ↔ domain for the delivery API. Responses list their fields explicitly (a whitelist). */
+export const DeliveryPresenter = {
+  toAddress(dto: AddressDto): DeliveryAddress {
+    return {
+      street: dto.street,
+      city: dto.city,
+      postalCode: dto.postal_code,
+      country: dto.country,
+    };
+  },
+
+  toResponse(delivery: Delivery): DeliveryResponseDto {
+    const address = delivery.address;
+    return {
+      id: delivery.id,
+      order_id: delivery.orderId,
+      user_id: delivery.userId,
+      address: {
+        street: address.street,
+        city: address.city,
+        postal_code: address.postalCode,
+        country: address.country,
+      },
+      carrier: delivery.carrier,
+      tracking_number: delivery.trackingNumber,
+      status: delivery.status,
+      estimated_delivery: delivery.estimatedDelivery.toISOString(),
+      created_at: delivery.createdAt.toISOString(),
+      updated_at: delivery.updatedAt.toISOString(),
+    };
+  },
+
+  toPage(page: DeliveryPage, limit: number, offset: number): DeliveryPageDto {
+    return {
+      items: page.items.map((delivery) => DeliveryPresenter.toResponse(delivery)),
+      total: page.total,
+      limit,
+      offset,
+    };
+  },
+
+  /** The public view: what a carrier's tracking page shows, and nothing that identifies anyone. */
+  toTracking(delivery: Delivery): TrackingDto {
+    const address = delivery.address;
+    return {
+      tracking_number: delivery.trackingNumber,
+      carrier: delivery.carrier,
+      status: delivery.status,
+      estimated_delivery: delivery.estimatedDelivery.toISOString(),
+      destination: { city: address.city, country: address.country },
+      updated_at: delivery.updatedAt.toISOString(),
+    };
+  },
+
+  toMessageResult(result: MessageResult): DeliveryMessageResultDto {
+    return {
+      outcome: result.outcome,
+      delivery: result.delivery ? DeliveryPresenter.toResponse(result.delivery) : null,
+    };
+  },
+};
