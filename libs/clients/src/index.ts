@@ -1,4 +1,5 @@
 export * from './upstream-answer';
+export * from './delivery.client';
 export * from './order.client';
 export * from './product.client';
 export * from './user.client';

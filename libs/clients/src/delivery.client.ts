@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DELIVERIES_PATH,
+  DELIVERY_INTERNAL_PATH,
+  type DeliveryResponseDto,
+  type TrackingDto,
+} from '@app/contracts';
+import { UpstreamClients } from '@app/platform';
+import { UpstreamAnswer, answer } from './upstream-answer';
+
+/**
+ * The delivery service, as other services (and tests, and the order-flow scripts) see it.
+ * Requires PlatformModule.forRoot({ upstreams: ['delivery'] }) and, for `getByOrder`, a
+ * SERVICE_API_KEY the delivery service accepts (its SERVICE_API_KEYS maps the caller's name to
+ * it). Answers: the body for 2xx, the problem for 4xx; 5xx, timeouts and an open breaker throw
+ * UpstreamUnavailableError (503 upstream-unavailable).
+ *
+ * Deliveries are created and cancelled by the order service's outbox messages
+ * (MESSAGE_PATHS.createDelivery / cancelDelivery), not through this client.
+ */
+@Injectable()
+export class DeliveryClient {
+  constructor(private readonly upstreams: UpstreamClients) {}
+
+  private get http() {
+    return this.upstreams.get('delivery');
+  }
+
+  /** `GET /internal/deliveries/by-order/{order_id}` (service key): 200, or 404 when none. */
+  async getByOrder(orderId: string): Promise<UpstreamAnswer<DeliveryResponseDto>> {
+    const res = await this.http.request<DeliveryResponseDto>({
+      method: 'GET',
+      path: `${DELIVERY_INTERNAL_PATH}/by-order/${encodeURIComponent(orderId)}`,
+    });
+    return answer<DeliveryResponseDto>(res);
+  }
+
+  /** `GET /deliveries/{id}` as a user: 404 also for another customer's delivery. */
+  async getDelivery(
+    id: string,
+    options: { userToken: string },
+  ): Promise<UpstreamAnswer<DeliveryResponseDto>> {
+    const res = await this.http.request<DeliveryResponseDto>({
+      method: 'GET',
+      path: `${DELIVERIES_PATH}/${encodeURIComponent(id)}`,
+      userToken: options.userToken,
+    });
+    return answer<DeliveryResponseDto>(res);
+  }
+
+  /** `GET /deliveries/track/{tracking_number}` (public): 200, 400 malformed, 404 unknown. */
+  async track(trackingNumber: string): Promise<UpstreamAnswer<TrackingDto>> {
+    const res = await this.http.request<TrackingDto>({
+      method: 'GET',
+      path: `${DELIVERIES_PATH}/track/${encodeURIComponent(trackingNumber)}`,
+    });
+    return answer<TrackingDto>(res);
+  }
+}
