@@ -10,7 +10,9 @@ const USER = '5b1c2f7e-8d4a-4c3b-9e2f-1a0b3c4d5e6f';
 const money = (value: number) => Money.fromDecimal(value);
 
 /** 3 × 19.99 + 1 × 5.50 = 65.47, status creada, both products in the catalog at those prices. */
-function facts(patch: { order?: Partial<OrderToValidate> } & Partial<OrderFacts> = {}): OrderFacts {
+function facts(
+  patch: Omit<Partial<OrderFacts>, 'order'> & { order?: Partial<OrderToValidate> } = {},
+): OrderFacts {
   const order: OrderToValidate = {
     id: ORDER,
     userId: USER,
