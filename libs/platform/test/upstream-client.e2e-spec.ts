@@ -150,7 +150,8 @@ describe('a service calling an upstream', () => {
       upstream.mode = 'error';
       const unhealthy = await request(app.getHttpServer()).get('/health');
       expect(unhealthy.status).toBe(503);
-      expect(unhealthy.body.checks.product.status).toBe('down');
+      expect(unhealthy.body.checks.product).toEqual({ status: 'down' });
+      expect(JSON.stringify(unhealthy.body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|\d{4,5}/);
     } finally {
       await app.close();
       await issuer.stop();

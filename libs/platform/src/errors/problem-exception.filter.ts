@@ -78,6 +78,15 @@ function httpDetail(exception: HttpException): string {
   return typeof message === 'string' ? message : exception.message;
 }
 
+function statusesOnly(details: unknown): Record<string, { status: unknown }> {
+  return Object.fromEntries(
+    Object.entries(details as Record<string, { status?: unknown }>).map(([name, check]) => [
+      name,
+      { status: check?.status },
+    ]),
+  );
+}
+
 function map(exception: unknown): Mapped {
   if (exception instanceof ValidationFailedException) {
     return {
@@ -103,8 +112,11 @@ function map(exception: unknown): Mapped {
     const status = exception.getStatus();
     const response = exception.getResponse() as { details?: unknown };
     // terminus: keep the per-dependency results so a 503 says which check failed
+    // only up/down per check: terminus' messages name internal hosts and ports
     const extensions =
-      typeof response === 'object' && response?.details ? { checks: response.details } : undefined;
+      typeof response === 'object' && response?.details
+        ? { checks: statusesOnly(response.details) }
+        : undefined;
     const detail = extensions ? 'A dependency is unavailable.' : httpDetail(exception);
     return { status, code: CODE_BY_STATUS[status] ?? 'http_error', detail, extensions };
   }
