@@ -1,0 +1,5 @@
+/** Who is asking, as the use cases need it: a user (customer or admin). */
+export interface Requester {
+  id: string;
+  isAdmin: boolean;
+}

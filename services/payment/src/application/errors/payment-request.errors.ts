@@ -1,0 +1,77 @@
+import { DomainError, DomainErrorKind } from '@app/kernel';
+import { RecordedError } from '../ports/idempotency-store.port';
+
+export class PaymentMethodNotSupported extends DomainError {
+  readonly kind = 'unprocessable';
+  readonly code = 'payment_method_not_supported';
+
+  constructor(method: string, gateway: string) {
+    super(`The ${gateway} gateway does not take ${method} payments.`, {
+      payment_method: method,
+      gateway,
+    });
+  }
+}
+
+/** The gateway answered the refund with a refusal; nothing changed here. */
+export class RefundRefused extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'refund_refused';
+
+  constructor(paymentId: string, reason: string) {
+    super(`The gateway refused to refund payment ${paymentId}: ${reason}`, {
+      payment_id: paymentId,
+      reason,
+    });
+  }
+}
+
+/** The gateway gave no usable answer to a refund; nothing changed, retrying is safe. */
+export class GatewayUnavailable extends DomainError {
+  readonly kind = 'unavailable';
+  readonly code = 'upstream_unavailable';
+
+  constructor(gateway: string) {
+    super(`The ${gateway} payment gateway is unavailable. Try again shortly.`);
+  }
+}
+
+/** The order service refused the caller's token (expired since this service checked it, say). */
+export class OrderServiceRefusedToken extends DomainError {
+  readonly kind = 'unauthorized';
+  readonly code = 'unauthorized';
+
+  constructor() {
+    super('The order service refused the access token.');
+  }
+}
+
+export class IdempotencyKeyInFlight extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'idempotency_key_in_flight';
+
+  constructor() {
+    super('A request with this Idempotency-Key is still being processed. Retry shortly.');
+  }
+}
+
+export class IdempotencyKeyReused extends DomainError {
+  readonly kind = 'unprocessable';
+  readonly code = 'idempotency_key_reused';
+
+  constructor() {
+    super('This Idempotency-Key was already used with a different request body.');
+  }
+}
+
+/** The first answer to an idempotent request was this refusal; a replay repeats it. */
+export class ReplayedError extends DomainError {
+  readonly kind: DomainErrorKind;
+  readonly code: string;
+
+  constructor(recorded: RecordedError) {
+    super(recorded.message, recorded.details);
+    this.kind = recorded.kind;
+    this.code = recorded.code;
+  }
+}

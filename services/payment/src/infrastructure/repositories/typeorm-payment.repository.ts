@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionalEntityManager } from '@app/platform';
+import { EntityManager, LessThan } from 'typeorm';
+import { Payment } from '../../domain/entities/payment';
+import { CHARGE_HOLDING_STATUSES, PaymentStatus } from '../../domain/entities/payment-status';
+import {
+  InsertResult,
+  PaymentListCriteria,
+  PaymentPage,
+  PaymentRepository,
+} from '../../domain/repositories/payment.repository';
+import { PaymentOrmEntity } from '../database/payment.orm-entity';
+import { PaymentMapper } from './payment.mapper';
+
+const HOLDING = CHARGE_HOLDING_STATUSES.map((status) => `'${status}'`).join(', ');
+
+@Injectable()
+export class TypeormPaymentRepository extends PaymentRepository {
+  constructor(private readonly tx: TransactionalEntityManager) {
+    super();
+  }
+
+  private get manager(): EntityManager {
+    return this.tx.manager;
+  }
+
+  async insertIfOrderFree(payment: Payment): Promise<InsertResult> {
+    const row = PaymentMapper.toOrm(payment);
+    // A holder found by the conflict may be declined before we read it; then the order is free
+    // again and the insert is simply tried once more.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      // The partial unique index decides: a concurrent insert for the same order waits for the
+      // other to commit, then does nothing. No exception, so no aborted transaction either.
+      const inserted: unknown[] = await this.manager.query(
+        `INSERT INTO payments (id, order_id, user_id, amount, currency, payment_method, status,
+           gateway, gateway_reference, card_last4, card_brand, failure_reason, approval_url,
+           refund_reference, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+         ON CONFLICT (order_id) WHERE status IN (${HOLDING}) DO NOTHING
+         RETURNING id`,
+        [
+          row.id,
+          row.orderId,
+          row.userId,
+          row.amount,
+          row.currency,
+          row.paymentMethod,
+          row.status,
+          row.gateway,
+          row.gatewayReference,
+          row.cardLast4,
+          row.cardBrand,
+          row.failureReason,
+          row.approvalUrl,
+          row.refundReference,
+          row.createdAt,
+          row.updatedAt,
+        ],
+      );
+      if (inserted.length === 1) return { inserted: true };
+      const holders: Array<{ id: string; status: PaymentStatus }> = await this.manager.query(
+        `SELECT id, status FROM payments WHERE order_id = $1 AND status IN (${HOLDING})`,
+        [row.orderId],
+      );
+      if (holders.length > 0) return { inserted: false, holder: holders[0] };
+    }
+    throw new Error(`payment for order ${row.orderId} neither inserted nor blocked`);
+  }
+
+  async save(payment: Payment): Promise<void> {
+    const row = PaymentMapper.toOrm(payment);
+    await this.manager.update(
+      PaymentOrmEntity,
+      { id: row.id },
+      {
+        status: row.status,
+        gatewayReference: row.gatewayReference,
+        failureReason: row.failureReason,
+        approvalUrl: row.approvalUrl,
+        refundReference: row.refundReference,
+        updatedAt: row.updatedAt,
+      },
+    );
+  }
+
+  async findById(id: string): Promise<Payment | null> {
+    const row = await this.manager.findOne(PaymentOrmEntity, { where: { id } });
+    return row ? PaymentMapper.toDomain(row) : null;
+  }
+
+  async findByIdForUpdate(id: string): Promise<Payment | null> {
+    const row = await this.manager
+      .createQueryBuilder(PaymentOrmEntity, 'p')
+      .where('p.id = :id', { id })
+      .setLock('pessimistic_write')
+      .getOne();
+    return row ? PaymentMapper.toDomain(row) : null;
+  }
+
+  async findChargeOfOrder(orderId: string): Promise<Payment | null> {
+    const row = await this.manager
+      .createQueryBuilder(PaymentOrmEntity, 'p')
+      .where('p.order_id = :orderId', { orderId })
+      .andWhere('p.status IN (:...statuses)', { statuses: [...CHARGE_HOLDING_STATUSES] })
+      .getOne();
+    return row ? PaymentMapper.toDomain(row) : null;
+  }
+
+  async list(criteria: PaymentListCriteria): Promise<PaymentPage> {
+    const query = this.manager.createQueryBuilder(PaymentOrmEntity, 'p');
+    if (criteria.userId) query.andWhere('p.user_id = :userId', { userId: criteria.userId });
+    if (criteria.orderId) query.andWhere('p.order_id = :orderId', { orderId: criteria.orderId });
+    if (criteria.status) query.andWhere('p.status = :status', { status: criteria.status });
+    const [rows, total] = await query
+      .orderBy('p.created_at', 'DESC')
+      .addOrderBy('p.id', 'DESC')
+      .take(criteria.limit)
+      .skip(criteria.offset)
+      .getManyAndCount();
+    return { items: rows.map((row) => PaymentMapper.toDomain(row)), total };
+  }
+
+  async findPendingCreatedBefore(cutoff: Date, limit: number): Promise<Payment[]> {
+    const rows = await this.manager.find(PaymentOrmEntity, {
+      where: { status: 'pendiente', createdAt: LessThan(cutoff) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: limit,
+    });
+    return rows.map((row) => PaymentMapper.toDomain(row));
+  }
+}
