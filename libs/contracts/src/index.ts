@@ -6,4 +6,4 @@ export * from './product';
 export * from './user';
 export * from './messages';
 export * from './validation';
-export * from './payment'
+export * from './payment';
