@@ -70,7 +70,7 @@ export interface DeliveryTestApp {
   /** places an order for the customer (one unit of a fresh product), optionally with an address */
   placeOrder(customer: Customer, options?: { address?: typeof ADDRESS | null }): Promise<string>;
   /** moves the order along through the order service's internal endpoint (as payment would) */
-  setOrderStatus(orderId: string, status: string): Promise<request.Response>;
+  setOrderStatus(orderId: string, status: string): request.Test;
   /** the order as the order service has it */
   orderOf(orderId: string): Promise<{ status: string; user_id: string }>;
   orderEvents(orderId: string): Promise<OrderEvent[]>;
@@ -80,11 +80,11 @@ export interface DeliveryTestApp {
     userId: string,
     messageId?: string,
     address?: typeof ADDRESS,
-  ): Promise<request.Response>;
+  ): request.Test;
   /** POST /internal/deliveries/cancellations as the order service's relay would */
-  sendCancel(orderId: string, messageId?: string): Promise<request.Response>;
+  sendCancel(orderId: string, messageId?: string): request.Test;
   /** PATCH /deliveries/{id}/status as admin */
-  setDeliveryStatus(deliveryId: string, status: string): Promise<request.Response>;
+  setDeliveryStatus(deliveryId: string, status: string): request.Test;
   /** one pass of the delivery service's outbox relay (the relays do not run on their own here) */
   drainDelivery(): Promise<number>;
   /** one pass of the order service's outbox relay */
