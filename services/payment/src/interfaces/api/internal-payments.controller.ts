@@ -6,11 +6,11 @@ import {
   RefundOrderPaymentMessageDto,
   RefundOrderPaymentResultDto,
 } from '@app/contracts';
-import { ServiceAuth } from '@app/platform';
+import { ApiProblem, ServiceAuth } from '@app/platform';
 import { ListPaymentsUseCase } from '../../application/use-cases/list-payments.use-case';
 import { RefundOrderPaymentUseCase } from '../../application/use-cases/refund-order-payment.use-case';
 import { PaymentPresenter } from './payment.presenter';
-import { ApiProblem, EXAMPLES } from './problem-examples';
+import { EXAMPLES } from './problem-examples';
 
 @ApiTags('payments (service-to-service)')
 @ServiceAuth()

@@ -15,7 +15,7 @@ import {
   ProcessPaymentDto,
 } from '@app/contracts';
 import { Money } from '@app/kernel';
-import { Auth, AuthenticatedUser, CurrentUser, UuidParam } from '@app/platform';
+import { ApiProblem, Auth, AuthenticatedUser, CurrentUser, UuidParam } from '@app/platform';
 import { Requester } from '../../application/dtos/requester';
 import { GetPaymentUseCase } from '../../application/use-cases/get-payment.use-case';
 import { ListPaymentsUseCase } from '../../application/use-cases/list-payments.use-case';
@@ -23,7 +23,7 @@ import { ProcessPaymentUseCase } from '../../application/use-cases/process-payme
 import { RefundPaymentUseCase } from '../../application/use-cases/refund-payment.use-case';
 import { IdempotencyKey, requestHash } from './idempotency-key';
 import { PaymentPresenter } from './payment.presenter';
-import { ApiProblem, EXAMPLES, PAYMENT_ID_EXAMPLE } from './problem-examples';
+import { EXAMPLES, PAYMENT_ID_EXAMPLE } from './problem-examples';
 
 /** The part of a Fastify reply this controller touches (keeps fastify types out of the signature). */
 interface Reply {
