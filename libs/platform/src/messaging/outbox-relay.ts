@@ -47,11 +47,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.running;
   }
 
-  /** Delivers everything due now; returns how many messages were acknowledged. */
+  /**
+   * Delivers everything due when the pass starts; returns how many were acknowledged. A message
+   * that fails is due again only after its backoff, so it is tried at most once per pass.
+   */
   async drainOnce(): Promise<number> {
+    // the database's clock, like every other timestamp of the outbox
+    const [{ now: passStartedAt }]: Array<{ now: Date }> =
+      await this.dataSource.query('SELECT now() AS now');
     let acknowledged = 0;
     for (;;) {
-      const batch = await this.claim();
+      const batch = await this.claim(passStartedAt);
       if (batch.length === 0) return acknowledged;
       const results = await Promise.all(batch.map((message) => this.deliver(message)));
       acknowledged += results.filter(Boolean).length;
@@ -72,13 +78,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.timer.unref();
   }
 
-  private async claim(): Promise<ClaimedMessage[]> {
+  private async claim(dueBy: Date): Promise<ClaimedMessage[]> {
     // TypeORM answers an UPDATE … RETURNING with [rows, affected count]
     const [rows]: [ClaimedMessage[], number] = await this.dataSource.query(
       `UPDATE outbox_messages SET locked_until = now() + make_interval(secs => $2)
        WHERE id IN (
          SELECT m.id FROM outbox_messages m
-         WHERE m.status = 'pending' AND m.next_attempt_at <= now()
+         WHERE m.status = 'pending' AND m.next_attempt_at <= $3
            AND (m.locked_until IS NULL OR m.locked_until < now())
            AND NOT EXISTS (
              SELECT 1 FROM outbox_messages e
@@ -88,7 +94,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
          LIMIT $1
          FOR UPDATE SKIP LOCKED)
        RETURNING id, type, destination, path, payload, attempts`,
-      [this.settings.batchSize, LEASE_SECONDS],
+      [this.settings.batchSize, LEASE_SECONDS, dueBy],
     );
     return rows;
   }
