@@ -129,8 +129,13 @@ const QUIET = {
  * service: the order service's messages to it simply stay pending.
  */
 export async function startPaymentTestApp(
-  options: { paymentEnv?: Record<string, string> } = {},
+  options: {
+    paymentEnv?: Record<string, string>;
+    /** for every service: in one process they share nestjs-pino's root logger */
+    logLevel?: string;
+  } = {},
 ): Promise<PaymentTestApp> {
+  const logLevel = options.logLevel ?? 'warn';
   const issuer = await TestTokenIssuer.start();
   const [productDb, orderDb, paymentDb] = await Promise.all([
     createTestDatabase('payment_product'),
@@ -153,7 +158,11 @@ export async function startPaymentTestApp(
         databaseUrl: productDb.url,
         issuer,
         serviceKeys: { order: ORDER_KEY },
-        extra: { RATE_LIMIT_PER_MINUTE: '100000', PORT: String(productPort) },
+        extra: {
+          RATE_LIMIT_PER_MINUTE: '100000',
+          PORT: String(productPort),
+          LOG_LEVEL: logLevel,
+        },
       }),
     ),
     { listen: true },
@@ -166,6 +175,7 @@ export async function startPaymentTestApp(
         serviceKeys: { payment: PAYMENT_KEY, delivery: DELIVERY_KEY },
         extra: {
           ...QUIET,
+          LOG_LEVEL: logLevel,
           PORT: String(orderPort),
           SERVICE_API_KEY: ORDER_KEY,
           PRODUCT_SERVICE_URL: productUrl,
@@ -186,6 +196,7 @@ export async function startPaymentTestApp(
         serviceKeys: { order: ORDER_KEY },
         extra: {
           ...QUIET,
+          LOG_LEVEL: logLevel,
           PORT: String(paymentPort),
           SERVICE_API_KEY: PAYMENT_KEY,
           ORDER_SERVICE_URL: orderUrl,
