@@ -1,7 +1,17 @@
-# One image per service, chosen at build time: docker build --build-arg SERVICE=product .
-# Stages: deps (all packages) → build (nest build <service>) → prod-deps (runtime packages only,
-# without the embedded PostgreSQL binaries) → runtime (slim, non-root).
-ARG NODE_IMAGE=node:20-bookworm-slim
+# One image per service, chosen at build time:
+#   docker build --build-arg SERVICE=product -t nest-commerce/product .
+# (docker-compose.yml builds all seven this way.)
+#
+# Stages: deps (every package, for the compiler) → build (`nest build <service>`) → prod-deps
+# (runtime packages only) → runtime (node on Alpine, non-root, the service's dist/ and
+# node_modules, nothing else). deps and prod-deps do not depend on SERVICE, so the seven builds
+# share their cached layers.
+#
+# The runtime needs no native addon: scrypt comes from node:crypto, pg runs without pg-native,
+# and the only optional packages in the lock are the embedded PostgreSQL binaries (`npm start`
+# and the tests use them, never a service) and pg-cloudflare (Cloudflare Workers only); so
+# `--omit=optional` drops nothing a service loads, and the packages are the same on musl.
+ARG NODE_IMAGE=node:20-alpine
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
@@ -14,12 +24,14 @@ RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<service>" >&2 &
 COPY nest-cli.json tsconfig.base.json tsconfig.json ./
 COPY libs ./libs
 COPY services/${SERVICE} ./services/${SERVICE}
-RUN npx nest build "$SERVICE"
+RUN npx nest build "$SERVICE" \
+  && test -f "dist/services/$SERVICE/services/$SERVICE/src/main.js"
 
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
+  && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
@@ -29,6 +41,9 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/services/${SERVICE} ./dist/services/${SERVICE}
 COPY package.json ./
 USER node
-# Migrations are applied by the service at start; seed: `docker compose run --rm <svc> seed`.
-ENTRYPOINT ["/bin/sh", "-c", "exec node --enable-source-maps \"dist/services/$SERVICE/services/$SERVICE/src/${1:-main}.js\"", "--"]
+# The command names an entry point of the service: `main` (default: the HTTP service, which
+# applies its migrations at start), `migrate`, `seed` (product: demo catalog; user: the initial
+# admin), `rotate-signing-key` (user). Anything else runs as a command (`sh`, `node -v`).
+#   docker compose run --rm product seed
+ENTRYPOINT ["/bin/sh", "-c", "entry=\"dist/services/$SERVICE/services/$SERVICE/src/${1:-main}.js\"; if [ -f \"$entry\" ]; then exec node --enable-source-maps \"$entry\"; fi; exec \"$@\"", "--"]
 CMD ["main"]
