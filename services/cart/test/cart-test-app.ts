@@ -62,6 +62,8 @@ export async function startOrder(
       RATE_LIMIT_PER_MINUTE: '100000',
       PRODUCT_SERVICE_URL: productUrl,
       SERVICE_API_KEY: KEYS.order,
+      // the cart suites never pay or cancel: no outbox deliveries to payment or delivery
+      OUTBOX_RELAY_ENABLED: 'false',
     },
   });
   const app = await startTestService(OrderModule.forRoot(env), { listen: true });
