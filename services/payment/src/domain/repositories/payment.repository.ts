@@ -42,6 +42,6 @@ export abstract class PaymentRepository {
   abstract findChargeOfOrder(orderId: string): Promise<Payment | null>;
   /** Newest first, ties broken by id, so pages are stable. */
   abstract list(criteria: PaymentListCriteria): Promise<PaymentPage>;
-  /** Pending payments created before `cutoff`, oldest first. */
+  /** Pending payments created at or before `cutoff`, oldest first. */
   abstract findPendingCreatedBefore(cutoff: Date, limit: number): Promise<Payment[]>;
 }

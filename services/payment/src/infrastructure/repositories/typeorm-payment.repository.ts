@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionalEntityManager } from '@app/platform';
-import { EntityManager, LessThan } from 'typeorm';
+import { EntityManager, LessThanOrEqual } from 'typeorm';
 import { Payment } from '../../domain/entities/payment';
 import { CHARGE_HOLDING_STATUSES, PaymentStatus } from '../../domain/entities/payment-status';
 import {
@@ -122,7 +122,7 @@ export class TypeormPaymentRepository extends PaymentRepository {
 
   async findPendingCreatedBefore(cutoff: Date, limit: number): Promise<Payment[]> {
     const rows = await this.manager.find(PaymentOrmEntity, {
-      where: { status: 'pendiente', createdAt: LessThan(cutoff) },
+      where: { status: 'pendiente', createdAt: LessThanOrEqual(cutoff) },
       order: { createdAt: 'ASC', id: 'ASC' },
       take: limit,
     });
