@@ -94,4 +94,28 @@ describe('payments the gateway did not answer: pendiente, then reconciliation (e
     expect(await t.paymentOutbox(order.id)).toHaveLength(1);
     expect(simulator().capturedFor(pending.body.id)).toBe(1);
   });
+
+  it('approved by reconciliation after the order was cancelled: the order stays cancelada and the charge is refunded', async () => {
+    const order = await t.placeOrder(alice, 18, 1);
+    const pending = await t.pay(order, { card: card(CARDS.timeout) }).expect(202);
+    await t
+      .orderHttp()
+      .post(`/api/v1/orders/${order.id}/cancel`)
+      .set('Authorization', `Bearer ${alice.token}`)
+      .expect(200);
+
+    expect(await t.reconcile({ minAgeMs: 0 })).toMatchObject({ approved: 1 });
+    // pagada reaches a cancelled order: acknowledged, and the order asks for the refund
+    await t.drainPayment();
+    expect((await t.orderOf(order.id)).status).toBe('cancelada');
+    await t.drainOrder();
+    const [row] = await t.query<{ status: string }>('SELECT status FROM payments WHERE id = $1', [
+      pending.body.id,
+    ]);
+    expect(row.status).toBe('reembolsado');
+    expect(simulator().capturedFor(pending.body.id)).toBe(1);
+    await t.drainPayment();
+    const types = (await t.orderEvents(order.id)).map((e) => e.type);
+    expect(types).toEqual(['created', 'cancelled', 'refunded']);
+  });
 });
