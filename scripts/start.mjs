@@ -10,6 +10,18 @@
 // Options (environment): ONLY_SERVICES=product,user  SEED=false  LOG_PREFIX=false
 //   START_TIMEOUT_MS (health wait per service, default 60000)
 //   STOP_TIMEOUT_MS (SIGTERM → SIGKILL, default SHUTDOWN_TIMEOUT_MS + 5000)
+//   STACK_PORTS=user=28001,product=28000 (other ports than the SPEC's; the services are told
+//   where the others are) and STACK_DB_PREFIX=fs_x_ (fresh databases): a second stack next to
+//   a developer's, as the full-stack e2e suite (e2e/) starts it.
+//
+// Control channel (only when started with an IPC channel, e.g. spawn(..., {stdio: [..., 'ipc']}),
+// as the full-stack e2e suite does; `npm start` has none and behaves exactly as without it):
+//   → {type: 'ready', services: [{name, port, pid}], seconds}  once all are healthy
+//   → {type: 'failed', message}                                  start failed (then it stops)
+//   ← {id, type: 'stop', service, signal?: 'SIGTERM' | 'SIGKILL'} → {id, ok, pid, code, signal}
+//   ← {id, type: 'start', service, env?: {VAR: value}}             → {id, ok, pid} once healthy
+//   (`start` spawns a stopped service again with the same environment plus `env`; failures
+//   answer {id, ok: false, error}). The channel closing (the parent died) stops everything.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -67,6 +79,7 @@ async function healthy(port) {
 class StartError extends Error {}
 
 function spawnService(svc, env) {
+  // (the environment is kept so that the control channel can start the service again)
   const child = spawn(process.execPath, ['--enable-source-maps', distEntry(svc.name, 'main')], {
     cwd: ROOT,
     env,
@@ -79,10 +92,10 @@ function spawnService(svc, env) {
   pipeLines(child.stderr, svc.name, process.stderr, tail.push);
   // Resolves once the process is gone and its output pipes are drained (last lines printed).
   const closed = new Promise((resolve) => child.once('close', resolve));
-  const entry = { svc, child, tail, closed };
+  const entry = { svc, child, tail, closed, env, controlledStop: false };
   running.set(svc.name, entry);
   child.on('exit', (code, signal) => {
-    if (shuttingDown) return;
+    if (shuttingDown || entry.controlledStop) return;
     const why = signal ? `killed by ${signal}` : `exit code ${code}`;
     if (entry.healthyAt) {
       console.error(
@@ -256,6 +269,64 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     void shutdown(0);
   });
 }
+/** The control channel (see the header): stop and start one service of the running stack. */
+const notify = (msg) => {
+  if (process.connected) process.send(msg);
+};
+
+async function control(msg) {
+  const entry = running.get(msg?.service);
+  if (!entry) throw new Error(`unknown or never started service "${msg?.service}"`);
+  if (msg.type === 'stop') {
+    if (hasExited(entry.child)) throw new Error(`${msg.service} is not running`);
+    const signal = msg.signal === 'SIGKILL' ? 'SIGKILL' : 'SIGTERM';
+    entry.controlledStop = true;
+    log(`control: stopping ${msg.service} (${signal})`);
+    const stopTimeout =
+      Number(process.env.STOP_TIMEOUT_MS) ||
+      (Number(process.env.SHUTDOWN_TIMEOUT_MS) || 10_000) + 5_000;
+    await stopChild(entry.child, stopTimeout, signal);
+    await entry.closed;
+    log(`control: ${msg.service} stopped`);
+    return { pid: entry.child.pid, code: entry.child.exitCode, signal: entry.child.signalCode };
+  }
+  if (msg.type === 'start') {
+    if (!hasExited(entry.child)) throw new Error(`${msg.service} is already running`);
+    if (await portInUse(entry.svc.port)) throw new Error(`port ${entry.svc.port} is in use`);
+    log(`control: starting ${msg.service} again`);
+    const env = { ...entry.env, ...(msg.env ?? {}) };
+    const next = spawnService(entry.svc, env);
+    next.env = entry.env; // overrides are for this run only
+    const timeoutMs = Number(process.env.START_TIMEOUT_MS) || 60_000;
+    try {
+      await waitHealthy(next, timeoutMs);
+    } catch (err) {
+      next.controlledStop = true;
+      await stopChild(next.child, 5_000, 'SIGKILL');
+      throw err;
+    }
+    return { pid: next.child.pid };
+  }
+  throw new Error(`unknown control message type "${msg.type}"`);
+}
+
+if (process.send) {
+  process.on('message', (msg) => {
+    if (shuttingDown) return notify({ id: msg?.id, ok: false, error: 'the stack is stopping' });
+    control(msg).then(
+      (result) => notify({ id: msg.id, ok: true, ...result }),
+      (err) => notify({ id: msg?.id, ok: false, error: err.message }),
+    );
+  });
+  // The parent that controls us is gone (crashed, killed): stop, leave nothing behind.
+  process.on('disconnect', () => {
+    if (shuttingDown) return;
+    log('control channel closed');
+    stopRequestedAt = Date.now();
+    void shutdown(0);
+  });
+}
+
 // Last resort (an unexpected crash of this launcher): do not leave services behind.
 process.on('exit', () => forceKillAll());
 
@@ -283,10 +354,20 @@ try {
     if (process.env.SEED !== 'false') await runEntries('seed', ctx);
     await startServices(ctx);
     printTable(ctx.services);
+    notify({
+      type: 'ready',
+      seconds: Number(secs()),
+      services: ctx.services.map((s) => ({
+        name: s.name,
+        port: s.port,
+        pid: running.get(s.name)?.child.pid,
+      })),
+    });
   }
 } catch (err) {
   if (!shuttingDown) {
     console.error(`\nnpm start failed: ${err.message}`);
+    notify({ type: 'failed', message: err.message });
     await shutdown(1);
   }
 }

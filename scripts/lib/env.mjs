@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, SERVICES, databaseUrl } from './services.mjs';
+import { ROOT, SERVICES, databaseUrl, stackPorts } from './services.mjs';
 
 export function loadDotEnv() {
   for (const file of ['.env', '.env.example']) {
@@ -50,5 +50,13 @@ export function serviceEnv(svc, adminUrl, keys, base = process.env) {
     Object.fromEntries(Object.entries(keys).filter(([caller]) => caller !== svc.name)),
   );
   env.NODE_ENV ||= 'development';
+  // STACK_PORTS moved some services off their SPEC ports: every service must call them (and
+  // fetch the JWKS) where they really are. Untouched otherwise, so `npm start` is as before.
+  const ports = stackPorts(base);
+  for (const { name, port } of SERVICES) {
+    if (ports[name] === port) continue;
+    env[`${name.toUpperCase().replace(/-/g, '_')}_SERVICE_URL`] = `http://127.0.0.1:${ports[name]}`;
+    if (name === 'user') env.JWT_JWKS_URL = `http://127.0.0.1:${ports.user}/api/v1/auth/jwks.json`;
+  }
   return env;
 }

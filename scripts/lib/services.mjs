@@ -41,7 +41,53 @@ export function hasEntry(name, entry) {
 }
 
 /**
- * The services that exist in this checkout (their `src/main.ts` is there), in start order.
+ * `STACK_PORTS=user=28001,product=28000,...`: other ports than the SPEC's for some services (a
+ * second stack next to a developer's, as the full-stack e2e suite starts). Unset: the SPEC ports.
+ * @returns {Record<string, number>} every service's port
+ */
+export function stackPorts(env = process.env) {
+  const ports = Object.fromEntries(SERVICES.map((s) => [s.name, s.port]));
+  const raw = (env.STACK_PORTS ?? '').trim();
+  if (!raw) return ports;
+  for (const pair of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^([a-z-]+)=(\d{1,5})$/.exec(pair);
+    const port = m ? Number(m[2]) : 0;
+    if (!m || !SERVICES.some((s) => s.name === m[1]) || port < 1 || port > 65535) {
+      throw new Error(
+        `STACK_PORTS: "${pair}" is not <service>=<port> (services: ${SERVICES.map((s) => s.name).join(', ')})`,
+      );
+    }
+    ports[m[1]] = port;
+  }
+  const seen = new Map();
+  for (const [name, port] of Object.entries(ports)) {
+    if (seen.has(port))
+      throw new Error(`STACK_PORTS: ${seen.get(port)} and ${name} both on ${port}`);
+    seen.set(port, name);
+  }
+  return ports;
+}
+
+/**
+ * `STACK_DB_PREFIX=fs_1a2b_`: every database name gets this prefix (fresh databases for a second
+ * stack on the same PostgreSQL). Unset: the SPEC names.
+ */
+export function stackDbPrefix(env = process.env) {
+  const prefix = env.STACK_DB_PREFIX ?? '';
+  if (prefix && !/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) {
+    throw new Error(
+      `STACK_DB_PREFIX must be lower-case letters, digits and _ (at most 41), got "${prefix}"`,
+    );
+  }
+  return prefix;
+}
+
+/**
+ * The services that exist in this checkout (their `src/main.ts` is there), in start order, with
+ * the ports and database names of this stack (STACK_PORTS, STACK_DB_PREFIX).
  * `ONLY_SERVICES=product,user` narrows the list (handy while working on one service).
  */
 export function existingServices(env = process.env) {
@@ -56,9 +102,15 @@ export function existingServices(env = process.env) {
       );
     }
   }
+  const ports = stackPorts(env);
+  const prefix = stackDbPrefix(env);
   return SERVICES.filter(
     (s) => hasEntry(s.name, 'main') && (only.length === 0 || only.includes(s.name)),
-  );
+  ).map((s) => ({
+    ...s,
+    port: ports[s.name],
+    database: s.database && `${prefix}${s.database}`,
+  }));
 }
 
 /** Replace the database of a PostgreSQL URL: the admin URL → a service's DATABASE_URL. */
