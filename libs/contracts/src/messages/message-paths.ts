@@ -3,6 +3,8 @@
 export const MESSAGE_PATHS = {
   /** payment, delivery → order: ChangeOrderStatusDto */
   orderStatus: (orderId: string) => `/api/v1/internal/orders/${orderId}/status`,
+  /** payment → order: RecordOrderEventDto, a fact that does not move the status (refunded) */
+  orderEvents: (orderId: string) => `/api/v1/internal/orders/${orderId}/events`,
   /** order → delivery: CreateDeliveryMessageDto, when an order with an address becomes pagada */
   createDelivery: () => '/api/v1/internal/deliveries',
   /** order → delivery: CancelDeliveryMessageDto, when an order is cancelled */
@@ -15,6 +17,7 @@ export const MESSAGE_PATHS = {
 
 export const MESSAGE_TYPES = {
   paymentApproved: 'payment.approved',
+  paymentRefunded: 'payment.refunded',
   orderPaid: 'order.paid',
   orderCancelled: 'order.cancelled',
   deliveryInTransit: 'delivery.in_transit',

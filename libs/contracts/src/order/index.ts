@@ -4,3 +4,4 @@ export * from './list-orders-query.dto';
 export * from './order-event.dto';
 export * from './order-limits';
 export * from './order-response.dto';
+export * from './record-order-event.dto';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { ORDER_CAUSE_MAX } from '@app/contracts';
+import { ORDER_CAUSE_MAX } from './order-limits';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -10,8 +10,8 @@ export const REPORTABLE_EVENT_TYPES = ['refunded'] as const;
 
 /**
  * Body of `POST /internal/orders/{id}/events` (service key): a fact about the order that does not
- * move its status, applied once per `message_id`. Only `refunded` (payment) today. Kept here
- * until it moves to @app/contracts next to ChangeOrderStatusDto (see docs/messaging.md).
+ * move its status, applied once per `message_id`. Only `refunded` (payment) today
+ * (see docs/messaging.md).
  */
 export class RecordOrderEventDto {
   @ApiProperty({

@@ -1,13 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ChangeOrderStatusDto, OrderResponseDto } from '@app/contracts';
+import { ChangeOrderStatusDto, OrderResponseDto, RecordOrderEventDto } from '@app/contracts';
 import { ServiceAuth, UuidParam } from '@app/platform';
 import { ChangeOrderStatusUseCase } from '../../application/use-cases/change-order-status.use-case';
 import { GetOrderUseCase } from '../../application/use-cases/get-order.use-case';
 import { RecordOrderEventUseCase } from '../../application/use-cases/record-order-event.use-case';
 import { OrderPresenter } from './order.presenter';
 import { ApiProblem, EXAMPLES, ORDER_ID_EXAMPLE } from './problem-examples';
-import { RecordOrderEventDto } from './record-order-event.dto';
 
 interface Reply {
   header(name: string, value: string): unknown;

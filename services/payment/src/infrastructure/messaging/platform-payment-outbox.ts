@@ -3,7 +3,7 @@ import {
   ChangeOrderStatusDto,
   MESSAGE_PATHS,
   MESSAGE_TYPES,
-  ORDER_INTERNAL_PATH,
+  RecordOrderEventDto,
 } from '@app/contracts';
 import { MessageOutbox } from '@app/kernel';
 import { PaymentOutbox } from '../../application/ports/payment-outbox.port';
@@ -11,20 +11,6 @@ import { Payment } from '../../domain/entities/payment';
 
 /** A message body as the relay posts it: the contract's DTO, `message_id` added on delivery. */
 type Body<T> = Omit<T, 'message_id'>;
-
-/**
- * Body of the order service's `POST /internal/orders/{id}/events` (its RecordOrderEventDto,
- * not in @app/contracts yet): a fact that does not move the order, applied once per message.
- */
-interface RecordOrderEventBody {
-  type: 'refunded';
-  cause: string;
-  payment_id: string;
-}
-
-/** Until MESSAGE_TYPES and MESSAGE_PATHS name them. */
-export const PAYMENT_REFUNDED_TYPE = 'payment.refunded';
-export const orderEventsPath = (orderId: string) => `${ORDER_INTERNAL_PATH}/${orderId}/events`;
 
 /**
  * PaymentOutbox over the platform's transactional outbox (docs/messaging.md). The aggregate is
@@ -52,12 +38,12 @@ export class PlatformPaymentOutbox extends PaymentOutbox {
   }
 
   async paymentRefunded(payment: Payment, cause: string): Promise<void> {
-    const body: RecordOrderEventBody = { type: 'refunded', cause, payment_id: payment.id };
+    const body: Body<RecordOrderEventDto> = { type: 'refunded', cause, payment_id: payment.id };
     await this.outbox.enqueue({
-      type: PAYMENT_REFUNDED_TYPE,
+      type: MESSAGE_TYPES.paymentRefunded,
       aggregateId: payment.orderId,
       destination: 'order',
-      path: orderEventsPath(payment.orderId),
+      path: MESSAGE_PATHS.orderEvents(payment.orderId),
       payload: { ...body },
     });
   }
