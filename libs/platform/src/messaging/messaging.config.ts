@@ -22,7 +22,7 @@ export class MessagingEnv {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  OUTBOX_MAX_ATTEMPTS = 12;
+  OUTBOX_MAX_ATTEMPTS = 60;
 
   @Type(() => Number)
   @IsInt()
