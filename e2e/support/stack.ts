@@ -1,0 +1,358 @@
+// The whole platform, started the way `npm start` does (node scripts/start.mjs: build if needed,
+// databases, migrations, seed, seven service processes gated on health), for the full-stack e2e
+// suite. It must not meet a developer's running stack or another suite:
+// - ports: a block outside the kernel's ephemeral range (which `listen(0)` and outgoing
+//   connections use), checked free, passed as STACK_PORTS (the launcher tells every service
+//   where the others are);
+// - databases: fresh ones on jest's PostgreSQL (POSTGRES_URL), named with a unique
+//   STACK_DB_PREFIX, dropped at the end;
+// - the launcher's output goes to .data/e2e/<prefix>stack.log (its tail is in every error).
+// Stop and restart of one service go through the launcher's IPC control channel, so the launcher
+// stays the parent of every service process and its Ctrl-C stops the restarted ones too; if this
+// jest worker dies, the channel closes and the launcher stops everything by itself.
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Client } from 'pg';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+/** SPEC ports minus 8000: the block keeps the SPEC's layout (product +0 … payment +7). */
+const OFFSETS = {
+  product: 0,
+  user: 1,
+  delivery: 2,
+  cart: 3,
+  order: 5,
+  'order-validation': 6,
+  payment: 7,
+} as const;
+export type ServiceName = keyof typeof OFFSETS;
+export const SERVICE_NAMES = Object.keys(OFFSETS) as ServiceName[];
+
+export interface StackOptions {
+  /** extra environment for every service (the launcher's own defaults come from .env.example) */
+  env?: Record<string, string>;
+  /** how long the launcher may take to build (if needed), migrate, seed and start everything */
+  readyTimeoutMs?: number;
+}
+
+interface ControlAnswer {
+  id: number;
+  ok: boolean;
+  error?: string;
+  pid?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () =>
+      server.close(() => resolve(true)),
+    );
+  });
+}
+
+/** Eight consecutive free ports below the ephemeral range (random base, checked). */
+async function freePortBlock(): Promise<number> {
+  let ephemeralLow = 32768;
+  try {
+    ephemeralLow =
+      Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]) ||
+      ephemeralLow;
+  } catch {
+    /* not Linux: the usual default */
+  }
+  const low = 20000;
+  const high = Math.max(low + 100, ephemeralLow - 10);
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const base = low + 10 * Math.floor((Math.random() * (high - low)) / 10);
+    const ports = Object.values(OFFSETS).map((o) => base + o);
+    const free = await Promise.all(ports.map(canListen));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error(`no block of 8 free ports between ${low} and ${high}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+/** Processes whose environment carries this stack's unique marker (Linux /proc only). */
+function processesWithMarker(marker: string): number[] {
+  if (!existsSync('/proc/self/environ')) return [];
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const environ = readFileSync(`/proc/${entry}/environ`, 'latin1');
+      if (environ.split('\0').includes(marker) && isAlive(Number(entry))) found.push(Number(entry));
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return found;
+}
+
+/** Keeps the newest logs of earlier runs only. */
+function pruneLogs(dir: string, keep: number): void {
+  try {
+    const logs = readdirSync(dir)
+      .filter((f) => f.endsWith('stack.log'))
+      .map((f) => ({ f, t: statSync(path.join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.t - a.t);
+    for (const { f } of logs.slice(keep)) rmSync(path.join(dir, f), { force: true });
+  } catch {
+    /* nothing to prune */
+  }
+}
+
+export class FullStack {
+  readonly urls: Record<ServiceName, string>;
+  /** every pid a service of this stack ever had (initial ones and restarts) */
+  readonly servicePids = new Set<number>();
+  readyInSeconds = 0;
+  private readonly down = new Set<ServiceName>();
+  private exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private nextId = 0;
+  private readonly waiting = new Map<number, (answer: ControlAnswer) => void>();
+  private shutdownPromise?: Promise<{ leftovers: number[]; exitCode: number | null; ms: number }>;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly basePort: number,
+    readonly dbPrefix: string,
+    readonly logFile: string,
+    private readonly adminUrl: string,
+  ) {
+    this.urls = Object.fromEntries(
+      SERVICE_NAMES.map((name) => [name, `http://127.0.0.1:${basePort + OFFSETS[name]}`]),
+    ) as Record<ServiceName, string>;
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => resolve((this.exitInfo = { code, signal }))),
+    );
+    child.on('message', (msg: ControlAnswer) => {
+      const done = this.waiting.get(msg?.id);
+      if (done) {
+        this.waiting.delete(msg.id);
+        done(msg);
+      }
+    });
+  }
+
+  get launcherPid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  /** The last lines of the launcher's output (every service's log lines, prefixed). */
+  logTail(lines = 60): string {
+    try {
+      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+
+  static async start(options: StackOptions = {}): Promise<FullStack> {
+    const adminUrl = process.env.POSTGRES_URL;
+    if (!adminUrl) throw new Error('POSTGRES_URL is not set: run this suite through jest');
+    const basePort = await freePortBlock();
+    const dbPrefix = `fs_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}_`;
+    const logDir = path.join(ROOT, '.data', 'e2e');
+    mkdirSync(logDir, { recursive: true });
+    pruneLogs(logDir, 5);
+    const logFile = path.join(logDir, `${dbPrefix}stack.log`);
+    const out = openSync(logFile, 'a');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'development', // as `npm start` (jest sets test)
+      POSTGRES_URL: adminUrl,
+      STACK_PORTS: SERVICE_NAMES.map((n) => `${n}=${basePort + OFFSETS[n]}`).join(','),
+      STACK_DB_PREFIX: dbPrefix,
+      START_TIMEOUT_MS: '180000',
+      NO_COLOR: '1',
+      ...options.env,
+    };
+    delete env.npm_lifecycle_event; // not under npm: the launcher watches the IPC channel instead
+    const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', out, out, 'ipc'],
+    });
+    closeSync(out);
+    const stack = new FullStack(child, basePort, dbPrefix, logFile, adminUrl);
+    const timeoutMs = options.readyTimeoutMs ?? 540_000;
+    try {
+      const ready = await new Promise<{ seconds: number; services: Array<{ pid: number }> }>(
+        (resolve, reject) => {
+          const timer = setTimeout(
+            () => reject(new Error(`the stack was not ready within ${timeoutMs / 1000} s`)),
+            timeoutMs,
+          );
+          child.on(
+            'message',
+            (msg: {
+              type?: string;
+              message?: string;
+              seconds: number;
+              services: Array<{ pid: number }>;
+            }) => {
+              if (msg?.type === 'ready') {
+                clearTimeout(timer);
+                resolve(msg);
+              } else if (msg?.type === 'failed') {
+                clearTimeout(timer);
+                reject(new Error(`the launcher failed: ${msg.message}`));
+              }
+            },
+          );
+          void stack.exited.then(({ code, signal }) => {
+            clearTimeout(timer);
+            reject(new Error(`the launcher exited before the stack was ready (${signal ?? code})`));
+          });
+        },
+      );
+      stack.readyInSeconds = ready.seconds;
+      for (const s of ready.services) if (s.pid) stack.servicePids.add(s.pid);
+      return stack;
+    } catch (err) {
+      await stack.shutdown().catch(() => undefined);
+      throw new Error(`${(err as Error).message}\n--- ${logFile} (tail) ---\n${stack.logTail()}`);
+    }
+  }
+
+  private control(msg: Record<string, unknown>, timeoutMs = 240_000): Promise<ControlAnswer> {
+    if (this.exitInfo || !this.child.connected) {
+      return Promise.reject(new Error('the launcher is not running'));
+    }
+    const id = ++this.nextId;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new Error(`no answer to ${JSON.stringify(msg)} within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      this.waiting.set(id, (answer) => {
+        clearTimeout(timer);
+        if (answer.ok) resolve(answer);
+        else reject(new Error(`${msg.type} ${msg.service}: ${answer.error}\n${this.logTail(30)}`));
+      });
+      this.child.send({ id, ...msg });
+    });
+  }
+
+  /** Stops one service (SIGTERM: its graceful stop; SIGKILL: a crash); resolves once it is gone. */
+  async stopService(
+    service: ServiceName,
+    signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM',
+  ): Promise<void> {
+    await this.control({ type: 'stop', service, signal });
+    this.down.add(service);
+  }
+
+  /**
+   * Starts a stopped service again on its port and database (with `env` added to its
+   * environment for this run), resolves once it is healthy.
+   */
+  async startService(service: ServiceName, env?: Record<string, string>): Promise<void> {
+    const answer = await this.control({ type: 'start', service, env });
+    this.down.delete(service);
+    if (answer.pid) this.servicePids.add(answer.pid);
+  }
+
+  /** For `finally` blocks: starts the service only if this suite stopped it. */
+  async ensureRunning(service: ServiceName): Promise<void> {
+    if (this.down.has(service)) await this.startService(service);
+  }
+
+  /**
+   * SIGINT to the launcher (what Ctrl-C does), waits for it to exit, then lists the processes of
+   * this stack still alive (by pid, and by the stack's marker in their environment). Idempotent.
+   */
+  shutdown(
+    timeoutMs = 90_000,
+  ): Promise<{ leftovers: number[]; exitCode: number | null; ms: number }> {
+    this.shutdownPromise ??= (async () => {
+      const started = Date.now();
+      if (!this.exitInfo) {
+        this.child.kill('SIGINT');
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = await Promise.race([
+          this.exited.then(() => false),
+          new Promise<boolean>((r) => (timer = setTimeout(() => r(true), timeoutMs))),
+        ]);
+        clearTimeout(timer);
+        if (timedOut) {
+          // a bug of the launcher: report it, but leave nothing running
+          this.child.kill('SIGKILL');
+          for (const pid of this.allPids()) {
+            try {
+              process.kill(pid, 'SIGKILL');
+            } catch {
+              /* gone */
+            }
+          }
+          await this.exited;
+          return { leftovers: [-1], exitCode: null, ms: Date.now() - started };
+        }
+      }
+      // the launcher has exited: give the kernel a moment to reap what it waited for
+      let leftovers = this.allPids().filter(isAlive);
+      for (let i = 0; i < 20 && leftovers.length; i += 1) {
+        await sleep(100);
+        leftovers = this.allPids().filter(isAlive);
+      }
+      return { leftovers, exitCode: this.exitInfo?.code ?? null, ms: Date.now() - started };
+    })();
+    return this.shutdownPromise;
+  }
+
+  private allPids(): number[] {
+    return [
+      ...new Set([
+        this.launcherPid,
+        ...this.servicePids,
+        ...processesWithMarker(`STACK_DB_PREFIX=${this.dbPrefix}`),
+      ]),
+    ].filter((p) => p > 0);
+  }
+
+  /** Drops this stack's databases (after shutdown). */
+  async dropDatabases(): Promise<string[]> {
+    const client = new Client({ connectionString: this.adminUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database');
+      const mine = rows.map((r) => r.datname).filter((n) => n.startsWith(this.dbPrefix));
+      for (const name of mine) {
+        await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
+      }
+      return mine;
+    } finally {
+      await client.end();
+    }
+  }
+}
