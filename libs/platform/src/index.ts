@@ -32,3 +32,7 @@ export * from './messaging/messaging';
 export * from './messaging/messaging.config';
 export * from './messaging/outbox-relay';
 export * from './messaging/outbox-message.orm-entity';
+export * from './idempotency/idempotency';
+export * from './idempotency/idempotency.config';
+export * from './idempotency/idempotency-key.decorator';
+export * from './idempotency/request-hash';

@@ -6,7 +6,10 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigModule } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
-import { MessageInbox, MessageOutbox, UnitOfWork } from '@app/kernel';
+import { IdempotencyStore, MessageInbox, MessageOutbox, UnitOfWork } from '@app/kernel';
+import { withIdempotency } from './idempotency/idempotency';
+import { IdempotencyOptions, IdempotencySettings } from './idempotency/idempotency.config';
+import { TypeormIdempotencyStore } from './idempotency/typeorm-idempotency-store';
 import { withMessaging } from './messaging/messaging';
 import { MessagingSettings } from './messaging/messaging.config';
 import { OutboxAdminController } from './messaging/outbox-admin.controller';
@@ -50,6 +53,12 @@ export interface PlatformModuleOptions {
    * Destinations must be listed in `upstreams`.
    */
   messaging?: boolean;
+  /**
+   * Idempotency-Key store (needs `database`): adds the `idempotency_keys` table and its
+   * migration, binds the kernel's IdempotencyStore to the TypeORM adapter, validates
+   * IDEMPOTENCY_TTL_HOURS and IDEMPOTENCY_LEASE_SECONDS (its default the service's own).
+   */
+  idempotency?: IdempotencyOptions;
   /** upstreams whose /health this service's /health reports (order-validation: no database) */
   healthOfUpstreams?: string[];
 }
@@ -69,8 +78,12 @@ export class PlatformModule implements NestModule {
     if (options.messaging && !options.database) {
       throw new Error('messaging needs a database: the outbox lives in it');
     }
-    const database =
+    if (options.idempotency && !options.database) {
+      throw new Error('idempotency needs a database: the keys live in it');
+    }
+    let database =
       options.database && options.messaging ? withMessaging(options.database) : options.database;
+    if (database && options.idempotency) database = withIdempotency(database);
     const config = loadPlatformConfig({
       service: options.service,
       env: options.env,
@@ -177,6 +190,16 @@ export class PlatformModule implements NestModule {
       );
       exported.push(MessageOutbox, MessageInbox, OutboxRelay);
       controllers.push(OutboxAdminController);
+    }
+    if (options.idempotency) {
+      providers.push(
+        {
+          provide: IdempotencySettings,
+          useValue: IdempotencySettings.from(options.env, options.idempotency),
+        },
+        { provide: IdempotencyStore, useClass: TypeormIdempotencyStore },
+      );
+      exported.push(IdempotencyStore);
     }
 
     return {

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { IdempotencyClaim, IdempotencyScope, IdempotencyStore, StoredOutcome } from '@app/kernel';
+import { TransactionalEntityManager } from '../database/transactional-entity-manager';
+import { IdempotencySettings } from './idempotency.config';
+
+function rowsOf(result: unknown): Array<Record<string, unknown>> {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0])) {
+    return result[0] as Array<Record<string, unknown>>; // UPDATE/DELETE: [rows, count]
+  }
+  return Array.isArray(result) ? (result as Array<Record<string, unknown>>) : [];
+}
+
+const PURGE_EVERY_MS = 60 * 60_000;
+
+/**
+ * Keys live in `idempotency_keys`, primary key (caller_id, key). A request claims a key with
+ * one INSERT ... ON CONFLICT statement; the row lock PostgreSQL takes on conflict makes
+ * concurrent claims of one key queue, so exactly one wins. The winner holds a lease (token +
+ * deadline): if it crashes, the key can be taken over once the lease runs out. Completing
+ * checks the token, in the caller's unit of work (the transaction of the change the answer
+ * describes). Expired keys are taken over on claim and purged hourly.
+ */
+@Injectable()
+export class TypeormIdempotencyStore
+  extends IdempotencyStore
+  implements OnModuleInit, OnModuleDestroy
+{
+  private readonly logger = new Logger(TypeormIdempotencyStore.name);
+  private purgeTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly tx: TransactionalEntityManager,
+    private readonly settings: IdempotencySettings,
+  ) {
+    super();
+  }
+
+  onModuleInit(): void {
+    this.purgeTimer = setInterval(() => void this.purgeExpired(), PURGE_EVERY_MS);
+    this.purgeTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.purgeTimer);
+  }
+
+  async claim(scope: IdempotencyScope): Promise<IdempotencyClaim> {
+    // Claims commit on their own: other requests must see the key at once.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const token = randomUUID();
+      const won = rowsOf(
+        await this.tx.manager.query(
+          `INSERT INTO idempotency_keys AS k
+             (caller_id, key, request_hash, state, lease_token, locked_until, outcome, created_at, expires_at)
+           VALUES ($1, $2, $3, 'in_flight', $4, now() + make_interval(secs => $5), NULL, now(),
+                   now() + make_interval(hours => $6))
+           ON CONFLICT (caller_id, key) DO UPDATE
+             SET request_hash = EXCLUDED.request_hash, state = 'in_flight',
+                 lease_token = EXCLUDED.lease_token, locked_until = EXCLUDED.locked_until,
+                 outcome = NULL, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+             WHERE k.expires_at <= now()
+                OR (k.state = 'in_flight' AND k.locked_until <= now()
+                    AND k.request_hash = EXCLUDED.request_hash)
+           RETURNING lease_token`,
+          [
+            scope.callerId,
+            scope.key,
+            scope.requestHash,
+            token,
+            this.settings.leaseSeconds,
+            this.settings.ttlHours,
+          ],
+        ),
+      );
+      if (won.length === 1 && won[0].lease_token === token) return { kind: 'acquired', token };
+
+      const existing = rowsOf(
+        await this.tx.manager.query(
+          `SELECT request_hash, state, outcome FROM idempotency_keys WHERE caller_id = $1 AND key = $2`,
+          [scope.callerId, scope.key],
+        ),
+      );
+      if (existing.length === 0) continue; // abandoned in between: claim again
+      const row = existing[0];
+      if (row.request_hash !== scope.requestHash) return { kind: 'mismatch' };
+      if (row.state === 'in_flight') return { kind: 'in_flight' };
+      return { kind: 'completed', outcome: row.outcome as StoredOutcome };
+    }
+    return { kind: 'in_flight' };
+  }
+
+  async complete(scope: IdempotencyScope, token: string, outcome: StoredOutcome): Promise<boolean> {
+    const updated = rowsOf(
+      await this.tx.manager.query(
+        `UPDATE idempotency_keys
+            SET state = 'completed', outcome = $4::jsonb, lease_token = NULL, locked_until = NULL
+          WHERE caller_id = $1 AND key = $2 AND lease_token = $3
+          RETURNING key`,
+        [scope.callerId, scope.key, token, JSON.stringify(outcome)],
+      ),
+    );
+    return updated.length === 1;
+  }
+
+  async abandon(scope: IdempotencyScope, token: string): Promise<void> {
+    await this.tx.manager.query(
+      `DELETE FROM idempotency_keys WHERE caller_id = $1 AND key = $2 AND lease_token = $3`,
+      [scope.callerId, scope.key, token],
+    );
+  }
+
+  /** Deletes the keys whose time is up; hourly, and callable (tests, an operator's job). */
+  async purgeExpired(): Promise<void> {
+    try {
+      await this.tx.manager.query(`DELETE FROM idempotency_keys WHERE expires_at <= now()`);
+    } catch (error) {
+      this.logger.warn(
+        { err_class: error instanceof Error ? error.constructor.name : typeof error },
+        'Purging expired idempotency keys failed; the next run retries',
+      );
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import { Body, Controller, DynamicModule, HttpCode, Module, Post } from '@nestjs/common';
+import { IdempotencyKey, PlatformModule, requestHash } from '../src';
+
+/** Echoes the validated Idempotency-Key header and the body's hash, as a controller uses them. */
+@Controller('fixture')
+class IdempotencyFixtureController {
+  @Post('idempotent')
+  @HttpCode(200)
+  echo(
+    @Body() body: Record<string, unknown>,
+    @IdempotencyKey() key: string | undefined,
+  ): { key: string | null; hash: string } {
+    return { key: key ?? null, hash: requestHash(body) };
+  }
+}
+
+/** A service with nothing but the platform's Idempotency-Key store, on its own database. */
+@Module({})
+export class IdempotencyFixtureModule {
+  static forRoot(env: Record<string, string | undefined>): DynamicModule {
+    return {
+      module: IdempotencyFixtureModule,
+      imports: [
+        PlatformModule.forRoot({
+          service: 'fixture',
+          env,
+          database: { entities: [], migrations: [] },
+          idempotency: { defaultLeaseSeconds: 120 },
+        }),
+      ],
+      controllers: [IdempotencyFixtureController],
+    };
+  }
+}
