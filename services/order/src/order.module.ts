@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ProductClient } from '@app/clients';
 import { PlatformModule } from '@app/platform';
-import { IdempotencyStore } from './application/ports/idempotency-store.port';
 import { OrderOutbox } from './application/ports/order-outbox.port';
 import { ProcessedMessages } from './application/ports/processed-messages.port';
 import { ProductCatalog } from './application/ports/product-catalog.port';
@@ -13,11 +12,10 @@ import { ListOrdersUseCase } from './application/use-cases/list-orders.use-case'
 import { PlaceOrderUseCase } from './application/use-cases/place-order.use-case';
 import { RecordOrderEventUseCase } from './application/use-cases/record-order-event.use-case';
 import { OrderRepository } from './domain/repositories/order.repository';
-import { OrderConfig, loadOrderConfig } from './infrastructure/config/order.config';
+import { validateOrderEnv } from './infrastructure/config/order.config';
 import { orderDatabase } from './infrastructure/database';
 import { HttpProductCatalog } from './infrastructure/gateways/http-product-catalog';
 import { PlatformOrderOutbox } from './infrastructure/messaging/platform-order-outbox';
-import { TypeormIdempotencyStore } from './infrastructure/repositories/typeorm-idempotency-store';
 import { TypeormOrderRepository } from './infrastructure/repositories/typeorm-order.repository';
 import { TypeormProcessedMessages } from './infrastructure/repositories/typeorm-processed-messages';
 import { InternalOrdersController } from './interfaces/api/internal-orders.controller';
@@ -36,17 +34,18 @@ export class OrderModule {
       // delivery and payment: receivers of the order's outbox messages only
       upstreams: ['product', 'delivery', 'payment'],
       messaging: true,
+      // Idempotency-Key on POST /orders; a placement (catalog lookups and the reservation, each
+      // within the upstream timeout and retries) ends well within 60 s
+      idempotency: { defaultLeaseSeconds: 60 },
     });
-    const config = loadOrderConfig(env);
+    validateOrderEnv(env);
     return {
       module: OrderModule,
       imports: [platform],
       controllers: [OrdersController, InternalOrdersController],
       providers: [
-        { provide: OrderConfig, useValue: config },
         { provide: OrderRepository, useClass: TypeormOrderRepository },
         { provide: ProcessedMessages, useClass: TypeormProcessedMessages },
-        { provide: IdempotencyStore, useClass: TypeormIdempotencyStore },
         { provide: ProductCatalog, useClass: HttpProductCatalog },
         { provide: OrderOutbox, useClass: PlatformOrderOutbox },
         ProductClient,

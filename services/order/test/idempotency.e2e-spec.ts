@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { IdempotencySettings, requestHash } from '@app/platform';
 import { Customer, OrderTestApp, startOrderTestApp } from './order-test-app';
 
 const ORDERS = '/api/v1/orders';
@@ -137,13 +138,16 @@ describe('Idempotency-Key on POST /orders (e2e)', () => {
     expect(row.state).toBe('completed');
   });
 
+  it("leases a key for the order service's default of 60 seconds", () => {
+    expect(t.app.get(IdempotencySettings)).toEqual({ ttlHours: 24, leaseSeconds: 60 });
+  });
+
   it('a crashed request (in flight, lease run out) lets a retry take the key over', async () => {
     const product = await t.createProduct(1, 10);
     const key = randomUUID();
     const items = [{ product_id: product, quantity: 1 }];
     const body = { user_id: alice.id, items };
     // what a crash mid-request leaves behind: an in-flight row whose lease has expired
-    const { requestHash } = await import('../src/interfaces/api/idempotency-key');
     const hash = requestHash(body);
     await t.query(
       `INSERT INTO idempotency_keys (caller_id, key, request_hash, state, lease_token, locked_until, created_at, expires_at)
@@ -158,7 +162,6 @@ describe('Idempotency-Key on POST /orders (e2e)', () => {
     const product = await t.createProduct(1, 10);
     const key = randomUUID();
     const items = [{ product_id: product, quantity: 1 }];
-    const { requestHash } = await import('../src/interfaces/api/idempotency-key');
     await t.query(
       `INSERT INTO idempotency_keys (caller_id, key, request_hash, state, lease_token, locked_until, created_at, expires_at)
        VALUES ($1, $2, $3, 'in_flight', $4, now() + interval '1 minute', now(), now() + interval '24 hours')`,

@@ -1,10 +1,14 @@
-// `npm run migrate`: apply payment_db's pending migrations (the outbox and inbox included) and exit.
-import { runMigrations } from '@app/platform';
+// `npm run migrate`: apply payment_db's pending migrations (the outbox and inbox and the
+// idempotency keys included) and exit.
+import { runMigrations, withIdempotency } from '@app/platform';
 import { paymentDatabase } from './infrastructure/database';
 
-runMigrations({ service: 'payment', env: process.env, messaging: true, ...paymentDatabase }).catch(
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMigrations({
+  service: 'payment',
+  env: process.env,
+  messaging: true,
+  ...withIdempotency(paymentDatabase),
+}).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -2,7 +2,6 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { OrderClient } from '@app/clients';
 import { PlatformModule } from '@app/platform';
 import { PaymentSettings } from './application/payment-settings';
-import { IdempotencyStore } from './application/ports/idempotency-store.port';
 import { OrderDirectory } from './application/ports/order-directory.port';
 import { PaymentGateway } from './application/ports/payment-gateway.port';
 import { PaymentOutbox } from './application/ports/payment-outbox.port';
@@ -28,7 +27,6 @@ import { PaypalPaymentGateway } from './infrastructure/gateways/paypal.payment-g
 import { SimulatedPaymentGateway } from './infrastructure/gateways/simulated.payment-gateway';
 import { StripePaymentGateway } from './infrastructure/gateways/stripe.payment-gateway';
 import { PlatformPaymentOutbox } from './infrastructure/messaging/platform-payment-outbox';
-import { TypeormIdempotencyStore } from './infrastructure/repositories/typeorm-idempotency-store';
 import { TypeormPaymentRepository } from './infrastructure/repositories/typeorm-payment.repository';
 import { InternalPaymentsController } from './interfaces/api/internal-payments.controller';
 import { PaymentsController } from './interfaces/api/payments.controller';
@@ -52,6 +50,9 @@ export class PaymentModule {
       database: paymentDatabase,
       upstreams: ['order'],
       messaging: true,
+      // Idempotency-Key on POST /payments/process; a payment (an order lookup and up to three
+      // gateway calls at their timeout) may run longer than an order placement
+      idempotency: { defaultLeaseSeconds: 120 },
     });
     const config = loadPaymentConfig(env);
     return {
@@ -70,7 +71,6 @@ export class PaymentModule {
           ),
         },
         { provide: PaymentRepository, useClass: TypeormPaymentRepository },
-        { provide: IdempotencyStore, useClass: TypeormIdempotencyStore },
         { provide: PaymentGateway, useClass: GATEWAYS[config.gateway] },
         { provide: OrderDirectory, useClass: HttpOrderDirectory },
         { provide: PaymentOutbox, useClass: PlatformPaymentOutbox },

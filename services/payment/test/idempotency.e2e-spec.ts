@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { IdempotencySettings } from '@app/platform';
 import { CARDS, Customer, PaymentTestApp, card, startPaymentTestApp } from './payment-test-app';
 
 const problemType = (code: string) => `https://nest-commerce.dev/problems/${code}`;
@@ -151,5 +152,9 @@ describe('Idempotency-Key on POST /payments/process (e2e)', () => {
     const order = await t.placeOrder(alice, 1, 1);
     const res = await t.pay(order, {}, { key: 'x'.repeat(256) }).expect(400);
     expect(res.body.errors[0].field).toBe('Idempotency-Key');
+  });
+
+  it("leases a key for the payment service's default of 120 seconds", () => {
+    expect(t.payment.get(IdempotencySettings)).toEqual({ ttlHours: 24, leaseSeconds: 120 });
   });
 });

@@ -1,6 +1,6 @@
 import { ShippingAddress } from '../../domain/entities/order';
 import { Order } from '../../domain/entities/order';
-import { IdempotencyScope } from '../ports/idempotency-store.port';
+import { IdempotencyScope } from '@app/kernel';
 import { Requester } from './requester';
 
 export interface PlaceOrderCommand {

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Money, UnitOfWork } from '@app/kernel';
+import {
+  IdempotencyClaim,
+  IdempotencyScope,
+  IdempotencyStore,
+  Money,
+  StoredOutcome,
+  UnitOfWork,
+} from '@app/kernel';
 import { Order } from '../../domain/entities/order';
 import { OrderEvent } from '../../domain/entities/order-event';
 import { InsufficientStock } from '../../domain/errors/order.errors';
@@ -8,12 +15,6 @@ import {
   OrderPage,
   OrderRepository,
 } from '../../domain/repositories/order.repository';
-import {
-  IdempotencyClaim,
-  IdempotencyScope,
-  IdempotencyStore,
-  StoredOutcome,
-} from '../ports/idempotency-store.port';
 import { CatalogProduct, ProductCatalog, StockLine } from '../ports/product-catalog.port';
 import { PlaceOrderUseCase } from './place-order.use-case';
 

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, UnitOfWork } from '@app/kernel';
+import {
+  DomainError,
+  IdempotencyKeyInFlight,
+  IdempotencyScope,
+  IdempotencyStore,
+  UnitOfWork,
+  replayOf,
+  settleFailedRequest,
+} from '@app/kernel';
 import { Order, OrderLine } from '../../domain/entities/order';
 import { ProductNotFound } from '../../domain/errors/order.errors';
 import { OrderRepository } from '../../domain/repositories/order.repository';
 import { PlaceOrderCommand, PlaceOrderResult } from '../dtos/place-order.command';
-import {
-  IdempotencyKeyInFlight,
-  IdempotencyKeyReused,
-  OrderForAnotherUser,
-  ReplayedError,
-} from '../errors/order-request.errors';
-import { IdempotencyScope, IdempotencyStore, RecordedError } from '../ports/idempotency-store.port';
+import { OrderForAnotherUser } from '../errors/order-request.errors';
 import { ProductCatalog } from '../ports/product-catalog.port';
 import { canSeeOrdersOf } from '../dtos/requester';
 
@@ -40,15 +42,8 @@ export class PlaceOrderUseCase {
 
     const scope: IdempotencyScope = { callerId: command.requester.id, ...command.idempotency };
     const claim = await this.idempotency.claim(scope);
-    switch (claim.kind) {
-      case 'in_flight':
-        throw new IdempotencyKeyInFlight();
-      case 'mismatch':
-        throw new IdempotencyKeyReused();
-      case 'completed':
-        if (claim.outcome.kind === 'error') throw new ReplayedError(claim.outcome.error);
-        return { kind: 'replayed', status: claim.outcome.status, body: claim.outcome.body };
-    }
+    // in flight (409), another body (422), a stored refusal (thrown again) or a stored answer
+    if (claim.kind !== 'acquired') return { kind: 'replayed', ...replayOf(claim) };
 
     const token = claim.token;
     try {
@@ -73,19 +68,15 @@ export class PlaceOrderUseCase {
    * else (503, a bug) forgets the key so that a retry runs again.
    */
   private async settleKey(scope: IdempotencyScope, token: string, error: unknown): Promise<void> {
+    if (error instanceof IdempotencyKeyInFlight) return; // the key is another request's now
     try {
-      if (error instanceof IdempotencyKeyInFlight) return;
-      if (error instanceof DomainError && error.kind !== 'unavailable') {
-        const recorded: RecordedError = {
-          kind: error.kind,
-          code: error.code,
-          message: error.message,
-          details: error.details,
-        };
-        await this.idempotency.complete(scope, token, { kind: 'error', error: recorded });
-      } else {
-        await this.idempotency.abandon(scope, token);
-      }
+      await settleFailedRequest(
+        this.idempotency,
+        scope,
+        token,
+        error,
+        (refusal) => refusal.kind !== 'unavailable',
+      );
     } catch (settleError) {
       // the lease expires on its own; a retry then takes the key over
       this.logger.warn(

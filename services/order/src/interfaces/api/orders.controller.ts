@@ -14,14 +14,20 @@ import {
   OrderPageDto,
   OrderResponseDto,
 } from '@app/contracts';
-import { Auth, AuthenticatedUser, CurrentUser, UuidParam } from '@app/platform';
+import {
+  Auth,
+  AuthenticatedUser,
+  CurrentUser,
+  IdempotencyKey,
+  UuidParam,
+  requestHash,
+} from '@app/platform';
 import { Requester } from '../../application/dtos/requester';
 import { CancelOrderUseCase } from '../../application/use-cases/cancel-order.use-case';
 import { GetOrderEventsUseCase } from '../../application/use-cases/get-order-events.use-case';
 import { GetOrderUseCase } from '../../application/use-cases/get-order.use-case';
 import { ListOrdersUseCase } from '../../application/use-cases/list-orders.use-case';
 import { PlaceOrderUseCase } from '../../application/use-cases/place-order.use-case';
-import { IdempotencyKey, requestHash } from './idempotency-key';
 import { OrderPresenter } from './order.presenter';
 import { ApiProblem, EXAMPLES, ORDER_ID_EXAMPLE } from './problem-examples';
 

@@ -1,5 +1,4 @@
-import { DomainError, DomainErrorKind } from '@app/kernel';
-import { RecordedError } from '../ports/idempotency-store.port';
+import { DomainError } from '@app/kernel';
 
 export class PaymentMethodNotSupported extends DomainError {
   readonly kind = 'unprocessable';
@@ -43,35 +42,5 @@ export class OrderServiceRefusedToken extends DomainError {
 
   constructor() {
     super('The order service refused the access token.');
-  }
-}
-
-export class IdempotencyKeyInFlight extends DomainError {
-  readonly kind = 'conflict';
-  readonly code = 'idempotency_key_in_flight';
-
-  constructor() {
-    super('A request with this Idempotency-Key is still being processed. Retry shortly.');
-  }
-}
-
-export class IdempotencyKeyReused extends DomainError {
-  readonly kind = 'unprocessable';
-  readonly code = 'idempotency_key_reused';
-
-  constructor() {
-    super('This Idempotency-Key was already used with a different request body.');
-  }
-}
-
-/** The first answer to an idempotent request was this refusal; a replay repeats it. */
-export class ReplayedError extends DomainError {
-  readonly kind: DomainErrorKind;
-  readonly code: string;
-
-  constructor(recorded: RecordedError) {
-    super(recorded.message, recorded.details);
-    this.kind = recorded.kind;
-    this.code = recorded.code;
   }
 }

@@ -1,4 +1,12 @@
-import { Money, MessageInbox, UnitOfWork } from '@app/kernel';
+import {
+  IdempotencyClaim,
+  IdempotencyScope,
+  IdempotencyStore,
+  MessageInbox,
+  Money,
+  StoredOutcome,
+  UnitOfWork,
+} from '@app/kernel';
 import { PayableOrder } from '../../domain/entities/payable-order';
 import { Payment } from '../../domain/entities/payment';
 import { CHARGE_HOLDING_STATUSES } from '../../domain/entities/payment-status';
@@ -19,12 +27,6 @@ import {
   RefundRefused,
 } from '../errors/payment-request.errors';
 import { PaymentSettings } from '../payment-settings';
-import {
-  IdempotencyClaim,
-  IdempotencyScope,
-  IdempotencyStore,
-  StoredOutcome,
-} from '../ports/idempotency-store.port';
 import { OrderDirectory } from '../ports/order-directory.port';
 import {
   ChargeRequest,

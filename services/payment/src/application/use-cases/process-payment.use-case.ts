@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, Money } from '@app/kernel';
+import {
+  DomainError,
+  IdempotencyScope,
+  IdempotencyStore,
+  Money,
+  replayOf,
+  settleFailedRequest,
+} from '@app/kernel';
 import { summarizeCard } from '../../domain/entities/card';
 import { Payment, PaymentMethod } from '../../domain/entities/payment';
 import {
@@ -10,14 +17,8 @@ import {
 } from '../../domain/errors/payment.errors';
 import { ChargeHolder, PaymentRepository } from '../../domain/repositories/payment.repository';
 import { Requester } from '../dtos/requester';
-import {
-  IdempotencyKeyInFlight,
-  IdempotencyKeyReused,
-  PaymentMethodNotSupported,
-  ReplayedError,
-} from '../errors/payment-request.errors';
+import { PaymentMethodNotSupported } from '../errors/payment-request.errors';
 import { PaymentSettings } from '../payment-settings';
-import { IdempotencyScope, IdempotencyStore, RecordedError } from '../ports/idempotency-store.port';
 import { OrderDirectory } from '../ports/order-directory.port';
 import { CardDetails, GatewayOutcome, PaymentGateway } from '../ports/payment-gateway.port';
 import { PaymentSettlement } from './payment-settlement';
@@ -73,15 +74,8 @@ export class ProcessPaymentUseCase {
 
     const scope: IdempotencyScope = { callerId: command.requester.id, ...command.idempotency };
     const claim = await this.idempotency.claim(scope);
-    switch (claim.kind) {
-      case 'in_flight':
-        throw new IdempotencyKeyInFlight();
-      case 'mismatch':
-        throw new IdempotencyKeyReused();
-      case 'completed':
-        if (claim.outcome.kind === 'error') throw new ReplayedError(claim.outcome.error);
-        return { kind: 'replayed', status: claim.outcome.status, body: claim.outcome.body };
-    }
+    // in flight (409), another body (422), a stored refusal (thrown again) or a stored answer
+    if (claim.kind !== 'acquired') return { kind: 'replayed', ...replayOf(claim) };
 
     const token = claim.token;
     try {
@@ -155,17 +149,13 @@ export class ProcessPaymentUseCase {
    */
   private async settleKey(scope: IdempotencyScope, token: string, error: unknown): Promise<void> {
     try {
-      if (error instanceof DomainError && !NOT_STORED.has(error.kind)) {
-        const recorded: RecordedError = {
-          kind: error.kind,
-          code: error.code,
-          message: error.message,
-          details: error.details,
-        };
-        await this.idempotency.complete(scope, token, { kind: 'error', error: recorded });
-      } else {
-        await this.idempotency.abandon(scope, token);
-      }
+      await settleFailedRequest(
+        this.idempotency,
+        scope,
+        token,
+        error,
+        (refusal) => !NOT_STORED.has(refusal.kind),
+      );
     } catch (settleError) {
       // the lease expires on its own; a retry then takes the key over
       this.logger.warn(

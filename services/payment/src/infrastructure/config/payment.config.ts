@@ -18,7 +18,8 @@ export type GatewayChoice = (typeof GATEWAYS)[number];
 const URL_OPTS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /**
- * The payment service's own variables (on top of PlatformEnv, UpstreamEnv and MessagingEnv).
+ * The payment service's own variables (on top of PlatformEnv, UpstreamEnv, MessagingEnv and
+ * IdempotencyEnv).
  * Names are the variables, so a validation message names exactly what to fix.
  */
 export class PaymentEnv {
@@ -100,20 +101,6 @@ export class PaymentEnv {
 
   @IsUrl(URL_OPTS)
   PAYPAL_API_BASE = 'https://api-m.sandbox.paypal.com';
-
-  /** How long an Idempotency-Key and its answer are kept (at least 24 hours, as SPEC.md says). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(24)
-  @Max(24 * 30)
-  IDEMPOTENCY_TTL_HOURS = 24;
-
-  /** How long a request owns its key while running: longer than the slowest payment. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(10)
-  @Max(3600)
-  IDEMPOTENCY_LEASE_SECONDS = 120;
 }
 
 export class PaymentConfig {
@@ -133,8 +120,6 @@ export class PaymentConfig {
       clientSecret: string | undefined;
       apiBase: string;
     },
-    readonly idempotencyTtlHours: number,
-    readonly idempotencyLeaseSeconds: number,
   ) {}
 }
 
@@ -155,7 +140,5 @@ export function loadPaymentConfig(rawEnv: Record<string, string | undefined>): P
       clientSecret: env.PAYPAL_CLIENT_SECRET,
       apiBase: env.PAYPAL_API_BASE.replace(/\/+$/, ''),
     },
-    env.IDEMPOTENCY_TTL_HOURS,
-    env.IDEMPOTENCY_LEASE_SECONDS,
   );
 }

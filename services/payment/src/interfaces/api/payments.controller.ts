@@ -15,13 +15,20 @@ import {
   ProcessPaymentDto,
 } from '@app/contracts';
 import { Money } from '@app/kernel';
-import { ApiProblem, Auth, AuthenticatedUser, CurrentUser, UuidParam } from '@app/platform';
+import {
+  ApiProblem,
+  Auth,
+  AuthenticatedUser,
+  CurrentUser,
+  IdempotencyKey,
+  UuidParam,
+  requestHash,
+} from '@app/platform';
 import { Requester } from '../../application/dtos/requester';
 import { GetPaymentUseCase } from '../../application/use-cases/get-payment.use-case';
 import { ListPaymentsUseCase } from '../../application/use-cases/list-payments.use-case';
 import { ProcessPaymentUseCase } from '../../application/use-cases/process-payment.use-case';
 import { RefundPaymentUseCase } from '../../application/use-cases/refund-payment.use-case';
-import { IdempotencyKey, requestHash } from './idempotency-key';
 import { PaymentPresenter } from './payment.presenter';
 import { EXAMPLES, PAYMENT_ID_EXAMPLE } from './problem-examples';
 

@@ -1,5 +1,9 @@
 import { CreatePayments1737500000000 } from './1737500000000-create-payments';
-import { CreateIdempotencyKeys1737500000001 } from './1737500000001-create-idempotency-keys';
 
-/** In order of application (the platform adds the outbox and inbox migration before these). */
-export const paymentMigrations = [CreatePayments1737500000000, CreateIdempotencyKeys1737500000001];
+/**
+ * In order of application (the platform adds the outbox and inbox and the idempotency_keys
+ * migrations before these). CreateIdempotencyKeys1737500000001 created `idempotency_keys` until
+ * the platform took the table over (CreateIdempotencyKeys1700000000001, IF NOT EXISTS): databases
+ * that ran it keep its row in `migrations` and their table, unchanged.
+ */
+export const paymentMigrations = [CreatePayments1737500000000];
