@@ -1,6 +1,9 @@
 // HTTP only: what a client of the platform sees (fetch, JSON in and out), plus polling.
 import { randomUUID } from 'node:crypto';
-import type { FullStack } from './stack';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { FullStack, ROOT } from './stack';
 
 /** A JSON body as the tests read it (the tests name the fields they use). */
 export type Json = Record<string, unknown>;
@@ -166,6 +169,18 @@ interface Page<T> {
   total: number;
 }
 
+/** A variable as `npm start` sees it: the environment, else `.env`, else `.env.example`. */
+function configValue(name: string): string | undefined {
+  if (process.env[name]) return process.env[name];
+  for (const file of ['.env', '.env.example']) {
+    const full = path.join(ROOT, file);
+    if (!existsSync(full)) continue;
+    const value = parseEnv(readFileSync(full, 'utf8'))[name];
+    if (value) return value;
+  }
+  return undefined;
+}
+
 const api = (stack: FullStack, service: keyof FullStack['urls'], path: string) =>
   `${stack.urls[service]}/api/v1${path}`;
 
@@ -198,10 +213,11 @@ export class Shop {
     return { id: created.body.id, email, token: await this.login(email, password) };
   }
 
+  /** The initial admin, as the launcher creates it (environment, else .env, else .env.example). */
   async admin(): Promise<string> {
     return this.login(
-      process.env.ADMIN_EMAIL || 'admin@example.com',
-      process.env.ADMIN_PASSWORD || 'change-me-admin-password',
+      configValue('ADMIN_EMAIL') || 'admin@example.com',
+      configValue('ADMIN_PASSWORD') || 'change-me-admin-password',
     );
   }
 
