@@ -30,6 +30,8 @@ module.exports = {
   },
   globalSetup: '<rootDir>/libs/testing/jest/global-setup.mjs',
   globalTeardown: '<rootDir>/libs/testing/jest/global-teardown.mjs',
+  // the full-stack suite (seven service processes) runs last, not beside every other suite
+  testSequencer: '<rootDir>/e2e/support/sequencer.mjs',
   testTimeout: 60000,
   maxWorkers: 2,
 };
