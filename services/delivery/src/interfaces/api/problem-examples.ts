@@ -1,64 +1,10 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { ProblemDto } from '@app/contracts';
+import { problemExample as problem } from '@app/platform';
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  422: 'Unprocessable Content',
-  503: 'Service Unavailable',
-};
+export { ApiProblem } from '@app/platform';
 
 export const DELIVERY_ID_EXAMPLE = '1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d';
 export const ORDER_ID_EXAMPLE = '9b2d7c1e-0f4a-4e59-8a3b-6c5d4e3f2a10';
 export const TRACKING_NUMBER_EXAMPLE = 'NC7K2M9QX4TB';
-
-/** An example problem body, as ProblemExceptionFilter writes it. */
-export function problem(
-  status: number,
-  code: string,
-  detail: string,
-  instance: string,
-  extensions: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    ...extensions,
-    type: `https://nest-commerce.dev/problems/${code}`,
-    title: TITLES[status] ?? 'Error',
-    status,
-    detail,
-    instance,
-  };
-}
-
-/** A documented problem+json response with named examples. */
-export function ApiProblem(
-  status: number,
-  description: string,
-  examples: Record<string, Record<string, unknown>>,
-): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    ApiExtraModels(ProblemDto),
-    ApiResponse({
-      status,
-      description,
-      content: {
-        'application/problem+json': {
-          schema: { $ref: getSchemaPath(ProblemDto) },
-          examples: Object.fromEntries(
-            Object.entries(examples).map(([name, value]) => [
-              name,
-              { summary: String(value.detail), value },
-            ]),
-          ),
-        },
-      },
-    }),
-  );
-}
 
 const DELIVERIES = '/api/v1/deliveries';
 const INTERNAL = '/api/v1/internal/deliveries';
