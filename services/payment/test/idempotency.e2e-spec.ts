@@ -14,7 +14,7 @@ describe('Idempotency-Key on POST /payments/process (e2e)', () => {
 
   beforeAll(async () => {
     // a little gateway latency keeps the first request in flight while the others arrive
-    t = await startPaymentTestApp({ paymentEnv: { SIMULATED_GATEWAY_LATENCY_MS: '300' } });
+    t = await startPaymentTestApp({ paymentEnv: { SIMULATED_GATEWAY_LATENCY_MS: '600' } });
   });
   beforeEach(async () => {
     alice = await t.customer();
@@ -116,7 +116,17 @@ describe('Idempotency-Key on POST /payments/process (e2e)', () => {
     const key = randomUUID();
     // supertest sends on then(): start it now, not when awaited
     const running = t.pay(order, { card: card(CARDS.declined) }).then((res) => res);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // wait until the first payment is stored pendiente (it then waits on the gateway's latency),
+    // not a fixed time: under load a fixed sleep can miss that window
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const rows = await t.query<{ status: string }>(
+        'SELECT status FROM payments WHERE order_id = $1',
+        [order.id],
+      );
+      if (rows.some((row) => row.status === 'pendiente')) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     const conflict = await t.pay(order, {}, { key });
     expect((await running).body.status).toBe('rechazado');
     expect(conflict.status).toBe(409);
