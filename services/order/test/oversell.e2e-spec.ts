@@ -5,7 +5,12 @@ describe('oversell (e2e, real product service)', () => {
   let t: OrderTestApp;
 
   beforeAll(async () => {
-    t = await startOrderTestApp();
+    // This suite is about stock, not timeouts: on a loaded 2-core CI machine 36 concurrent
+    // reservations can take longer than the default 2 s upstream budget, which would turn
+    // them into 503s and open the breaker.
+    t = await startOrderTestApp({
+      orderEnv: { UPSTREAM_TIMEOUT_MS: '20000', UPSTREAM_BREAKER_THRESHOLD: '1000' },
+    });
   });
   afterAll(async () => {
     await t?.close();
