@@ -1,14 +1,12 @@
 import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { SERVICE_KEY_HEADER } from '../auth/service-key.verifier';
-import { SERVICE_KEY_SECURITY } from '../auth/auth.decorators';
 import { PlatformConfig } from '../config/platform.config';
 import { REQUEST_ID_HEADER } from '../logging/request-id';
 import { registerHttpMetrics } from '../metrics/http-metrics.hook';
 import { MetricsService } from '../metrics/metrics.service';
+import { setupSwagger } from '../openapi/setup-swagger';
 
 export const API_PREFIX = 'api/v1';
 
@@ -61,26 +59,5 @@ function closeKeepAliveOnShutdown(fastify: FastifyInstance): void {
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close');
     done(null, payload);
-  });
-}
-
-function setupSwagger(app: NestFastifyApplication, config: PlatformConfig): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(`${config.service} service`)
-      .setDescription(
-        `The ${config.service} service of nest-commerce. Errors are RFC 9457 problem+json. ` +
-          'User endpoints take a bearer token from the user service (POST /api/v1/auth/login); ' +
-          'service-to-service endpoints take an X-Service-Key.',
-      )
-      .setVersion('1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .addApiKey({ type: 'apiKey', in: 'header', name: SERVICE_KEY_HEADER }, SERVICE_KEY_SECURITY)
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, {
-    jsonDocumentUrl: 'docs-json',
-    yamlDocumentUrl: 'docs-yaml',
   });
 }
