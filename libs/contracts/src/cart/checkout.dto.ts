@@ -11,6 +11,7 @@ export class CheckoutDto {
       'Where to ship the order (a delivery needs one). Repeating an unfinished checkout must ' +
       'name the same address.',
   })
+  // null is meaningful here: "no address", as omitting it and as the order's own null (kept).
   @IsOptional()
   @ValidateNested()
   @Type(() => AddressDto)

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsString, IsUUID, Length } from 'class-validator';
 import { ORDER_CAUSE_MAX, ORDER_STATUSES, OrderStatusName } from './order-limits';
+import { IsOptionalNotNull } from '../common/optional.decorator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -35,12 +36,12 @@ export class ChangeOrderStatusDto {
   cause: string;
 
   @ApiPropertyOptional({ format: 'uuid', example: '7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   payment_id?: string;
 
   @ApiPropertyOptional({ format: 'uuid', example: '1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   delivery_id?: string;
 }

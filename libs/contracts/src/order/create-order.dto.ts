@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { AddressDto } from '../common/address.dto';
 import { IsMoneyAmount, MONEY_MAX } from '../common/money.validator';
+import { IsOptionalNotNull } from '../common/optional.decorator';
 import { ORDER_ITEMS_MAX, ORDER_QUANTITY_MAX } from './order-limits';
 
 export class CreateOrderItemDto {
@@ -35,7 +36,7 @@ export class CreateOrderItemDto {
     maximum: MONEY_MAX,
     example: 19.99,
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsMoneyAmount()
   @Min(0)
   @Max(MONEY_MAX)
@@ -69,6 +70,7 @@ export class CreateOrderDto {
   items: CreateOrderItemDto[];
 
   @ApiPropertyOptional({ type: AddressDto, description: 'Where to ship (needed for a delivery)' })
+  // null is meaningful here: "no address", as omitting it and as the order's own null (kept).
   @IsOptional()
   @ValidateNested()
   @Type(() => AddressDto)

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../common/pagination.dto';
 import { PAYMENT_STATUSES, PaymentStatusName } from './payment-limits';
+import { IsOptionalNotNull } from '../common/optional.decorator';
 
 /**
  * Query of `GET /payments`: newest first, ties by id (stable). A customer sees only the
@@ -9,12 +10,12 @@ import { PAYMENT_STATUSES, PaymentStatusName } from './payment-limits';
  */
 export class ListPaymentsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', example: '9b2d7c1e-0f4a-4e59-8a3b-6c5d4e3f2a10' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   order_id?: string;
 
   @ApiPropertyOptional({ enum: PAYMENT_STATUSES, example: 'aprobado' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(PAYMENT_STATUSES)
   status?: PaymentStatusName;
 }

@@ -76,7 +76,10 @@ export class ProcessPaymentDto {
     (dto: ProcessPaymentDto) =>
       dto.card !== undefined || CARD_PAYMENT_METHODS.includes(dto.payment_method),
   )
-  @IsDefined({ message: 'card is required for credit_card and debit_card' })
+  @IsDefined({
+    message: ({ value }) =>
+      value === null ? 'card must not be null' : 'card is required for credit_card and debit_card',
+  })
   @IsAbsentForPaypal()
   @IsObject()
   @ValidateNested()

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { IsMoneyAmount, MONEY_MAX } from '../common/money.validator';
 import {
   PRODUCT_CATEGORY_MAX,
@@ -8,6 +8,7 @@ import {
   PRODUCT_NAME_MAX,
   PRODUCT_STOCK_MAX,
 } from './product-limits';
+import { IsOptionalNotNull } from '../common/optional.decorator';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -32,7 +33,7 @@ export class CreateProductDto {
     default: '',
     example: 'Tenkeyless, hot-swappable switches, USB-C.',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(PRODUCT_DESCRIPTION_MAX)
   description?: string;

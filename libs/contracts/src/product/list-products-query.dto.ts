@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsString, Length, Max, Min } from 'class-validator';
 import { IsMoneyAmount, MONEY_MAX } from '../common/money.validator';
+import { IsOptionalNotNull } from '../common/optional.decorator';
 import { PageQueryDto } from '../common/pagination.dto';
+import { QueryDecimal } from '../common/query-number.transform';
 import { PRODUCT_CATEGORY_MAX, PRODUCT_SEARCH_MAX } from './product-limits';
 
 /** Query of `GET /products`: filters are combined with AND; order is (created_at, id). */
@@ -12,7 +13,7 @@ export class ListProductsQueryDto extends PageQueryDto {
     maxLength: PRODUCT_CATEGORY_MAX,
     example: 'electronics',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, PRODUCT_CATEGORY_MAX)
   category?: string;
@@ -22,22 +23,32 @@ export class ListProductsQueryDto extends PageQueryDto {
     maxLength: PRODUCT_SEARCH_MAX,
     example: 'keyboard',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, PRODUCT_SEARCH_MAX)
   q?: string;
 
-  @ApiPropertyOptional({ description: 'Lowest price, inclusive', minimum: 0, example: 10 })
-  @IsOptional()
-  @Type(() => Number)
+  @ApiPropertyOptional({
+    description: 'Lowest price, inclusive (decimal notation, at most 2 decimals)',
+    minimum: 0,
+    maximum: MONEY_MAX,
+    example: 10,
+  })
+  @IsOptionalNotNull()
+  @QueryDecimal()
   @IsMoneyAmount()
   @Min(0)
   @Max(MONEY_MAX)
   min_price?: number;
 
-  @ApiPropertyOptional({ description: 'Highest price, inclusive', minimum: 0, example: 100 })
-  @IsOptional()
-  @Type(() => Number)
+  @ApiPropertyOptional({
+    description: 'Highest price, inclusive (decimal notation, at most 2 decimals)',
+    minimum: 0,
+    maximum: MONEY_MAX,
+    example: 100,
+  })
+  @IsOptionalNotNull()
+  @QueryDecimal()
   @IsMoneyAmount()
   @Min(0)
   @Max(MONEY_MAX)
