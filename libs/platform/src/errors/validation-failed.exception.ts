@@ -15,6 +15,11 @@ export class ValidationFailedException extends BadRequestException {
 function flatten(errors: ValidationError[], prefix: string): FieldError[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
+    // A null fails every rule of its field ("must not be less than 0" ...): say what is wrong.
+    // The value is only compared here, never copied into the problem.
+    if (error.value === null && error.constraints) {
+      return [{ field, message: `${error.property} must not be null` }];
+    }
     const own = Object.values(error.constraints ?? {}).map((message) => ({
       field,
       // class-validator prefixes nested messages with the path; keep only the leaf name there.

@@ -26,7 +26,8 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     stopAtFirstError: false,
-    validationError: { target: false, value: false },
+    // the value is kept only so that a null can be reported as such; messages never quote it
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => ValidationFailedException.fromValidationErrors(errors),
   });
 }
