@@ -6,17 +6,18 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { NotFoundException, ConflictException } from '@nestjs/common';
-import { PageQueryDto } from '@app/contracts';
+import { IsOptionalNotNull, PageQueryDto } from '@app/contracts';
 import { DataSource } from 'typeorm';
 import { Auth } from '../auth/auth.decorators';
 import { UuidParam } from '../validation/uuid-param';
 import { OutboxMessageOrmEntity, OutboxStatus } from './outbox-message.orm-entity';
 
+/** `limit`/`offset` as every list (offset 0 to PAGE_OFFSET_MAX, decimal integers only). */
 class OutboxQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['pending', 'delivered', 'dead'], example: 'dead' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['pending', 'delivered', 'dead'])
   status?: OutboxStatus;
 }

@@ -44,11 +44,10 @@ function errorFor(path: string, defect: 'nul' | 'surrogate', isKey: boolean): Fi
   };
 }
 
+// Any object: Fastify's query objects have a prototype of their own (fast-querystring's
+// null-prototype `Empty`), not Object.prototype, and must be walked all the same.
 function isContainer(value: unknown): value is Record<string, unknown> | unknown[] {
-  if (Array.isArray(value)) return true;
-  if (value === null || typeof value !== 'object') return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+  return value !== null && typeof value === 'object';
 }
 
 /**
@@ -61,6 +60,7 @@ function isContainer(value: unknown): value is Record<string, unknown> | unknown
 export function findUnstorableStrings(value: unknown, root = ''): FieldError[] {
   const errors: FieldError[] = [];
   const stack: { value: unknown; path: string }[] = [{ value, path: root }];
+  const seen = new Set<object>();
   while (stack.length > 0 && errors.length < UNSTORABLE_STRING_ERRORS_MAX) {
     const { value: current, path } = stack.pop()!;
     if (typeof current === 'string') {
@@ -68,7 +68,8 @@ export function findUnstorableStrings(value: unknown, root = ''): FieldError[] {
       if (defect) errors.push(errorFor(path || 'body', defect, false));
       continue;
     }
-    if (!isContainer(current)) continue;
+    if (!isContainer(current) || seen.has(current)) continue;
+    seen.add(current);
     const children: { value: unknown; path: string }[] = [];
     for (const [key, child] of Object.entries(current)) {
       const childPath = join(path, printable(key));

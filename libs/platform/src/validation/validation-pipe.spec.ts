@@ -253,3 +253,14 @@ describe('global validation pipe: null', () => {
     ]);
   });
 });
+
+describe('global validation pipe: what Fastify hands over', () => {
+  it("walks a query object with fast-querystring's own null prototype", async () => {
+    function Empty() {}
+    Empty.prototype = Object.create(null);
+    const query = new (Empty as unknown as new () => Record<string, string>)();
+    query.q = 'lamp\u0000';
+    const errors = await rejection(query, { type: 'query', metatype: ListProductsQueryDto });
+    expect(errors.map((e) => e.field)).toEqual(['q']);
+  });
+});
