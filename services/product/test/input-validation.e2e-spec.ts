@@ -43,6 +43,8 @@ describe('product: bad input values are 400 naming the field (e2e, real PostgreS
       ['offset', '0x10'],
       ['offset', ''],
       ['offset', '%201'],
+      ['offset', '1&offset=2'],
+      ['q', 'a&q=b'],
       ['limit', '1e1'],
       ['min_price', '1e20'],
       ['max_price', '99999999999999999999'],

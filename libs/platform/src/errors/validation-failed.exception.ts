@@ -15,9 +15,10 @@ export class ValidationFailedException extends BadRequestException {
 function flatten(errors: ValidationError[], prefix: string): FieldError[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    // A null fails every rule of its field ("must not be less than 0" ...): say what is wrong.
-    // The value is only compared here, never copied into the problem.
-    if (error.value === null && error.constraints) {
+    // A null fails every rule of its field ("must not be less than 0" ...): say what is wrong
+    // (an unknown field stays "should not exist"). The value is only compared here, never
+    // copied into the problem.
+    if (error.value === null && error.constraints && !error.constraints.whitelistValidation) {
       return [{ field, message: `${error.property} must not be null` }];
     }
     const own = Object.values(error.constraints ?? {}).map((message) => ({

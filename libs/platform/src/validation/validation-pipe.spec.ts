@@ -233,6 +233,11 @@ describe('global validation pipe: null', () => {
     }
   });
 
+  it('still calls an unknown field sent as null unknown', async () => {
+    const errors = await rejection({ name: 'Lamp', foo: null }, body(UpdateProductDto));
+    expect(errors).toEqual([{ field: 'foo', message: 'property foo should not exist' }]);
+  });
+
   it('names a null nested field by its path', async () => {
     const errors = await rejection(
       {
