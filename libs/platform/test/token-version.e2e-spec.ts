@@ -47,6 +47,13 @@ describe('token version check (every service)', () => {
     }
   });
 
+  it('with AUTH_TOKEN_STATE_TTL_MS=0, asks the token state on every request', async () => {
+    const sub = '00000000-0000-4000-8000-00000000000a';
+    const token = await issuer.mint({ role: 'admin', sub });
+    for (let i = 0; i < 3; i += 1) await admin(token).expect(200);
+    expect(issuer.tokenStateCalls.get(sub)).toBe(3);
+  });
+
   it("refuses a token older than its user's current version, or of a deleted user", async () => {
     const sub = '5b1c2f7e-8d4a-4c3b-9e2f-1a0b3c4d5e6f';
     const old = await issuer.mint({ role: 'admin', sub });
