@@ -372,7 +372,21 @@ describe('users API (e2e)', () => {
         '/api/v1/auth/me',
         '/api/v1/auth/jwks.json',
         '/api/v1/internal/users/{id}',
+        '/api/v1/internal/users/{id}/token-state',
       ]),
+    );
+    // current_password is documented on both bodies, as optional
+    const schemas = res.body.components.schemas;
+    for (const name of ['ReplaceUserDto', 'UpdateUserDto']) {
+      expect(schemas[name].properties.current_password).toMatchObject({
+        type: 'string',
+        format: 'password',
+        maxLength: 128,
+      });
+      expect(schemas[name].required ?? []).not.toContain('current_password');
+    }
+    expect(Object.keys(res.body.paths['/api/v1/users/{id}'].patch.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '404', '409']),
     );
     const login = res.body.paths['/api/v1/auth/login'].post;
     expect(Object.keys(login.responses)).toEqual(
