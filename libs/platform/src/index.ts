@@ -18,6 +18,8 @@ export * from './auth/authenticated-user';
 export * from './auth/auth.decorators';
 export * from './auth/jwt-auth.guard';
 export * from './auth/jwt-verifier';
+export * from './auth/token-state';
+export * from './auth/remote-token-state-source';
 export * from './auth/service-key.guard';
 export * from './auth/service-key.verifier';
 export * from './health/health.controller';

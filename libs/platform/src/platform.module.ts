@@ -1,4 +1,11 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule, Provider } from '@nestjs/common';
+import {
+  DynamicModule,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  Provider,
+  Type,
+} from '@nestjs/common';
 import { HttpModule } from '@nestjs/axios';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
@@ -18,6 +25,8 @@ import { TypeormMessageInbox } from './messaging/typeorm-message-inbox';
 import { TypeormMessageOutbox } from './messaging/typeorm-message-outbox';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { JwtVerifier } from './auth/jwt-verifier';
+import { RemoteTokenStateSource } from './auth/remote-token-state-source';
+import { TokenStateSource } from './auth/token-state';
 import { ServiceKeyGuard } from './auth/service-key.guard';
 import { ServiceKeyVerifier } from './auth/service-key.verifier';
 import { loadPlatformConfig } from './config/load-platform-config';
@@ -61,6 +70,11 @@ export interface PlatformModuleOptions {
   idempotency?: IdempotencyOptions;
   /** upstreams whose /health this service's /health reports (order-validation: no database) */
   healthOfUpstreams?: string[];
+  /**
+   * Where JwtVerifier reads users' token versions: by default the user service's token-state
+   * route (cached). The user service passes its own database-backed source.
+   */
+  tokenStateSource?: Type<TokenStateSource>;
 }
 
 /**
@@ -115,6 +129,12 @@ export class PlatformModule implements NestModule {
       { provide: APP_FILTER, useClass: ProblemExceptionFilter },
       { provide: APP_PIPE, useFactory: createValidationPipe },
       { provide: APP_GUARD, useClass: PlatformThrottlerGuard },
+      options.tokenStateSource
+        ? { provide: TokenStateSource, useClass: options.tokenStateSource }
+        : {
+            provide: TokenStateSource,
+            useFactory: () => RemoteTokenStateSource.fromConfig(config, options.env),
+          },
       JwtVerifier,
       JwtAuthGuard,
       ServiceKeyVerifier,

@@ -14,6 +14,7 @@ import { ProductModule } from '../../product/src/product.module';
 import {
   AUDIENCE,
   ISSUER,
+  PEER_KEYS,
   SERVICE_KEY as USER_ACCEPTS_KEY,
   UserTestApp,
   startUserTestApp,
@@ -25,8 +26,8 @@ import { OrderValidationModule } from '../src/order-validation.module';
  * "order-validation"; the order and product services are given it under that name too.
  */
 export const VALIDATION_KEY = USER_ACCEPTS_KEY;
-/** The order service's key for the product service (reservations). */
-export const ORDER_KEY = 'order-to-product-validation-test-key';
+/** The order service's key for the product service (reservations) and the user service (token checks). */
+export const ORDER_KEY = PEER_KEYS.order;
 /** A key the order service accepts as "payment": the test moves orders along with it. */
 export const PAYMENT_KEY = 'payment-to-order-validation-test-key';
 /** A key order-validation accepts (as "payment"): the test calls it as another service would. */
@@ -107,7 +108,8 @@ export async function startValidationTestApp(): Promise<ValidationTestApp> {
         issuer,
         // "order-validation" only exempts its reads from the per-IP rate limit
         serviceKeys: { order: ORDER_KEY, 'order-validation': VALIDATION_KEY },
-        extra: { RATE_LIMIT_PER_MINUTE: '100000' },
+        // its own key: it checks token versions at the user service
+        extra: { RATE_LIMIT_PER_MINUTE: '100000', SERVICE_API_KEY: PEER_KEYS.product },
       }),
     ),
     true,

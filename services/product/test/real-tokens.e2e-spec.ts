@@ -8,7 +8,13 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { TestDatabase, createTestDatabase, startTestService, testEnv } from '@app/testing';
 import { ProductModule } from '../src/product.module';
-import { AUDIENCE, ISSUER, UserTestApp, startUserTestApp } from '../../user/test/user-test-app';
+import {
+  AUDIENCE,
+  ISSUER,
+  PEER_KEYS,
+  UserTestApp,
+  startUserTestApp,
+} from '../../user/test/user-test-app';
 
 const PRODUCTS = '/api/v1/products';
 const product = { name: 'Real token lamp', price: 24.5, stock_quantity: 3, category: 'home' };
@@ -48,7 +54,7 @@ describe('product service with tokens from the user service (e2e)', () => {
   ) => {
     const now = Math.floor(Date.now() / 1000);
     return build(
-      new SignJWT({ role: 'admin' })
+      new SignJWT({ role: 'admin', tv: 0 })
         .setProtectedHeader({ typ: 'JWT', ...header })
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
@@ -66,7 +72,8 @@ describe('product service with tokens from the user service (e2e)', () => {
         testEnv({
           databaseUrl: productDb.url,
           issuer: { jwksUrl: users.jwksUrl, issuer: ISSUER, audience: AUDIENCE },
-          extra: { RATE_LIMIT_PER_MINUTE: '100000' },
+          // its own key: it checks token versions at the user service
+          extra: { RATE_LIMIT_PER_MINUTE: '100000', SERVICE_API_KEY: PEER_KEYS.product },
         }),
       ),
     );
@@ -155,6 +162,7 @@ describe('product service with tokens from the user service (e2e)', () => {
           testEnv({
             databaseUrl: productDb.url,
             issuer: { jwksUrl: shortLived.jwksUrl, issuer: ISSUER, audience: AUDIENCE },
+            extra: { SERVICE_API_KEY: PEER_KEYS.product },
           }),
         ),
       );

@@ -6,6 +6,7 @@ import { PasswordHasher } from './application/ports/password-hasher.port';
 import { SigningKeys } from './application/ports/signing-keys.port';
 import { DeleteUserUseCase } from './application/use-cases/delete-user.use-case';
 import { EnsureInitialAdminUseCase } from './application/use-cases/ensure-initial-admin.use-case';
+import { GetTokenStateUseCase } from './application/use-cases/get-token-state.use-case';
 import { GetPublishedKeysUseCase } from './application/use-cases/get-published-keys.use-case';
 import { GetUserUseCase } from './application/use-cases/get-user.use-case';
 import { ListUsersUseCase } from './application/use-cases/list-users.use-case';
@@ -20,6 +21,7 @@ import { UserConfig, loadUserConfig } from './infrastructure/config/user.config'
 import { userDatabase } from './infrastructure/database';
 import { TypeormLoginAttempts } from './infrastructure/repositories/typeorm-login-attempts';
 import { TypeormUserRepository } from './infrastructure/repositories/typeorm-user.repository';
+import { DatabaseTokenStateSource } from './infrastructure/security/database-token-state-source';
 import { ConfiguredSigningKeyStore } from './infrastructure/security/configured-signing-key-store';
 import { DatabaseSigningKeyStore } from './infrastructure/security/database-signing-key-store';
 import { JoseAccessTokenIssuer } from './infrastructure/security/jose-access-token-issuer';
@@ -27,6 +29,7 @@ import { ScryptPasswordHasher } from './infrastructure/security/scrypt-password-
 import { SigningKeyStore } from './infrastructure/security/signing-key-store';
 import { AuthRateLimitGuard } from './interfaces/api/auth-rate-limit.guard';
 import { AuthController } from './interfaces/api/auth.controller';
+import { InternalTokenStateController } from './interfaces/api/internal-token-state.controller';
 import { InternalUsersController } from './interfaces/api/internal-users.controller';
 import { UsersController } from './interfaces/api/users.controller';
 import { UserStartup } from './interfaces/startup/user-startup';
@@ -36,12 +39,23 @@ import { UserStartup } from './interfaces/startup/user-startup';
 export class UserModule {
   static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
     // Platform first: its configuration errors are the ones to report first.
-    const platform = PlatformModule.forRoot({ service: 'user', env, database: userDatabase });
+    // Tokens on the user service's own routes are judged by its own database, at once.
+    const platform = PlatformModule.forRoot({
+      service: 'user',
+      env,
+      database: userDatabase,
+      tokenStateSource: DatabaseTokenStateSource,
+    });
     const config = loadUserConfig(env);
     return {
       module: UserModule,
       imports: [platform],
-      controllers: [UsersController, AuthController, InternalUsersController],
+      controllers: [
+        UsersController,
+        AuthController,
+        InternalUsersController,
+        InternalTokenStateController,
+      ],
       providers: [
         { provide: UserConfig, useValue: config },
         { provide: UserSettings, useValue: config },
@@ -58,6 +72,7 @@ export class UserModule {
         RegisterUserUseCase,
         GetUserUseCase,
         LookUpUserUseCase,
+        GetTokenStateUseCase,
         ListUsersUseCase,
         UpdateUserUseCase,
         DeleteUserUseCase,

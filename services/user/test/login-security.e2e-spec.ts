@@ -215,7 +215,10 @@ describe('passwords and hashes never leave the service (e2e)', () => {
       const me = await http().get('/api/v1/auth/me').set(auth);
       record(me);
       record(
-        await http().patch(`/api/v1/users/${me.body.id}`).set(auth).send({ password: newPassword }),
+        await http()
+          .patch(`/api/v1/users/${me.body.id}`)
+          .set(auth)
+          .send({ password: newPassword, current_password: password }),
       );
       record(
         await http()

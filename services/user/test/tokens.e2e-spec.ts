@@ -33,7 +33,7 @@ describe('access tokens and JWKS (e2e)', () => {
     await t?.close();
   });
 
-  it('issues an RS256 token with kid, iss, aud, sub, role, iat, exp and jti', async () => {
+  it('issues an RS256 token with kid, iss, aud, sub, role, tv, iat, exp and jti', async () => {
     const user = await t.register();
     const header = decodeProtectedHeader(user.token);
     const claims = decodeJwt(user.token);
@@ -45,6 +45,7 @@ describe('access tokens and JWKS (e2e)', () => {
       aud: AUDIENCE,
       sub: user.id,
       role: 'customer',
+      tv: 0,
       iat: expect.any(Number),
       exp: (claims.iat as number) + 900,
       jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -69,15 +70,15 @@ describe('access tokens and JWKS (e2e)', () => {
   describe('refused with 401', () => {
     let user: Awaited<ReturnType<UserTestApp['register']>>;
     let signing: { kid: string; key: KeyObject };
-    const claims = () => ({ role: 'admin' });
     const sign = (
       key: KeyObject,
       header: { alg: string; kid?: string },
       build: (jwt: SignJWT) => SignJWT = (jwt) => jwt,
+      claims: Record<string, unknown> = { role: 'admin', tv: 0 },
     ) => {
       const now = Math.floor(Date.now() / 1000);
       return build(
-        new SignJWT(claims())
+        new SignJWT(claims)
           .setProtectedHeader({ typ: 'JWT', ...header })
           .setIssuer(ISSUER)
           .setAudience(AUDIENCE)
@@ -125,6 +126,26 @@ describe('access tokens and JWKS (e2e)', () => {
       ],
       ['an unknown kid', () => sign(signing.key, { alg: 'RS256', kid: 'no-such-key-id' })],
       [
+        'a genuine signature without the token-version claim (tv)',
+        () => sign(signing.key, { alg: 'RS256', kid: signing.kid }, undefined, { role: 'admin' }),
+      ],
+      [
+        'a token version that is not a non-negative integer',
+        () =>
+          sign(signing.key, { alg: 'RS256', kid: signing.kid }, undefined, {
+            role: 'admin',
+            tv: '0',
+          }),
+      ],
+      [
+        "a token version other than the user's current one",
+        () =>
+          sign(signing.key, { alg: 'RS256', kid: signing.kid }, undefined, {
+            role: 'admin',
+            tv: 1,
+          }),
+      ],
+      [
         'a token signed by another key under the genuine kid',
         () => {
           const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -150,7 +171,7 @@ describe('access tokens and JWKS (e2e)', () => {
         async () => {
           const publicPem = createPublicKey(signing.key).export({ type: 'spki', format: 'pem' });
           const now = Math.floor(Date.now() / 1000);
-          return new SignJWT(claims())
+          return new SignJWT({ role: 'admin', tv: 0 })
             .setProtectedHeader({ alg: 'HS256', kid: signing.kid })
             .setIssuer(ISSUER)
             .setAudience(AUDIENCE)

@@ -13,6 +13,18 @@ export const ISSUER = 'http://user.test';
 export const AUDIENCE = 'nest-commerce';
 export const ADMIN = { email: 'admin@example.com', password: 'initial-admin-password' };
 export const SERVICE_KEY = 'order-validation-test-key';
+/**
+ * The key of every service the user test app accepts: services verifying its tokens ask its
+ * token-state route with their own SERVICE_API_KEY, so give them these.
+ */
+export const PEER_KEYS = {
+  'order-validation': SERVICE_KEY,
+  product: 'product-test-key-for-user-0001',
+  cart: 'cart-test-key-for-user-00001',
+  order: 'order-test-key-for-user-00001',
+  payment: 'payment-test-key-for-user-0001',
+  delivery: 'delivery-test-key-for-user-001',
+} as const;
 
 export interface UserTestApp {
   app: NestFastifyApplication;
@@ -57,7 +69,7 @@ export async function startUserTestApp(options: UserTestAppOptions = {}): Promis
   const env = testEnv({
     databaseUrl: db.url,
     issuer: { jwksUrl, issuer: ISSUER, audience: AUDIENCE },
-    serviceKeys: { 'order-validation': SERVICE_KEY },
+    serviceKeys: PEER_KEYS,
     extra: {
       PORT: String(port),
       ADMIN_EMAIL: ADMIN.email,

@@ -242,7 +242,7 @@ describe('users API (e2e)', () => {
       const res = await http()
         .patch(`${USERS}/${alice.id}`)
         .set(bearer(alice.token))
-        .send({ email: bob.email.toUpperCase() })
+        .send({ email: bob.email.toUpperCase(), current_password: alice.password })
         .expect(409);
       expect(res.body.type).toMatch(/\/email-taken$/);
     });
@@ -252,7 +252,7 @@ describe('users API (e2e)', () => {
       await http()
         .patch(`${USERS}/${erin.id}`)
         .set(bearer(erin.token))
-        .send({ password: 'a brand new password' })
+        .send({ password: 'a brand new password', current_password: erin.password })
         .expect(200);
       await http()
         .post('/api/v1/auth/login')
@@ -277,10 +277,10 @@ describe('users API (e2e)', () => {
       await http().get(`${USERS}/not-a-uuid`).set(bearer(alice.token)).expect(400);
     });
 
-    it('lets a customer delete themselves; their token then finds nobody', async () => {
+    it('lets a customer delete themselves; their token is then refused', async () => {
       const frank = await t.register({ name: 'Frank' });
       await http().delete(`${USERS}/${frank.id}`).set(bearer(frank.token)).expect(204);
-      await http().get('/api/v1/auth/me').set(bearer(frank.token)).expect(404);
+      await http().get('/api/v1/auth/me').set(bearer(frank.token)).expect(401);
       await http()
         .post('/api/v1/auth/login')
         .send({ email: frank.email, password: frank.password })
@@ -372,7 +372,21 @@ describe('users API (e2e)', () => {
         '/api/v1/auth/me',
         '/api/v1/auth/jwks.json',
         '/api/v1/internal/users/{id}',
+        '/api/v1/internal/users/{id}/token-state',
       ]),
+    );
+    // current_password is documented on both bodies, as optional
+    const schemas = res.body.components.schemas;
+    for (const name of ['ReplaceUserDto', 'UpdateUserDto']) {
+      expect(schemas[name].properties.current_password).toMatchObject({
+        type: 'string',
+        format: 'password',
+        maxLength: 128,
+      });
+      expect(schemas[name].required ?? []).not.toContain('current_password');
+    }
+    expect(Object.keys(res.body.paths['/api/v1/users/{id}'].patch.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '404', '409']),
     );
     const login = res.body.paths['/api/v1/auth/login'].post;
     expect(Object.keys(login.responses)).toEqual(

@@ -7,3 +7,4 @@ export * from './replace-user.dto';
 export * from './update-user.dto';
 export * from './user-limits';
 export * from './user-response.dto';
+export * from './token-state.dto';

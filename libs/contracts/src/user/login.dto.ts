@@ -29,7 +29,9 @@ export class LoginDto {
 export class AccessTokenDto {
   @ApiProperty({
     description:
-      'RS256 JWT: header `kid`; claims `iss`, `aud`, `sub` (user id), `role`, `iat`, `exp`, `jti`',
+      'RS256 JWT: header `kid`; claims `iss`, `aud`, `sub` (user id), `role`, `tv` (token ' +
+      "version: the token is refused once the user's password, email or role changes or the " +
+      'user is deleted), `iat`, `exp`, `jti`',
     example:
       'eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoiY3VzdG9tZXIiLCJzdWIiOiIuLi4ifQ.c2ln',
   })

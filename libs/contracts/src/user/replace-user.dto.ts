@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 import { HasCodePointLength } from './code-point-length.validator';
 import { normalisedEmail, trimmed } from './user-transforms';
 import {
@@ -12,10 +12,14 @@ import {
   UserRole,
 } from './user-limits';
 
+/** Optional means "may be omitted", never "may be null": a null is refused (400) naming the field. */
+const omitted = (_dto: object, value: unknown): boolean => value !== undefined;
+
 /**
  * Body of `PUT /users/{id}`: name and email are required; the password and the role are
  * optional (omitted: unchanged). Only an admin may change a role (a customer sending a role
- * other than their own gets 403).
+ * other than their own gets 403). Users changing their own password or email also send
+ * `current_password`.
  */
 export class ReplaceUserDto {
   @ApiProperty({
@@ -48,17 +52,33 @@ export class ReplaceUserDto {
     format: 'password',
     example: 'another long passphrase',
   })
-  @IsOptional()
+  @ValidateIf(omitted)
   @IsString()
   @HasCodePointLength(PASSWORD_MIN, PASSWORD_MAX)
   password?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'The password the user has now. Required (400 `current-password-required` without it) ' +
+      'when users change their own password or email, admins included; a wrong one is 403 ' +
+      '`current-password-incorrect` and counts as a failed login of that email. Ignored ' +
+      "when an admin changes another user's account, and for changes of name or role only.",
+    minLength: 1,
+    maxLength: PASSWORD_MAX,
+    format: 'password',
+    example: 'correct horse battery staple',
+  })
+  @ValidateIf(omitted)
+  @IsString()
+  @HasCodePointLength(1, PASSWORD_MAX)
+  current_password?: string;
 
   @ApiPropertyOptional({
     enum: USER_ROLES,
     description: 'Admin only: a customer may only repeat their own role',
     example: 'customer',
   })
-  @IsOptional()
+  @ValidateIf(omitted)
   @IsIn(USER_ROLES)
   role?: UserRole;
 }

@@ -58,6 +58,32 @@ describe('ReplaceUserDto and UpdateUserDto', () => {
     expect(failingFields(UpdateUserDto, {})).toEqual([]);
   });
 
+  it('takes current_password as an optional 1-128 character string', () => {
+    expect(
+      failingFields(UpdateUserDto, { password: 'long enough', current_password: 'x' }),
+    ).toEqual([]);
+    expect(failingFields(UpdateUserDto, { current_password: '' })).toEqual(['current_password']);
+    expect(failingFields(UpdateUserDto, { current_password: 'x'.repeat(129) })).toEqual([
+      'current_password',
+    ]);
+    expect(failingFields(UpdateUserDto, { current_password: 12345678 })).toEqual([
+      'current_password',
+    ]);
+  });
+
+  it.each(['name', 'email', 'password', 'role', 'current_password'])(
+    'refuses null for %s on PATCH (omitted is fine, null is not)',
+    (field) => {
+      expect(failingFields(UpdateUserDto, { [field]: null })).toEqual([field]);
+    },
+  );
+
+  it.each(['password', 'role', 'current_password'])('refuses null for %s on PUT', (field) => {
+    expect(failingFields(ReplaceUserDto, { name: 'Ada', email: 'a@b.io', [field]: null })).toEqual([
+      field,
+    ]);
+  });
+
   it('accepts a known role and refuses others', () => {
     expect(failingFields(UpdateUserDto, { role: 'admin' })).toEqual([]);
     expect(failingFields(UpdateUserDto, { role: 'root' })).toEqual(['role']);

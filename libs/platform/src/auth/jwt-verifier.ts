@@ -3,16 +3,28 @@ import { JWTPayload, createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { PlatformConfig } from '../config/platform.config';
 import { UpstreamUnavailableError } from '../errors/upstream-unavailable.error';
 import { AuthenticatedUser, ROLES, Role } from './authenticated-user';
+import { TokenStateSource } from './token-state';
 
 // Pinned: a token must say RS256 or EdDSA; `none` and HMAC algorithms are refused outright.
 const ALGORITHMS = ['RS256', 'EdDSA'];
 
-/** Verifies access tokens against the user service's JWKS (cached and refreshed by jose). */
+const INVALID = 'The access token is invalid or expired.';
+const REVOKED =
+  'The access token is no longer valid (credentials changed or user deleted); log in again.';
+
+/**
+ * Verifies access tokens against the user service's JWKS (cached and refreshed by jose), then
+ * their `tv` claim against the user's current token version: a token issued before its user's
+ * last password, email or role change, or before the user's deletion, is refused.
+ */
 @Injectable()
 export class JwtVerifier {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
 
-  constructor(private readonly config: PlatformConfig) {
+  constructor(
+    private readonly config: PlatformConfig,
+    private readonly tokenStates: TokenStateSource,
+  ) {
     this.jwks = createRemoteJWKSet(new URL(config.jwt.jwksUrl), {
       timeoutDuration: 3000,
       cooldownDuration: 30_000,
@@ -27,17 +39,20 @@ export class JwtVerifier {
         algorithms: ALGORITHMS,
         issuer: this.config.jwt.issuer,
         audience: this.config.jwt.audience,
-        requiredClaims: ['exp', 'sub'],
+        requiredClaims: ['exp', 'sub', 'tv'],
       }));
     } catch (error) {
       if (isKeySourceFailure(error)) throw new UpstreamUnavailableError('user');
-      throw new UnauthorizedException('The access token is invalid or expired.');
+      throw new UnauthorizedException(INVALID);
     }
-    const role = payload.role;
-    if (typeof payload.sub !== 'string' || !ROLES.includes(role as Role)) {
-      throw new UnauthorizedException('The access token is invalid or expired.');
+    const { role, sub, tv } = payload;
+    // Every token the user service issues carries `tv`; one without it is refused outright.
+    if (typeof sub !== 'string' || !ROLES.includes(role as Role) || !isVersion(tv)) {
+      throw new UnauthorizedException(INVALID);
     }
-    return { id: payload.sub, role: role as Role, token };
+    const state = await this.tokenStates.stateFor(sub, tv);
+    if (state.deleted || state.tokenVersion !== tv) throw new UnauthorizedException(REVOKED);
+    return { id: sub, role: role as Role, token };
   }
 }
 
@@ -46,4 +61,8 @@ function isKeySourceFailure(error: unknown): boolean {
   if (error instanceof errors.JWKSTimeout) return true;
   if (error instanceof errors.JOSEError) return false;
   return error instanceof TypeError || (error as { code?: string })?.code === 'ECONNREFUSED';
+}
+
+function isVersion(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }

@@ -39,7 +39,12 @@ export function loadPlatformConfig(options: PlatformConfigOptions): PlatformConf
     env.RATE_LIMIT_PER_MINUTE,
     env.BODY_LIMIT_BYTES,
     env.SHUTDOWN_TIMEOUT_MS,
-    { jwksUrl: env.JWT_JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+    {
+      jwksUrl: env.JWT_JWKS_URL,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      tokenStateTtlMs: env.AUTH_TOKEN_STATE_TTL_MS,
+    },
     JSON.parse(env.SERVICE_API_KEYS) as Record<string, string>,
     env.SERVICE_API_KEY,
   );

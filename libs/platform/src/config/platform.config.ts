@@ -84,6 +84,17 @@ export class PlatformEnv {
   @MinLength(1)
   JWT_AUDIENCE = 'nest-commerce';
 
+  /**
+   * How long a service trusts the user service's answer about a user's token version: the
+   * longest an old token still works elsewhere after a password, email or role change or a
+   * deletion. 0: ask on every request (concurrent requests of a user still share one call).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  AUTH_TOKEN_STATE_TTL_MS = 2000;
+
   @IsJsonObjectOfStrings({ minValueLength: 16 })
   @Transform(({ value }) => value ?? '{}')
   SERVICE_API_KEYS = '{}';
@@ -112,7 +123,7 @@ export class PlatformConfig {
     readonly rateLimitPerMinute: number,
     readonly bodyLimitBytes: number,
     readonly shutdownTimeoutMs: number,
-    readonly jwt: { jwksUrl: string; issuer: string; audience: string },
+    readonly jwt: { jwksUrl: string; issuer: string; audience: string; tokenStateTtlMs: number },
     /** caller name -> key this service accepts on its service-to-service endpoints */
     readonly serviceApiKeys: Record<string, string>,
     /** this service's own key for calling others */

@@ -5,7 +5,14 @@ export interface IssuedToken {
   expiresInSeconds: number;
 }
 
+export interface TokenSubject {
+  id: string;
+  role: Role;
+  /** the user's current token version: the token is void once it changes */
+  tokenVersion: number;
+}
+
 /** Port for minting access tokens (signed JWTs) for a user. */
 export abstract class AccessTokenIssuer {
-  abstract issue(subject: { id: string; role: Role }): Promise<IssuedToken>;
+  abstract issue(subject: TokenSubject): Promise<IssuedToken>;
 }

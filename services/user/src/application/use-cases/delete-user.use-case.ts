@@ -3,7 +3,10 @@ import { Actor } from '../../domain/entities/user';
 import { UserNotFound } from '../../domain/errors/user.errors';
 import { UserRepository } from '../../domain/repositories/user.repository';
 
-/** Self or admin. Tokens already issued stay valid until they expire (they are short-lived). */
+/**
+ * Self or admin. A hard delete: with the row goes the user's token version, so every token of
+ * theirs is refused from then on (the token-state route answers `deleted: true`).
+ */
 @Injectable()
 export class DeleteUserUseCase {
   constructor(private readonly users: UserRepository) {}

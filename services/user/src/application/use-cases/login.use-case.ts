@@ -45,7 +45,7 @@ export class LoginUseCase {
 
     await this.attempts.clear(email);
     if (check.needsRehash) await this.upgradeHash(user.id, user.passwordHash, command.password);
-    return this.tokens.issue({ id: user.id, role: user.role });
+    return this.tokens.issue({ id: user.id, role: user.role, tokenVersion: user.tokenVersion });
   }
 
   /** Best effort: a failed upgrade must not fail a correct login; the next login tries again. */

@@ -92,4 +92,29 @@ describe('User', () => {
       expect(user.passwordHash).toContain('ln=17');
     });
   });
+
+  describe('token version', () => {
+    const admin: Actor = { id: 'an-admin', role: 'admin' };
+
+    it('starts at 0 and is bumped by a password, an email and a role change', () => {
+      const user = User.register(details);
+      expect(user.tokenVersion).toBe(0);
+      user.changePasswordHash('$scrypt$ln=17,r=8,p=1$bmV3$bmV3');
+      expect(user.tokenVersion).toBe(1);
+      user.changeProfile({ email: Email.parse('new@example.com') });
+      expect(user.tokenVersion).toBe(2);
+      user.changeRole('admin', admin);
+      expect(user.tokenVersion).toBe(3);
+    });
+
+    it('is not bumped by a name change, the same email in another case or the same role', () => {
+      const user = User.register(details);
+      user.changeProfile({ name: 'Ada King', email: Email.parse('ADA@example.com') });
+      user.changeRole('customer', admin);
+      expect(user.tokenVersion).toBe(0);
+      expect(user.changesEmail(Email.parse('ada@EXAMPLE.com'))).toBe(false);
+      expect(user.changesEmail(undefined)).toBe(false);
+      expect(user.changesEmail(Email.parse('other@example.com'))).toBe(true);
+    });
+  });
 });

@@ -23,6 +23,11 @@ export interface NewUser {
 export interface UserState extends NewUser {
   id: string;
   role: Role;
+  /**
+   * Access tokens carry the version current when they were issued; a password, email or role
+   * change bumps it, which makes every token issued before the change invalid everywhere.
+   */
+  tokenVersion: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -59,6 +64,7 @@ export class User {
       email: details.email,
       passwordHash: User.validHash(details.passwordHash),
       role,
+      tokenVersion: 0,
       createdAt: now,
       updatedAt: now,
     });
@@ -79,6 +85,9 @@ export class User {
   get passwordHash(): string {
     return this.state.passwordHash;
   }
+  get tokenVersion(): number {
+    return this.state.tokenVersion;
+  }
   get createdAt(): Date {
     return this.state.createdAt;
   }
@@ -91,10 +100,18 @@ export class User {
     return actor.role === 'admin' || actor.id === this.state.id;
   }
 
+  /** Would these changes replace the email (the sign-in identity)? The same address is not a change. */
+  changesEmail(email: Email | undefined): boolean {
+    return email !== undefined && !email.equals(this.state.email);
+  }
+
+  /** A new email revokes the user's tokens; a new name does not. */
   changeProfile(changes: ProfileChanges, now = new Date()): void {
     const name = changes.name === undefined ? this.state.name : User.validName(changes.name);
+    const revoke = this.changesEmail(changes.email);
     const email = changes.email ?? this.state.email;
     this.state = { ...this.state, name, email, updatedAt: now };
+    if (revoke) this.revokeTokens();
   }
 
   /** Only an admin changes a role; repeating the current role is not a change. */
@@ -102,10 +119,17 @@ export class User {
     if (role === this.state.role) return;
     if (by.role !== 'admin') throw new RoleChangeForbidden();
     this.state = { ...this.state, role, updatedAt: now };
+    this.revokeTokens();
   }
 
+  /** A new password revokes the user's tokens (even when it equals the old one). */
   changePasswordHash(passwordHash: string, now = new Date()): void {
     this.state = { ...this.state, passwordHash: User.validHash(passwordHash), updatedAt: now };
+    this.revokeTokens();
+  }
+
+  private revokeTokens(): void {
+    this.state = { ...this.state, tokenVersion: this.state.tokenVersion + 1 };
   }
 
   private static validName(raw: string): string {

@@ -14,6 +14,8 @@ export abstract class UserRepository {
   /** `forUpdate` locks the row until the unit of work ends. */
   abstract findById(id: string, options?: { forUpdate?: boolean }): Promise<User | null>;
   abstract findByEmail(email: Email): Promise<User | null>;
+  /** The user's current token version; null when there is no such user (never was, or deleted). */
+  abstract tokenVersionOf(id: string): Promise<number | null>;
   abstract insert(user: User): Promise<void>;
   /** Inserts unless the email is taken; false (and no change) when it was. */
   abstract insertIfEmailFree(user: User): Promise<boolean>;

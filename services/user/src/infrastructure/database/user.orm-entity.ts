@@ -19,6 +19,10 @@ export class UserOrmEntity {
   @Column({ name: 'password_hash', type: 'text' })
   passwordHash: string;
 
+  /** bumped with every password, email or role change; access tokens carry it as `tv` */
+  @Column({ name: 'token_version', type: 'integer', default: 0 })
+  tokenVersion: number;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

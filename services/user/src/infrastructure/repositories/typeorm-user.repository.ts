@@ -43,6 +43,12 @@ export class TypeormUserRepository extends UserRepository {
     return row ? UserMapper.toDomain(row) : null;
   }
 
+  async tokenVersionOf(id: string): Promise<number | null> {
+    // One indexed column: this runs on every authenticated request of the user service.
+    const row = await this.repo.findOne({ where: { id }, select: { tokenVersion: true } });
+    return row ? row.tokenVersion : null;
+  }
+
   async insert(user: User): Promise<void> {
     try {
       await this.repo.insert(UserMapper.toOrm(user));

@@ -10,6 +10,7 @@ export const UserMapper = {
       email: Email.restore(row.email),
       role: row.role,
       passwordHash: row.passwordHash,
+      tokenVersion: row.tokenVersion,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     });
@@ -22,6 +23,7 @@ export const UserMapper = {
     row.email = user.email.value;
     row.role = user.role;
     row.passwordHash = user.passwordHash;
+    row.tokenVersion = user.tokenVersion;
     row.createdAt = user.createdAt;
     row.updatedAt = user.updatedAt;
     return row;

@@ -63,7 +63,9 @@ export class AuthController {
   @ApiOkResponse({ type: UserResponseDto })
   @ApiNotFoundResponse({
     type: ProblemDto,
-    description: 'The token is valid but its user has been deleted since.',
+    description:
+      'The user was deleted while this request was in flight (a token of a deleted user is ' +
+      'otherwise refused with 401).',
   })
   async me(@CurrentUser() actor: AuthenticatedUser): Promise<UserResponseDto> {
     return UserPresenter.toResponse(await this.getUser.execute(actor, actor.id));

@@ -37,7 +37,7 @@ import { DeleteUserUseCase } from '../../application/use-cases/delete-user.use-c
 import { GetUserUseCase } from '../../application/use-cases/get-user.use-case';
 import { ListUsersUseCase } from '../../application/use-cases/list-users.use-case';
 import { RegisterUserUseCase } from '../../application/use-cases/register-user.use-case';
-import { UpdateUserUseCase } from '../../application/use-cases/update-user.use-case';
+import { UpdateUserUseCase, UserChanges } from '../../application/use-cases/update-user.use-case';
 import { AuthRateLimitGuard } from './auth-rate-limit.guard';
 import { UserPresenter } from './user.presenter';
 
@@ -45,6 +45,16 @@ const ID_PARAM = { name: 'id', format: 'uuid', example: '5b1c2f7e-8d4a-4c3b-9e2f
 const NOT_FOUND = {
   type: ProblemDto,
   description: 'No such user, or another user than the caller (for a customer).',
+};
+const CHANGE_NOTES =
+  'Only an admin may change a role (403 `role-change-forbidden` otherwise). Users changing ' +
+  'their own password or email (admins too) send `current_password`: missing, 400 ' +
+  '`current-password-required`; wrong, 403 `current-password-incorrect` (counted like a ' +
+  'failed login of the email; past the budget 429 `too-many-login-attempts`). A password, ' +
+  'email or role change voids every access token the user had: log in again.';
+const FORBIDDEN = {
+  type: ProblemDto,
+  description: 'A customer tried to change a role, or the `current_password` is wrong.',
 };
 const EMAIL_TAKEN = {
   type: ProblemDto,
@@ -115,11 +125,11 @@ export class UsersController {
   @Auth()
   @ApiOperation({
     summary: 'Replace name and email, optionally password and role (self or admin)',
-    description: 'Only an admin may change a role (403 `role-change-forbidden` otherwise).',
+    description: CHANGE_NOTES,
   })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiForbiddenResponse({ type: ProblemDto, description: 'A customer tried to change a role.' })
+  @ApiForbiddenResponse(FORBIDDEN)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(EMAIL_TAKEN)
   async replace(
@@ -127,18 +137,18 @@ export class UsersController {
     @UuidParam('id') id: string,
     @Body() body: ReplaceUserDto,
   ): Promise<UserResponseDto> {
-    return UserPresenter.toResponse(await this.updateUser.execute(actor, id, body));
+    return UserPresenter.toResponse(await this.updateUser.execute(actor, id, changesOf(body)));
   }
 
   @Patch(':id')
   @Auth()
   @ApiOperation({
     summary: 'Change some of name, email, password, role (self or admin)',
-    description: 'Only an admin may change a role (403 `role-change-forbidden` otherwise).',
+    description: CHANGE_NOTES,
   })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiForbiddenResponse({ type: ProblemDto, description: 'A customer tried to change a role.' })
+  @ApiForbiddenResponse(FORBIDDEN)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(EMAIL_TAKEN)
   async update(
@@ -146,13 +156,16 @@ export class UsersController {
     @UuidParam('id') id: string,
     @Body() body: UpdateUserDto,
   ): Promise<UserResponseDto> {
-    return UserPresenter.toResponse(await this.updateUser.execute(actor, id, body));
+    return UserPresenter.toResponse(await this.updateUser.execute(actor, id, changesOf(body)));
   }
 
   @Delete(':id')
   @Auth()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a user (self or admin)' })
+  @ApiOperation({
+    summary: 'Delete a user (self or admin)',
+    description: 'Every access token of the user is refused from then on.',
+  })
   @ApiParam(ID_PARAM)
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiNotFoundResponse(NOT_FOUND)
@@ -162,4 +175,14 @@ export class UsersController {
   ): Promise<void> {
     await this.deleteUser.execute(actor, id);
   }
+}
+
+function changesOf(body: UpdateUserDto): UserChanges {
+  return {
+    name: body.name,
+    email: body.email,
+    password: body.password,
+    role: body.role,
+    currentPassword: body.current_password,
+  };
 }
