@@ -71,14 +71,15 @@ export function parseJsonBody(raw: Buffer | string, maxDepth: number): unknown {
 }
 
 /**
- * Replaces the framework's application/json parser with ours (same body limit). Registered
- * through Nest so that Nest does not add its own parsers at init: JSON is the only body type
- * the services accept, anything else is 415.
+ * Replaces the framework's application/json parser with ours (same body limit) and drops its
+ * text/plain one: JSON is the only body type the services accept, anything else is 415.
+ * Registered through Nest so that Nest does not add its own parsers (JSON, forms) at init.
  */
 export function useJsonBodyParser(
   app: NestFastifyApplication,
   options: { bodyLimitBytes: number; maxDepth: number },
 ): void {
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   app.useBodyParser(
     'application/json',
     { bodyLimit: options.bodyLimitBytes },
