@@ -40,34 +40,43 @@ export function onFrameworkError(
     .send(problem);
 }
 
+// How long a refused connection stays open to drain what the client still sends.
+const LINGER_MS = 1000;
+const answered = new WeakSet<Socket>();
+
 /**
  * Errors of the node HTTP parser, before there is a request at all: headers too large (431),
  * headers or body not received in time (408), a malformed request line or header (400).
- * Written straight to the socket, which is then closed, as node itself would.
+ * Written straight to the socket, which is then closed. The close lingers a moment rather
+ * than resetting the connection at once (as node and Fastify do): a client still sending its
+ * over-long headers would otherwise get a reset instead of the answer.
  */
 export function onClientError(error: Error & { code?: string }, socket: Socket): void {
-  // a reset connection has nobody left to answer
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  // a reset connection has nobody left to answer; the parser may report again: answer once
+  if (error.code === 'ECONNRESET' || socket.destroyed || answered.has(socket)) return;
+  answered.add(socket);
   const status =
     error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
       ? 408
       : error.code === 'HPE_HEADER_OVERFLOW'
         ? 431
         : 400;
-  if (socket.writable) {
-    const mapped = describeClientError(status);
-    const body = JSON.stringify(buildProblem(status, mapped.code, mapped.detail, undefined));
-    socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-        `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-        `${REQUEST_ID_HEADER}: ${randomUUID()}\r\n` +
-        'Cache-Control: no-store\r\n' +
-        `Content-Security-Policy: ${API_CSP}\r\n` +
-        'X-Content-Type-Options: nosniff\r\n' +
-        'Connection: close\r\n' +
-        `\r\n${body}`,
-    );
+  if (!socket.writable) {
+    socket.destroy();
+    return;
   }
-  socket.destroy();
+  const mapped = describeClientError(status);
+  const body = JSON.stringify(buildProblem(status, mapped.code, mapped.detail, undefined));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      `${REQUEST_ID_HEADER}: ${randomUUID()}\r\n` +
+      'Cache-Control: no-store\r\n' +
+      `Content-Security-Policy: ${API_CSP}\r\n` +
+      'X-Content-Type-Options: nosniff\r\n' +
+      'Connection: close\r\n' +
+      `\r\n${body}`,
+  );
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
 }
