@@ -11,8 +11,9 @@ const CLOSE_BRACKET = 0x5d;
 
 /**
  * True when objects and arrays in `text` nest deeper than `maxDepth`. One pass over the
- * characters, skipping string contents (a "[" inside a string does not count), so a
- * megabyte-long body costs about a millisecond and JSON.parse never recurses into a deep one.
+ * characters, skipping string contents (a "[" inside a string does not count): about half
+ * the cost of JSON.parse (measured: 9 ms for a 700 kB body, under 1 µs for a login body), and
+ * JSON.parse and class-transformer then never recurse into a deep one.
  * Not a validator: malformed text is left to the parser.
  */
 export function nestsDeeperThan(text: string, maxDepth: number): boolean {
