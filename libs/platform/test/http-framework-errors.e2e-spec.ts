@@ -110,6 +110,61 @@ describe('framework errors are problem+json in our words (http)', () => {
     });
   });
 
+  describe('headers', () => {
+    const routable: InjectOptions[] = [
+      { method: 'GET', url: `${ITEM}7d1c1b8e-6a1f-4a39-9b55-2f3b1c4f2a10` },
+      { method: 'GET', url: '/api/v1/fixture/admin' },
+      { method: 'GET', url: '/api/v1/fixture/internal' },
+      { method: 'GET', url: '/health' },
+      { method: 'GET', url: '/api/v1/nowhere' },
+      {
+        method: 'POST',
+        url: ECHO,
+        headers: { 'content-type': 'application/json' },
+        payload: '{"name":"ok","count":1}',
+      },
+    ];
+    const headerName = fc.oneof(
+      fc.constantFrom(
+        'accept',
+        'accept-version',
+        'accept-encoding',
+        'authorization',
+        'x-service-key',
+        'x-request-id',
+        'if-none-match',
+        'range',
+        'origin',
+        'x-forwarded-for',
+        'idempotency-key',
+      ),
+      fc.stringMatching(/^x-[a-z0-9-]{1,30}$/),
+    );
+    const headerValue = fc.string({
+      unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)),
+      minLength: 1,
+      maxLength: 300,
+    });
+
+    it('never answers 5xx to any header, and answers every refusal in problem+json', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...routable),
+          fc.dictionary(headerName, headerValue, { minKeys: 1, maxKeys: 5 }),
+          async (req, headers) => {
+            const res = await inject({ ...req, headers: { ...req.headers, ...headers } });
+            expect(res.status).toBeLessThan(500);
+            if (res.status >= 400) {
+              const echoed = Object.values(headers).filter((value) => /[<>"`{}|\\^]/.test(value));
+              expectCleanProblem(res, res.status, echoed);
+            }
+          },
+        ),
+        { numRuns: 300, seed: 431 },
+      );
+    });
+  });
+
   describe('bodies', () => {
     it('refuses malformed JSON with 400, never quoting it', async () => {
       await fc.assert(
