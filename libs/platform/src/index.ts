@@ -25,6 +25,7 @@ export * from './auth/service-key.verifier';
 export * from './health/health.controller';
 export * from './metrics/metrics.service';
 export * from './logging/request-id';
+export * from './throttling/rate-limit-headers';
 export * from './validation/uuid-param';
 export * from './context/request-context';
 export * from './http/upstream.config';

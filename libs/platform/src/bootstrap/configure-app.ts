@@ -1,12 +1,15 @@
-import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
+import { SERVICE_KEY_HEADER } from '../auth/service-key.verifier';
 import { PlatformConfig } from '../config/platform.config';
+import { PROBLEM_CONTENT_TYPE, buildProblem } from '../errors/problem';
 import { REQUEST_ID_HEADER } from '../logging/request-id';
 import { registerHttpMetrics } from '../metrics/http-metrics.hook';
 import { MetricsService } from '../metrics/metrics.service';
 import { setupSwagger } from '../openapi/setup-swagger';
+import { useJsonBodyParser } from './json-body-parser';
+import { registerSecurityHeaders } from './security-headers';
 
 export const API_PREFIX = 'api/v1';
 
@@ -23,38 +26,63 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     credentials: true,
     exposedHeaders: [REQUEST_ID_HEADER, 'retry-after'],
   });
-  await app.register(helmet, {
-    // Swagger UI needs inline styles and scripts on /docs; nothing else serves HTML.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: [`'self'`],
-        styleSrc: [`'self'`, `'unsafe-inline'`],
-        imgSrc: [`'self'`, 'data:', 'validator.swagger.io'],
-        scriptSrc: [`'self'`, `'unsafe-inline'`],
-      },
-    },
+  useJsonBodyParser(app, {
+    bodyLimitBytes: config.bodyLimitBytes,
+    maxDepth: config.http.bodyMaxDepth,
   });
+  await registerSecurityHeaders(app);
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  noStoreWithCredentials(fastify);
   registerHttpMetrics(fastify, app.get(MetricsService));
-  closeKeepAliveOnShutdown(fastify);
+  refuseNewRequestsOnShutdown(fastify);
 
   setupSwagger(app, config);
 }
 
 /**
- * Once closing has begun, responses to in-flight requests say `Connection: close`, so a
- * keep-alive client does not hold the drained server open until its keep-alive timeout.
+ * A response to a request that carries credentials (a bearer token or a service key) is
+ * never stored by a browser or proxy, error responses included: onSend sees them all.
  */
-function closeKeepAliveOnShutdown(fastify: FastifyInstance): void {
+function noStoreWithCredentials(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (request.headers.authorization !== undefined || request.headers[SERVICE_KEY_HEADER]) {
+      void reply.header('cache-control', 'no-store');
+    }
+    done(null, payload);
+  });
+}
+
+/**
+ * Once closing has begun, in-flight requests finish and their responses say
+ * `Connection: close`, so a keep-alive client does not hold the drained server open until
+ * its keep-alive timeout; a new request on such a connection gets 503 problem+json.
+ */
+function refuseNewRequestsOnShutdown(fastify: FastifyInstance): void {
   let closing = false;
   fastify.addHook('preClose', (done) => {
     closing = true;
     done();
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!closing) return done();
+    void reply
+      .code(503)
+      .header('connection', 'close')
+      .header('retry-after', '1')
+      .header('content-type', PROBLEM_CONTENT_TYPE)
+      .send(
+        buildProblem(
+          503,
+          'service_unavailable',
+          'The service is shutting down; retry the request.',
+          request.url,
+        ),
+      );
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('connection', 'close');

@@ -1,20 +1,44 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { PlatformConfig } from '../config/platform.config';
-import { REQUEST_ID_HEADER, requestIdFor } from '../logging/request-id';
+import { requestIdFor } from '../logging/request-id';
+import { onClientError, onFrameworkError } from './framework-error-handlers';
+
+/** Fastify's default longest path parameter, kept explicit: longer is 414 problem+json. */
+export const MAX_PARAM_LENGTH = 100;
 
 export function createFastifyAdapter(config: PlatformConfig): FastifyAdapter {
+  const { http } = config;
   return new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
-    // The id is generated (or accepted) once here; pino-http and outbound clients reuse it.
+    // The id is accepted (if it passes the whitelist) or generated once, here; pino-http,
+    // the response header and outbound clients reuse it. No `requestIdHeader`: Fastify
+    // would take that header as is, bypassing the whitelist.
     genReqId: requestIdFor,
-    requestIdHeader: REQUEST_ID_HEADER,
     // Nest's pino-http logs requests; Fastify's own logger stays off.
     logger: false,
     trustProxy: false,
     // SPEC writes collection routes with a trailing slash (/api/v1/products/); accept both.
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // router-level and parser-level errors answer problem+json like every other error
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
+    // Slow clients: all headers within headersTimeout, the whole request within
+    // requestTimeout, idle keep-alive sockets and silent connections closed.
+    requestTimeout: http.requestTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    connectionTimeout: http.connectionTimeoutMs,
+    http: {
+      headersTimeout: http.headersTimeoutMs,
+      // node checks those two timeouts on this interval (30 s by default, which would let a
+      // slow client hold a socket up to 30 s past them)
+      connectionsCheckingInterval: Math.max(
+        25,
+        Math.min(1000, Math.floor(Math.min(http.headersTimeoutMs, http.requestTimeoutMs) / 4)),
+      ),
+    },
     // On close: stop accepting, let in-flight requests finish, drop idle keep-alive sockets.
+    // Requests arriving meanwhile get our 503 problem+json (configureApp), not Fastify's.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    return503OnClosing: false,
   });
 }

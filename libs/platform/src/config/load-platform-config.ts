@@ -40,6 +40,13 @@ export function loadPlatformConfig(options: PlatformConfigOptions): PlatformConf
     env.BODY_LIMIT_BYTES,
     env.SHUTDOWN_TIMEOUT_MS,
     {
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      connectionTimeoutMs: env.HTTP_CONNECTION_TIMEOUT_MS,
+      bodyMaxDepth: env.BODY_MAX_DEPTH,
+    },
+    {
       jwksUrl: env.JWT_JWKS_URL,
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,

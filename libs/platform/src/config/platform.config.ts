@@ -11,6 +11,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { IsJsonArrayOfStrings, IsJsonObjectOfStrings } from './json-validators';
+import { IsAtMost } from './is-at-most';
 
 const URL_OPTS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -73,6 +74,42 @@ export class PlatformEnv {
   @Min(0)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
+  /** a client must have sent all its request headers within this time (slowloris) */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(600_000)
+  @IsAtMost('HTTP_REQUEST_TIMEOUT_MS')
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  /** ... and its whole request, body included, within this time */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+  /** an idle keep-alive connection is closed after this time */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+  /** a connection without any traffic either way is closed after this time */
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(3_600_000)
+  HTTP_CONNECTION_TIMEOUT_MS = 60_000;
+
+  /** JSON bodies nested deeper than this (objects and arrays) are refused with 400 */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  BODY_MAX_DEPTH = 32;
+
   @IsUrl(URL_OPTS)
   JWT_JWKS_URL = 'http://localhost:8001/api/v1/auth/jwks.json';
 
@@ -123,6 +160,14 @@ export class PlatformConfig {
     readonly rateLimitPerMinute: number,
     readonly bodyLimitBytes: number,
     readonly shutdownTimeoutMs: number,
+    /** slow-client timeouts and the JSON depth limit of the HTTP server */
+    readonly http: {
+      headersTimeoutMs: number;
+      requestTimeoutMs: number;
+      keepAliveTimeoutMs: number;
+      connectionTimeoutMs: number;
+      bodyMaxDepth: number;
+    },
     readonly jwt: { jwksUrl: string; issuer: string; audience: string; tokenStateTtlMs: number },
     /** caller name -> key this service accepts on its service-to-service endpoints */
     readonly serviceApiKeys: Record<string, string>,

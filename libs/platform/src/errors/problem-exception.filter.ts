@@ -5,10 +5,20 @@ import {
   HttpException,
   HttpStatus,
   Logger,
+  NotFoundException,
 } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
 import { DomainError, DomainErrorKind } from '@app/kernel';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PROBLEM_CONTENT_TYPE, Problem, problemType, titleOf } from './problem';
+import {
+  ClientRequestError,
+  NOT_JSON,
+  describeClientError,
+  frameworkClientError,
+  frameworkCodeOfMessage,
+  namesTheFramework,
+} from './framework-errors';
+import { PROBLEM_CONTENT_TYPE, Problem, buildProblem } from './problem';
 import { ValidationFailedException } from './validation-failed.exception';
 import { UpstreamUnavailableError } from './upstream-unavailable.error';
 
@@ -44,6 +54,33 @@ interface Mapped {
   errors?: Problem['errors'];
   extensions?: Record<string, unknown>;
   retryAfterSeconds?: number;
+  /** e.g. Allow on a 405 */
+  headers?: Record<string, string>;
+}
+
+const INTERNAL: Mapped = {
+  status: HttpStatus.INTERNAL_SERVER_ERROR,
+  code: 'internal_error',
+  detail: 'An unexpected error occurred. The request id identifies it in the logs.',
+};
+
+const RATE_LIMITED = 'Too many requests from this address. Retry after the time in Retry-After.';
+
+// Methods a route may answer; OPTIONS is left out (CORS preflight answers it on every path).
+const ROUTABLE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * The router found no route: 405 with Allow when the path exists for other methods, else 404.
+ * Never the framework's "Cannot GET /path" message, which echoes the path.
+ */
+function routeNotFound(request: FastifyRequest): Mapped {
+  const path = (request.url ?? '').split('?')[0];
+  const allowed = ROUTABLE_METHODS.filter(
+    (method) =>
+      method !== request.method && request.server.findRoute({ method, url: path }) !== null,
+  );
+  if (allowed.length === 0) return { ...describeClientError(404) };
+  return { ...describeClientError(405), headers: { allow: allowed.join(', ') } };
 }
 
 function isDomainError(error: unknown): error is DomainError {
@@ -55,27 +92,18 @@ function isDomainError(error: unknown): error is DomainError {
   );
 }
 
-/** Fastify's own client errors (malformed JSON, body too large, bad content type) carry a 4xx statusCode. */
-function isFastifyClientError(
-  error: unknown,
-): error is Error & { statusCode: number; code: string } {
-  const candidate = error as { statusCode?: unknown; code?: unknown };
-  return (
-    error instanceof Error &&
-    typeof candidate.statusCode === 'number' &&
-    candidate.statusCode >= 400 &&
-    candidate.statusCode < 500 &&
-    typeof candidate.code === 'string' &&
-    candidate.code.startsWith('FST_')
-  );
-}
-
 function httpDetail(exception: HttpException): string {
   const response = exception.getResponse();
   if (typeof response === 'string') return response;
   const message = (response as { message?: unknown }).message;
   if (Array.isArray(message)) return message.join('; ');
   return typeof message === 'string' ? message : exception.message;
+}
+
+/** A throttling guard's own message, unless it is the library's default naming itself. */
+function platformWording(exception: ThrottlerException): string {
+  const message = httpDetail(exception);
+  return namesTheFramework(message) ? RATE_LIMITED : message;
 }
 
 function statusesOnly(details: unknown): Record<string, { status: unknown }> {
@@ -87,7 +115,12 @@ function statusesOnly(details: unknown): Record<string, { status: unknown }> {
   );
 }
 
-function map(exception: unknown): Mapped {
+function map(exception: unknown, request: FastifyRequest): Mapped {
+  if (exception instanceof ClientRequestError) return { ...exception.problem };
+  if (exception instanceof NotFoundException && request.is404) return routeNotFound(request);
+  if (exception instanceof ThrottlerException) {
+    return { status: 429, code: 'rate_limited', detail: platformWording(exception) };
+  }
   if (exception instanceof ValidationFailedException) {
     return {
       status: 400,
@@ -117,25 +150,26 @@ function map(exception: unknown): Mapped {
       typeof response === 'object' && response?.details
         ? { checks: statusesOnly(response.details) }
         : undefined;
+    if (status < 500) {
+      const frameworkCode = frameworkCodeOfMessage(exception.getResponse());
+      if (frameworkCode || namesTheFramework(httpDetail(exception))) {
+        return { ...describeClientError(status, frameworkCode) };
+      }
+    } else if (!extensions && status !== HttpStatus.SERVICE_UNAVAILABLE) {
+      // a framework error Nest wrapped (our code throws domain errors, not 5xx exceptions)
+      return INTERNAL;
+    }
     const detail = extensions ? 'A dependency is unavailable.' : httpDetail(exception);
     return { status, code: CODE_BY_STATUS[status] ?? 'http_error', detail, extensions };
   }
-  if (isFastifyClientError(exception)) {
-    const status = exception.statusCode;
-    const detail =
-      exception.code === 'FST_ERR_CTP_INVALID_JSON' || exception.name === 'SyntaxError'
-        ? 'The request body is not valid JSON.'
-        : exception.message;
-    return { status, code: CODE_BY_STATUS[status] ?? 'bad_request', detail };
+  const framework = frameworkClientError(exception);
+  if (framework) {
+    // a SyntaxError with a statusCode is an unparsable body from a body parser
+    if (exception instanceof SyntaxError)
+      return { status: 400, code: 'bad_request', detail: NOT_JSON };
+    return { ...describeClientError(framework.statusCode, framework.code) };
   }
-  if (exception instanceof SyntaxError) {
-    return { status: 400, code: 'bad_request', detail: 'The request body is not valid JSON.' };
-  }
-  return {
-    status: HttpStatus.INTERNAL_SERVER_ERROR,
-    code: 'internal_error',
-    detail: 'An unexpected error occurred. The request id identifies it in the logs.',
-  };
+  return INTERNAL;
 }
 
 /**
@@ -150,25 +184,26 @@ export class ProblemExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const mapped = map(exception);
+    const mapped = map(exception, request);
 
     if (mapped.status >= 500 && mapped.code === 'internal_error') {
       const name = exception instanceof Error ? exception.constructor.name : typeof exception;
       this.logger.error({ err_class: name }, 'Unhandled error');
     }
 
-    const problem: Problem = {
-      ...(mapped.extensions ?? {}),
-      type: problemType(mapped.code),
-      title: titleOf(mapped.status),
-      status: mapped.status,
-      detail: mapped.detail,
-      instance: (request.url ?? '').split('?')[0],
-    };
+    const problem: Problem = buildProblem(
+      mapped.status,
+      mapped.code,
+      mapped.detail,
+      request.url,
+      mapped.extensions,
+    );
     if (mapped.errors) problem.errors = mapped.errors;
     if (mapped.retryAfterSeconds !== undefined) {
       void reply.header('retry-after', String(Math.max(1, Math.ceil(mapped.retryAfterSeconds))));
     }
+    for (const [name, value] of Object.entries(mapped.headers ?? {}))
+      void reply.header(name, value);
 
     void reply.status(mapped.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }

@@ -1,12 +1,25 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
-import type { FastifyRequest } from 'fastify';
+import {
+  ThrottlerException,
+  ThrottlerGuard,
+  ThrottlerModuleOptions,
+  ThrottlerRequest,
+  ThrottlerStorage,
+} from '@nestjs/throttler';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SERVICE_KEY_HEADER, ServiceKeyVerifier } from '../auth/service-key.verifier';
+import { PlatformConfig } from '../config/platform.config';
+import { reportRateLimit } from './rate-limit-headers';
+
+export const RATE_LIMITED_DETAIL =
+  'Too many requests from this address. Retry after the time in Retry-After.';
 
 /**
- * The per-IP limit for public traffic. Calls carrying a valid service credential are exempt:
- * every service sits behind the same few IPs when they call each other.
+ * The per-IP limit for public traffic: one budget per client IP for the whole service
+ * (SPEC: RATE_LIMIT_PER_MINUTE per IP per minute on each service), whatever the route. Calls
+ * carrying a valid service credential are exempt: every service sits behind the same few IPs
+ * when they call each other.
  */
 @Injectable()
 export class PlatformThrottlerGuard extends ThrottlerGuard {
@@ -15,6 +28,7 @@ export class PlatformThrottlerGuard extends ThrottlerGuard {
     storage: ThrottlerStorage,
     reflector: Reflector,
     private readonly serviceKeys: ServiceKeyVerifier,
+    private readonly config: PlatformConfig,
   ) {
     super(options, storage, reflector);
   }
@@ -22,5 +36,34 @@ export class PlatformThrottlerGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     return this.serviceKeys.callerFor(request.headers[SERVICE_KEY_HEADER]) !== undefined;
+  }
+
+  /** The library keys by controller class and handler (a budget per route); ours by IP only. */
+  protected override generateKey(
+    _context: ExecutionContext,
+    tracker: string,
+    throttlerName: string,
+  ): string {
+    return `${this.config.service}:${throttlerName}:${tracker}`;
+  }
+
+  /** Counts the request; reports the budget in X-RateLimit-* (also on a 429), or refuses. */
+  protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
+    const { context, limit, ttl, throttler, blockDuration, getTracker, generateKey } = request;
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const name = throttler.name ?? 'default';
+    const key = generateKey(context, await getTracker(req, context), name);
+    const record = await this.storageService.increment(key, ttl, limit, blockDuration, name);
+    reportRateLimit(reply, {
+      limit,
+      remaining: record.isBlocked ? 0 : limit - record.totalHits,
+      resetSeconds: record.isBlocked ? record.timeToBlockExpire : record.timeToExpire,
+    });
+    if (record.isBlocked) {
+      void reply.header('retry-after', String(Math.max(1, record.timeToBlockExpire)));
+      throw new ThrottlerException(RATE_LIMITED_DETAIL);
+    }
+    return true;
   }
 }
