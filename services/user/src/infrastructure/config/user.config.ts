@@ -65,11 +65,51 @@ export class UserEnv {
   @Min(1)
   AUTH_RATE_LIMIT_PER_MINUTE = 120;
 
+  /** hashing requests per target account (email, or user id) per minute; unset: as per IP */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  AUTH_RATE_LIMIT_PER_ACCOUNT_PER_MINUTE?: number;
+
   @Type(() => Number)
   @IsInt()
   @Min(10)
   @Max(20)
   PASSWORD_SCRYPT_LOG_N = OWASP_SCRYPT_LOG_N;
+
+  /** KDF runs at once; unset: libuv's threadpool size (UV_THREADPOOL_SIZE, default 4) */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  PASSWORD_HASH_CONCURRENCY?: number;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  PASSWORD_HASH_QUEUE = 8;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  PASSWORD_HASH_MAX_WAIT_MS = 1000;
+}
+
+/** libuv's default threadpool size, where crypto.scrypt runs. */
+const LIBUV_DEFAULT_THREADS = 4;
+
+export interface PasswordHashingLimits {
+  /** KDF runs at once */
+  concurrency: number;
+  /** of those, slots new hashes may not take: kept for password checks (logins) */
+  reservedForVerify: number;
+  /** requests of each kind (check, new hash) that may wait for a slot */
+  queue: number;
+  maxWaitMs: number;
 }
 
 export interface ScryptParameters {
@@ -94,6 +134,9 @@ export class UserConfig implements UserSettings {
     /** login and registration requests per IP per minute */
     readonly authRateLimitPerMinute: number,
     readonly scrypt: ScryptParameters,
+    /** requests that hash a password, per target account per minute */
+    readonly authRateLimitPerAccountPerMinute: number,
+    readonly passwordHashing: PasswordHashingLimits,
   ) {}
 }
 
@@ -128,7 +171,27 @@ export function loadUserConfig(rawEnv: Record<string, string | undefined>): User
     },
     env.AUTH_RATE_LIMIT_PER_MINUTE,
     { logN: env.PASSWORD_SCRYPT_LOG_N, r: 8, p: 1 },
+    env.AUTH_RATE_LIMIT_PER_ACCOUNT_PER_MINUTE ?? env.AUTH_RATE_LIMIT_PER_MINUTE,
+    hashingLimits(
+      env.PASSWORD_HASH_CONCURRENCY ?? threadpoolSize(rawEnv.UV_THREADPOOL_SIZE),
+      env.PASSWORD_HASH_QUEUE,
+      env.PASSWORD_HASH_MAX_WAIT_MS,
+    ),
   );
+}
+
+function threadpoolSize(raw: string | undefined): number {
+  const size = Number(raw);
+  return Number.isInteger(size) && size >= 1 ? size : LIBUV_DEFAULT_THREADS;
+}
+
+/** One slot is kept for logins whenever there is more than one. */
+function hashingLimits(
+  concurrency: number,
+  queue: number,
+  maxWaitMs: number,
+): PasswordHashingLimits {
+  return { concurrency, reservedForVerify: concurrency > 1 ? 1 : 0, queue, maxWaitMs };
 }
 
 /** `\n` escapes are accepted so a PEM fits on one line of a .env file. */
