@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import http from 'node:http';
+import { loadUserConfig } from '../src/infrastructure/config/user.config';
 import { UserTestApp, expectNoLeak, startUserTestApp, uniqueEmail } from './user-test-app';
 
 // Requests that run the password KDF (login, registration, a user update with a password)
@@ -320,5 +321,133 @@ describe('the auth budget per account (e2e)', () => {
       ),
       { numRuns: 6, seed: 9 },
     );
+  });
+});
+
+describe('concurrent password hashing is bounded (e2e)', () => {
+  let t: UserTestApp;
+  let admin: string;
+  let accounts: Account[];
+
+  beforeAll(async () => {
+    t = await startUserTestApp({
+      extra: {
+        // two KDF runs at once, one of them kept for logins; no waiting: refused at once
+        PASSWORD_HASH_CONCURRENCY: '2',
+        PASSWORD_HASH_QUEUE: '0',
+        // slower hashes (still far below production's 2^17): bursts overlap
+        PASSWORD_SCRYPT_LOG_N: '15',
+      },
+    });
+    admin = await t.adminToken();
+    accounts = [];
+    for (let i = 0; i < 3; i += 1) accounts.push(await newAccount(t));
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const burstOp = fc.record({
+    op: fc.constantFrom<HashingOp | PlainOp>(
+      'register',
+      'register',
+      'patch-password',
+      'put-password',
+      'login',
+      'wrong-login',
+      'patch-name',
+    ),
+    account: fc.integer({ min: 0, max: 2 }),
+  });
+
+  it('answers a generated mix of concurrent requests without a 5xx: done, or 429 with Retry-After (generated)', async () => {
+    let busy = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(burstOp, { minLength: 2, maxLength: 10 }), async (burst) => {
+        const replies = await Promise.all(
+          burst.map(({ op, account }) => run(t, op, accounts[account], admin, freshAddress())),
+        );
+        const checks = burst.filter(({ op }) => op === 'login' || op === 'wrong-login').length;
+        replies.forEach((res, i) => {
+          const { op } = burst[i];
+          expect(res.status).toBeLessThan(500);
+          if (res.status === 429) {
+            expectRateLimited(res, /\/password-hashing-busy$/);
+            expect(op).not.toBe('patch-name'); // it hashes nothing
+            // hashes never take the slot kept for logins: a lone login always gets through
+            if (op === 'login' || op === 'wrong-login') expect(checks).toBeGreaterThan(1);
+            busy += 1;
+          } else {
+            expect(res.status).toBe(SUCCESS[op]);
+          }
+        });
+        // a refusal left nothing half done: every account still logs in with its password
+        for (const account of accounts) {
+          expect((await run(t, 'login', account, admin, freshAddress())).status).toBe(200);
+        }
+      }),
+      { numRuns: 8, seed: 9 },
+    );
+    // the bound did refuse something over the runs (bursts of up to 10 against 2 slots)
+    expect(busy).toBeGreaterThan(0);
+  });
+
+  it('refuses registrations past the bound at once, and a refused one can register later', async () => {
+    const emails = Array.from({ length: 8 }, () => uniqueEmail('burst'));
+    const replies = await Promise.all(
+      emails.map((email) =>
+        call(t, 'POST', '/api/v1/users', {
+          body: { name: 'Burst', email, password: 'burst password' },
+          from: freshAddress(),
+        }),
+      ),
+    );
+    const refused = emails.filter((_, i) => replies[i].status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    replies.forEach((res) => {
+      if (res.status === 429) expectRateLimited(res, /\/password-hashing-busy$/);
+      else expect(res.status).toBe(201);
+    });
+    for (const email of refused) {
+      const again = await call(t, 'POST', '/api/v1/users', {
+        body: { name: 'Burst', email, password: 'burst password' },
+        from: freshAddress(),
+      });
+      expect(again.status).toBe(201);
+    }
+  });
+});
+
+describe('password hashing configuration', () => {
+  const base = { DATABASE_URL: 'postgres://x@127.0.0.1/user_db' };
+
+  it('has the documented defaults: the threadpool size, one slot kept for logins', () => {
+    const config = loadUserConfig(base);
+    expect(config.authRateLimitPerAccountPerMinute).toBe(120);
+    expect(config.passwordHashing).toEqual({
+      concurrency: 4,
+      reservedForVerify: 1,
+      queue: 8,
+      maxWaitMs: 1000,
+    });
+    expect(loadUserConfig({ ...base, UV_THREADPOOL_SIZE: '8' }).passwordHashing.concurrency).toBe(
+      8,
+    );
+    expect(
+      loadUserConfig({ ...base, AUTH_RATE_LIMIT_PER_MINUTE: '30' })
+        .authRateLimitPerAccountPerMinute,
+    ).toBe(30);
+    expect(
+      loadUserConfig({ ...base, PASSWORD_HASH_CONCURRENCY: '1' }).passwordHashing,
+    ).toMatchObject({ concurrency: 1, reservedForVerify: 0 });
+  });
+
+  it.each([
+    ['PASSWORD_HASH_CONCURRENCY', '0'],
+    ['PASSWORD_HASH_QUEUE', '-1'],
+    ['PASSWORD_HASH_MAX_WAIT_MS', 'soon'],
+    ['AUTH_RATE_LIMIT_PER_ACCOUNT_PER_MINUTE', '0'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    expect(() => loadUserConfig({ ...base, [name]: value })).toThrow(new RegExp(name));
   });
 });
