@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import http from 'node:http';
+import { availableParallelism } from 'node:os';
 import { loadUserConfig } from '../src/infrastructure/config/user.config';
 import { UserTestApp, expectNoLeak, startUserTestApp, uniqueEmail } from './user-test-app';
 
@@ -421,18 +422,25 @@ describe('concurrent password hashing is bounded (e2e)', () => {
 describe('password hashing configuration', () => {
   const base = { DATABASE_URL: 'postgres://x@127.0.0.1/user_db' };
 
-  it('has the documented defaults: the threadpool size, one slot kept for logins', () => {
+  it('has the documented defaults: the threadpool size at most the cores, one slot kept for logins', () => {
+    const cores = availableParallelism();
     const config = loadUserConfig(base);
     expect(config.authRateLimitPerAccountPerMinute).toBe(120);
     expect(config.passwordHashing).toEqual({
-      concurrency: 4,
+      concurrency: Math.max(2, Math.min(4, cores)),
       reservedForVerify: 1,
       queue: 8,
       maxWaitMs: 1000,
     });
-    expect(loadUserConfig({ ...base, UV_THREADPOOL_SIZE: '8' }).passwordHashing.concurrency).toBe(
-      8,
+    expect(loadUserConfig({ ...base, UV_THREADPOOL_SIZE: '64' }).passwordHashing.concurrency).toBe(
+      Math.max(2, Math.min(64, cores)),
     );
+    expect(loadUserConfig({ ...base, UV_THREADPOOL_SIZE: '1' }).passwordHashing.concurrency).toBe(
+      2,
+    );
+    expect(
+      loadUserConfig({ ...base, PASSWORD_HASH_CONCURRENCY: '6' }).passwordHashing,
+    ).toMatchObject({ concurrency: 6, reservedForVerify: 1 });
     expect(
       loadUserConfig({ ...base, AUTH_RATE_LIMIT_PER_MINUTE: '30' })
         .authRateLimitPerAccountPerMinute,

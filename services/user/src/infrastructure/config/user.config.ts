@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { KeyObject, createPrivateKey, createPublicKey } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { ConfigError, validateEnv } from '@app/platform';
 import { InitialAdmin, UserSettings } from '../../application/user-settings';
 import { LoginThrottlePolicy } from '../../application/ports/login-attempts.port';
@@ -78,7 +79,7 @@ export class UserEnv {
   @Max(20)
   PASSWORD_SCRYPT_LOG_N = OWASP_SCRYPT_LOG_N;
 
-  /** KDF runs at once; unset: libuv's threadpool size (UV_THREADPOOL_SIZE, default 4) */
+  /** KDF runs at once; unset: the threadpool size (UV_THREADPOOL_SIZE, 4), at most the cores (min 2) */
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -173,16 +174,21 @@ export function loadUserConfig(rawEnv: Record<string, string | undefined>): User
     { logN: env.PASSWORD_SCRYPT_LOG_N, r: 8, p: 1 },
     env.AUTH_RATE_LIMIT_PER_ACCOUNT_PER_MINUTE ?? env.AUTH_RATE_LIMIT_PER_MINUTE,
     hashingLimits(
-      env.PASSWORD_HASH_CONCURRENCY ?? threadpoolSize(rawEnv.UV_THREADPOOL_SIZE),
+      env.PASSWORD_HASH_CONCURRENCY ?? defaultHashConcurrency(rawEnv.UV_THREADPOOL_SIZE),
       env.PASSWORD_HASH_QUEUE,
       env.PASSWORD_HASH_MAX_WAIT_MS,
     ),
   );
 }
 
-function threadpoolSize(raw: string | undefined): number {
-  const size = Number(raw);
-  return Number.isInteger(size) && size >= 1 ? size : LIBUV_DEFAULT_THREADS;
+/**
+ * scrypt runs on libuv's threadpool and is CPU-bound: more runs than cores only share the
+ * cores, so each (a login's too) takes longer. At least 2, so that one is kept for logins.
+ */
+function defaultHashConcurrency(rawThreads: string | undefined): number {
+  const threads = Number(rawThreads);
+  const pool = Number.isInteger(threads) && threads >= 1 ? threads : LIBUV_DEFAULT_THREADS;
+  return Math.max(2, Math.min(pool, availableParallelism()));
 }
 
 /** One slot is kept for logins whenever there is more than one. */
