@@ -42,7 +42,7 @@ const USAGE = `usage: node bench/password-hashing.mjs [options]
   --log-n N          PASSWORD_SCRYPT_LOG_N of the started service (default 17, OWASP)
   --env K=V,...      more variables for the started service (e.g. PASSWORD_HASH_CONCURRENCY=2)
   --no-retry         a change refused with 429 is not tried again (default: retried after
-                     Retry-After until done, up to 60 attempts)
+                     Retry-After until done, up to 600 attempts)
   --current-password send current_password with each change (for a service that requires it)
   --json FILE        also write the results as JSON`;
 
@@ -80,7 +80,7 @@ const LOG_N = int('log-n', 10);
 
 const log = (msg) => console.log(`bench: ${msg}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const MAX_ATTEMPTS = 60;
+const MAX_ATTEMPTS = 600;
 const DB_PREFIX = 'bench_user_';
 
 // --- HTTP with a chosen source address ----------------------------------------------------------
