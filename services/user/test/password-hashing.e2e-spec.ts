@@ -459,3 +459,55 @@ describe('password hashing configuration', () => {
     expect(() => loadUserConfig({ ...base, [name]: value })).toThrow(new RegExp(name));
   });
 });
+
+describe('a login refused as busy is not a failed login (e2e)', () => {
+  let t: UserTestApp;
+
+  beforeAll(async () => {
+    t = await startUserTestApp({
+      extra: {
+        // one slot for everything and no queue: a login racing registrations is refused
+        PASSWORD_HASH_CONCURRENCY: '1',
+        PASSWORD_HASH_QUEUE: '0',
+        PASSWORD_SCRYPT_LOG_N: '15',
+        // a single counted failure would lock the account
+        LOGIN_MAX_FAILURES_PER_EMAIL: '1',
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('leaves the account able to log in after its login was refused with password-hashing-busy', async () => {
+    const account = await newAccount(t);
+    let refusedLogins = 0;
+    for (let burst = 0; burst < 8 && refusedLogins === 0; burst += 1) {
+      const [login] = await Promise.all([
+        call(t, 'POST', '/api/v1/auth/login', {
+          body: { email: account.email, password: account.password },
+          from: freshAddress(),
+        }),
+        ...Array.from({ length: 6 }, () =>
+          call(t, 'POST', '/api/v1/users', {
+            body: { name: 'Busy', email: uniqueEmail('busy'), password: 'busy password' },
+            from: freshAddress(),
+          }),
+        ),
+      ]);
+      if (login.status === 429) {
+        expectRateLimited(login, /\/password-hashing-busy$/);
+        refusedLogins += 1;
+      } else {
+        expect(login.status).toBe(200);
+      }
+      // counted as a failure, this would be 429 too-many-login-attempts
+      const after = await call(t, 'POST', '/api/v1/auth/login', {
+        body: { email: account.email, password: account.password },
+        from: freshAddress(),
+      });
+      expect(after.status).toBe(200);
+    }
+    expect(refusedLogins).toBeGreaterThan(0);
+  });
+});
