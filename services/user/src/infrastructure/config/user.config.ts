@@ -132,7 +132,7 @@ export class UserConfig implements UserSettings {
     readonly configuredKeys: ConfiguredKeys | null,
     readonly initialAdmin: InitialAdmin | null,
     readonly loginThrottle: LoginThrottlePolicy,
-    /** login and registration requests per IP per minute */
+    /** requests that hash a password (login, registration, updates with one) per IP per minute */
     readonly authRateLimitPerMinute: number,
     readonly scrypt: ScryptParameters,
     /** requests that hash a password, per target account per minute */

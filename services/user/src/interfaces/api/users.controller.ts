@@ -53,7 +53,8 @@ const EMAIL_TAKEN = {
 const HASHING_LIMITED = {
   type: ProblemDto,
   description:
-    'With `password`: too many password requests from this IP or for this user ' +
+    'With `password` or `current_password`: too many password requests from this IP or for ' +
+    'this user ' +
     '(`rate-limited`), or every password-hashing slot busy (`password-hashing-busy`); ' +
     'see Retry-After.',
 };
