@@ -54,9 +54,8 @@ const HASHING_LIMITED = {
   type: ProblemDto,
   description:
     'With `password` or `current_password`: too many password requests from this IP or for ' +
-    'this user ' +
-    '(`rate-limited`), or every password-hashing slot busy (`password-hashing-busy`); ' +
-    'see Retry-After.',
+    'this user (`rate-limited`), or every password-hashing slot busy ' +
+    '(`password-hashing-busy`); see Retry-After.',
 };
 
 @ApiTags('users')
