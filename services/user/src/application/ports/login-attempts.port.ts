@@ -15,4 +15,6 @@ export type AttemptDecision = { allowed: true } | { allowed: false; retryAfterSe
 export abstract class LoginAttempts {
   abstract begin(email: string, policy: LoginThrottlePolicy): Promise<AttemptDecision>;
   abstract clear(email: string): Promise<void>;
+  /** Uncounts one attempt that never checked a password (refused as busy): not a failure. */
+  abstract forgive(email: string): Promise<void>;
 }

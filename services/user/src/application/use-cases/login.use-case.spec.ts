@@ -2,6 +2,7 @@ import { User } from '../../domain/entities/user';
 import { UserRepository } from '../../domain/repositories/user.repository';
 import { Email } from '../../domain/value-objects/email';
 import { InvalidCredentials, TooManyLoginAttempts } from '../errors/authentication.errors';
+import { PasswordHashingBusy } from '../errors/password-hashing.errors';
 import { AccessTokenIssuer } from '../ports/access-token-issuer.port';
 import { AttemptDecision, LoginAttempts } from '../ports/login-attempts.port';
 import { PasswordCheck, PasswordHasher } from '../ports/password-hasher.port';
@@ -36,6 +37,10 @@ class FakeAttempts extends LoginAttempts {
   }
   async clear(email: string) {
     this.cleared.push(email);
+  }
+  forgiven: string[] = [];
+  async forgive(email: string) {
+    this.forgiven.push(email);
   }
 }
 
@@ -124,5 +129,16 @@ describe('LoginUseCase', () => {
     hasher.rehash = true;
     await useCase.execute({ email: 'ada@example.com', password: 'right password' });
     expect(users.swapped).toEqual(['$fake$right password']);
+  });
+
+  it('uncounts an attempt refused for want of a hashing slot, known email or not', async () => {
+    const busy = new PasswordHashingBusy(1);
+    hasher.verify = () => Promise.reject(busy);
+    hasher.verifyNothing = () => Promise.reject(busy);
+    for (const email of ['ada@example.com', 'nobody@example.com']) {
+      await expect(useCase.execute({ email, password: 'right password' })).rejects.toBe(busy);
+    }
+    expect(attempts.forgiven).toEqual(['ada@example.com', 'nobody@example.com']);
+    expect(attempts.cleared).toEqual([]);
   });
 });

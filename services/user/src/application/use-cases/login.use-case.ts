@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { UserRepository } from '../../domain/repositories/user.repository';
 import { Email } from '../../domain/value-objects/email';
 import { InvalidCredentials, TooManyLoginAttempts } from '../errors/authentication.errors';
+import { PasswordHashingBusy } from '../errors/password-hashing.errors';
 import { AccessTokenIssuer, IssuedToken } from '../ports/access-token-issuer.port';
 import { LoginAttempts } from '../ports/login-attempts.port';
 import { PasswordHasher } from '../ports/password-hasher.port';
@@ -37,15 +38,38 @@ export class LoginUseCase {
 
     const user = await this.users.findByEmail(Email.restore(email));
     if (!user) {
-      await this.hasher.verifyNothing(command.password);
+      await this.forgivenIfBusy(email, this.hasher.verifyNothing(command.password));
       throw new InvalidCredentials();
     }
-    const check = await this.hasher.verify(command.password, user.passwordHash);
+    const check = await this.forgivenIfBusy(
+      email,
+      this.hasher.verify(command.password, user.passwordHash),
+    );
     if (!check.matches) throw new InvalidCredentials();
 
     await this.attempts.clear(email);
     if (check.needsRehash) await this.upgradeHash(user.id, user.passwordHash, command.password);
     return this.tokens.issue({ id: user.id, role: user.role, tokenVersion: user.tokenVersion });
+  }
+
+  /** A check refused for want of a hashing slot checked nothing: it is not a failed login. */
+  private async forgivenIfBusy<T>(email: string, check: Promise<T>): Promise<T> {
+    try {
+      return await check;
+    } catch (error) {
+      if (error instanceof PasswordHashingBusy) {
+        // Best effort: the answer stays the 429; at worst the attempt stays counted.
+        await this.attempts
+          .forgive(email)
+          .catch((failure: unknown) =>
+            this.logger.warn(
+              { err_class: failure instanceof Error ? failure.constructor.name : typeof failure },
+              'Login attempt not uncounted',
+            ),
+          );
+      }
+      throw error;
+    }
   }
 
   /** Best effort: a failed upgrade must not fail a correct login; the next login tries again. */

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { KeyObject, createPrivateKey, createPublicKey } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { ConfigError, validateEnv } from '@app/platform';
 import { InitialAdmin, UserSettings } from '../../application/user-settings';
 import { LoginThrottlePolicy } from '../../application/ports/login-attempts.port';
@@ -65,11 +66,51 @@ export class UserEnv {
   @Min(1)
   AUTH_RATE_LIMIT_PER_MINUTE = 120;
 
+  /** hashing requests per target account (email, or user id) per minute; unset: as per IP */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  AUTH_RATE_LIMIT_PER_ACCOUNT_PER_MINUTE?: number;
+
   @Type(() => Number)
   @IsInt()
   @Min(10)
   @Max(20)
   PASSWORD_SCRYPT_LOG_N = OWASP_SCRYPT_LOG_N;
+
+  /** KDF runs at once; unset: the threadpool size (UV_THREADPOOL_SIZE, 4), at most the cores (min 2) */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  PASSWORD_HASH_CONCURRENCY?: number;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  PASSWORD_HASH_QUEUE = 8;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  PASSWORD_HASH_MAX_WAIT_MS = 1000;
+}
+
+/** libuv's default threadpool size, where crypto.scrypt runs. */
+const LIBUV_DEFAULT_THREADS = 4;
+
+export interface PasswordHashingLimits {
+  /** KDF runs at once */
+  concurrency: number;
+  /** of those, slots new hashes may not take: kept for password checks (logins) */
+  reservedForVerify: number;
+  /** requests of each kind (check, new hash) that may wait for a slot */
+  queue: number;
+  maxWaitMs: number;
 }
 
 export interface ScryptParameters {
@@ -91,9 +132,12 @@ export class UserConfig implements UserSettings {
     readonly configuredKeys: ConfiguredKeys | null,
     readonly initialAdmin: InitialAdmin | null,
     readonly loginThrottle: LoginThrottlePolicy,
-    /** login and registration requests per IP per minute */
+    /** requests that hash a password (login, registration, updates with one) per IP per minute */
     readonly authRateLimitPerMinute: number,
     readonly scrypt: ScryptParameters,
+    /** requests that hash a password, per target account per minute */
+    readonly authRateLimitPerAccountPerMinute: number,
+    readonly passwordHashing: PasswordHashingLimits,
   ) {}
 }
 
@@ -128,7 +172,32 @@ export function loadUserConfig(rawEnv: Record<string, string | undefined>): User
     },
     env.AUTH_RATE_LIMIT_PER_MINUTE,
     { logN: env.PASSWORD_SCRYPT_LOG_N, r: 8, p: 1 },
+    env.AUTH_RATE_LIMIT_PER_ACCOUNT_PER_MINUTE ?? env.AUTH_RATE_LIMIT_PER_MINUTE,
+    hashingLimits(
+      env.PASSWORD_HASH_CONCURRENCY ?? defaultHashConcurrency(rawEnv.UV_THREADPOOL_SIZE),
+      env.PASSWORD_HASH_QUEUE,
+      env.PASSWORD_HASH_MAX_WAIT_MS,
+    ),
   );
+}
+
+/**
+ * scrypt runs on libuv's threadpool and is CPU-bound: more runs than cores only share the
+ * cores, so each (a login's too) takes longer. At least 2, so that one is kept for logins.
+ */
+function defaultHashConcurrency(rawThreads: string | undefined): number {
+  const threads = Number(rawThreads);
+  const pool = Number.isInteger(threads) && threads >= 1 ? threads : LIBUV_DEFAULT_THREADS;
+  return Math.max(2, Math.min(pool, availableParallelism()));
+}
+
+/** One slot is kept for logins whenever there is more than one. */
+function hashingLimits(
+  concurrency: number,
+  queue: number,
+  maxWaitMs: number,
+): PasswordHashingLimits {
+  return { concurrency, reservedForVerify: concurrency > 1 ? 1 : 0, queue, maxWaitMs };
 }
 
 /** `\n` escapes are accepted so a PEM fits on one line of a .env file. */

@@ -51,6 +51,16 @@ export class TypeormLoginAttempts extends LoginAttempts implements OnModuleInit,
     ]);
   }
 
+  async forgive(email: string): Promise<void> {
+    // attempts > 0 is a table constraint: the last attempt goes with its row.
+    await this.tx.manager.query(
+      `WITH last AS (DELETE FROM login_attempts WHERE email_digest = $1 AND attempts <= 1)
+       UPDATE login_attempts SET attempts = attempts - 1
+        WHERE email_digest = $1 AND attempts > 1`,
+      [digest(email)],
+    );
+  }
+
   onModuleInit(): void {
     this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
     this.pruneTimer.unref();

@@ -2,7 +2,10 @@ import { UserConfig } from '../config/user.config';
 import { ScryptPasswordHasher } from './scrypt-password-hasher';
 
 const hasherWith = (logN: number) =>
-  new ScryptPasswordHasher({ scrypt: { logN, r: 8, p: 1 } } as UserConfig);
+  new ScryptPasswordHasher({
+    scrypt: { logN, r: 8, p: 1 },
+    passwordHashing: { concurrency: 4, reservedForVerify: 1, queue: 8, maxWaitMs: 1000 },
+  } as UserConfig);
 
 describe('ScryptPasswordHasher', () => {
   it('uses the OWASP parameters by default and records them with the hash', async () => {

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { PasswordCheck, PasswordHasher } from '../../application/ports/password-hasher.port';
 import { ScryptParameters, UserConfig } from '../config/user.config';
+import { HashingGate } from './hashing-gate';
 
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
@@ -53,15 +54,18 @@ function decode(encoded: string): Decoded | null {
  * scrypt from node:crypto (a memory-hard KDF; no native package to install), OWASP parameters
  * by default (N = 2^17, r = 8, p = 1). Each hash records its parameters, so raising
  * PASSWORD_SCRYPT_LOG_N leaves old hashes verifiable and `needsRehash` upgrades them at login.
+ * Every run passes a HashingGate (PASSWORD_HASH_CONCURRENCY): past it, PasswordHashingBusy.
  */
 @Injectable()
 export class ScryptPasswordHasher extends PasswordHasher implements OnModuleInit {
   private readonly params: ScryptParameters;
+  private readonly gate: HashingGate;
   private dummy?: Promise<string>;
 
   constructor(config: UserConfig) {
     super();
     this.params = config.scrypt;
+    this.gate = new HashingGate(config.passwordHashing);
   }
 
   /** The dummy hash is made at start, so the first unknown-email login is not slower. */
@@ -69,15 +73,16 @@ export class ScryptPasswordHasher extends PasswordHasher implements OnModuleInit
     void this.dummyHash();
   }
 
-  async hash(plain: string): Promise<string> {
-    const salt = randomBytes(SALT_BYTES);
-    return encode(this.params, salt, await derive(plain, salt, this.params, KEY_BYTES));
+  hash(plain: string): Promise<string> {
+    return this.gate.run('hash', () => this.hashNow(plain));
   }
 
   async verify(plain: string, encoded: string): Promise<PasswordCheck> {
     const stored = decode(encoded);
     if (!stored) return { matches: false, needsRehash: false };
-    const candidate = await derive(plain, stored.salt, stored, stored.hash.length);
+    const candidate = await this.gate.run('verify', () =>
+      derive(plain, stored.salt, stored, stored.hash.length),
+    );
     const matches = timingSafeEqual(candidate, stored.hash);
     const needsRehash =
       stored.logN < this.params.logN ||
@@ -91,8 +96,14 @@ export class ScryptPasswordHasher extends PasswordHasher implements OnModuleInit
     await this.verify(plain, await this.dummyHash());
   }
 
+  /** Made once at start, outside the gate: it must never be refused (and then cached). */
   private dummyHash(): Promise<string> {
-    this.dummy ??= this.hash(randomBytes(18).toString('base64'));
+    this.dummy ??= this.hashNow(randomBytes(18).toString('base64'));
     return this.dummy;
+  }
+
+  private async hashNow(plain: string): Promise<string> {
+    const salt = randomBytes(SALT_BYTES);
+    return encode(this.params, salt, await derive(plain, salt, this.params, KEY_BYTES));
   }
 }

@@ -49,8 +49,9 @@ export class AuthController {
   @ApiTooManyRequestsResponse({
     type: ProblemDto,
     description:
-      'Too many failed logins for this email (`too-many-login-attempts`) or too many requests ' +
-      'from this IP (`rate-limited`); Retry-After says when to try again.',
+      'Too many failed logins for this email (`too-many-login-attempts`), too many password ' +
+      'requests from this IP or for this email (`rate-limited`), or every password-hashing ' +
+      'slot busy (`password-hashing-busy`); Retry-After says when to try again.',
   })
   async logIn(@Body() body: LoginDto): Promise<AccessTokenDto> {
     const issued = await this.login.execute({ email: body.email, password: body.password });

@@ -60,6 +60,13 @@ const EMAIL_TAKEN = {
   type: ProblemDto,
   description: 'Another user has this email, in any letter case (`email-taken`).',
 };
+const HASHING_LIMITED = {
+  type: ProblemDto,
+  description:
+    'With `password` or `current_password`: too many password requests from this IP or for ' +
+    'this user (`rate-limited`), or every password-hashing slot busy ' +
+    '(`password-hashing-busy`); see Retry-After.',
+};
 
 @ApiTags('users')
 @ApiBadRequestResponse({
@@ -82,13 +89,15 @@ export class UsersController {
     summary: 'Register (public): always a customer',
     description:
       'A `role` field (like any unknown field) is refused with 400. The email is trimmed and ' +
-      'lower-cased; the name is trimmed. Limited per IP together with login.',
+      'lower-cased; the name is trimmed. Limited per IP and per email together with login.',
   })
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiConflictResponse(EMAIL_TAKEN)
   @ApiTooManyRequestsResponse({
     type: ProblemDto,
-    description: 'Too many login/registration requests from this IP; see Retry-After.',
+    description:
+      'Too many password requests from this IP or for this email (`rate-limited`), or every ' +
+      'password-hashing slot busy (`password-hashing-busy`); see Retry-After.',
   })
   async register(@Body() body: RegisterUserDto): Promise<UserResponseDto> {
     const user = await this.registerUser.execute({
@@ -122,6 +131,7 @@ export class UsersController {
   }
 
   @Put(':id')
+  @UseGuards(AuthRateLimitGuard) // above @Auth(): runs after the token check
   @Auth()
   @ApiOperation({
     summary: 'Replace name and email, optionally password and role (self or admin)',
@@ -132,6 +142,7 @@ export class UsersController {
   @ApiForbiddenResponse(FORBIDDEN)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(EMAIL_TAKEN)
+  @ApiTooManyRequestsResponse(HASHING_LIMITED)
   async replace(
     @CurrentUser() actor: AuthenticatedUser,
     @UuidParam('id') id: string,
@@ -141,6 +152,7 @@ export class UsersController {
   }
 
   @Patch(':id')
+  @UseGuards(AuthRateLimitGuard) // above @Auth(): runs after the token check
   @Auth()
   @ApiOperation({
     summary: 'Change some of name, email, password, role (self or admin)',
@@ -151,6 +163,7 @@ export class UsersController {
   @ApiForbiddenResponse(FORBIDDEN)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(EMAIL_TAKEN)
+  @ApiTooManyRequestsResponse(HASHING_LIMITED)
   async update(
     @CurrentUser() actor: AuthenticatedUser,
     @UuidParam('id') id: string,
