@@ -81,7 +81,7 @@ function completeOperation(
   operation.security ??= [];
   const bearer = schemes.has('bearer');
   const serviceKey = schemes.has(SERVICE_KEY_SECURITY);
-  const parameters: Json[] = operation.parameters ?? [];
+  const parameters: Json[] = mergeParameters(operation);
   const responses: Json = (operation.responses ??= {});
 
   const statuses: number[] = [];
@@ -121,6 +121,17 @@ function completeOperation(
         .join(' ');
     }
   }
+}
+
+/** One parameter per name and place: a controller's @ApiHeader refines a platform one. */
+function mergeParameters(operation: Json): Json[] {
+  const merged = new Map<string, Json>();
+  for (const parameter of operation.parameters ?? []) {
+    const key = `${parameter.in}:${String(parameter.name).toLowerCase()}`;
+    merged.set(key, { ...merged.get(key), ...parameter });
+  }
+  if (operation.parameters) operation.parameters = [...merged.values()];
+  return operation.parameters ?? [];
 }
 
 function hasDocumented(responses: Json, status: number): boolean {
@@ -189,12 +200,14 @@ function fixNullableRefs(node: unknown): void {
     return;
   }
   const schema = node as Json;
-  if (schema.nullable === true && schema.type === undefined) {
+  const bare = schema.type === undefined || (schema.type === 'object' && !schema.properties);
+  if (schema.nullable === true && bare) {
     const refs: Json[] = schema.allOf ?? (schema.$ref ? [{ $ref: schema.$ref }] : []);
     if (refs.length === 1) {
       delete schema.allOf;
       delete schema.$ref;
       delete schema.nullable;
+      delete schema.type;
       schema.anyOf = [refs[0], { type: 'object', nullable: true, enum: [null] }];
     }
   }

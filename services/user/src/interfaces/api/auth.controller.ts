@@ -15,6 +15,7 @@ import { GetUserUseCase } from '../../application/use-cases/get-user.use-case';
 import { LoginUseCase } from '../../application/use-cases/login.use-case';
 import { AuthRateLimitGuard } from './auth-rate-limit.guard';
 import { UserPresenter } from './user.presenter';
+import { INVALID_CREDENTIALS, LOGIN_LIMITED, ME_NOT_FOUND } from './problem-examples';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -42,16 +43,8 @@ export class AuthController {
     type: ProblemDto,
     description: 'Missing or malformed email or password; `errors` names the fields.',
   })
-  @ApiUnauthorizedResponse({
-    type: ProblemDto,
-    description: 'Wrong email or password (`invalid-credentials`), never saying which.',
-  })
-  @ApiTooManyRequestsResponse({
-    type: ProblemDto,
-    description:
-      'Too many failed logins for this email (`too-many-login-attempts`) or too many requests ' +
-      'from this IP (`rate-limited`); Retry-After says when to try again.',
-  })
+  @ApiUnauthorizedResponse(INVALID_CREDENTIALS)
+  @ApiTooManyRequestsResponse(LOGIN_LIMITED)
   async logIn(@Body() body: LoginDto): Promise<AccessTokenDto> {
     const issued = await this.login.execute({ email: body.email, password: body.password });
     return UserPresenter.toAccessToken(issued);
@@ -61,10 +54,7 @@ export class AuthController {
   @Auth()
   @ApiOperation({ summary: 'The user the bearer token belongs to' })
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiNotFoundResponse({
-    type: ProblemDto,
-    description: 'The token is valid but its user has been deleted since.',
-  })
+  @ApiNotFoundResponse(ME_NOT_FOUND)
   async me(@CurrentUser() actor: AuthenticatedUser): Promise<UserResponseDto> {
     return UserPresenter.toResponse(await this.getUser.execute(actor, actor.id));
   }

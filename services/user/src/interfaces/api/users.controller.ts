@@ -40,16 +40,10 @@ import { RegisterUserUseCase } from '../../application/use-cases/register-user.u
 import { UpdateUserUseCase } from '../../application/use-cases/update-user.use-case';
 import { AuthRateLimitGuard } from './auth-rate-limit.guard';
 import { UserPresenter } from './user.presenter';
+import { EMAIL_TAKEN, ROLE_CHANGE_FORBIDDEN, USER_NOT_FOUND } from './problem-examples';
 
 const ID_PARAM = { name: 'id', format: 'uuid', example: '5b1c2f7e-8d4a-4c3b-9e2f-1a0b3c4d5e6f' };
-const NOT_FOUND = {
-  type: ProblemDto,
-  description: 'No such user, or another user than the caller (for a customer).',
-};
-const EMAIL_TAKEN = {
-  type: ProblemDto,
-  description: 'Another user has this email, in any letter case (`email-taken`).',
-};
+const NOT_FOUND = USER_NOT_FOUND;
 
 @ApiTags('users')
 @ApiBadRequestResponse({
@@ -119,7 +113,7 @@ export class UsersController {
   })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiForbiddenResponse({ type: ProblemDto, description: 'A customer tried to change a role.' })
+  @ApiForbiddenResponse(ROLE_CHANGE_FORBIDDEN)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(EMAIL_TAKEN)
   async replace(
@@ -138,7 +132,7 @@ export class UsersController {
   })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiForbiddenResponse({ type: ProblemDto, description: 'A customer tried to change a role.' })
+  @ApiForbiddenResponse(ROLE_CHANGE_FORBIDDEN)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(EMAIL_TAKEN)
   async update(
