@@ -13,6 +13,7 @@ import {
   ApiInternalServerErrorResponse,
   ApiOkResponse,
   ApiProperty,
+  ApiServiceUnavailableResponse,
 } from '@nestjs/swagger';
 import { IsInt, IsString, MaxLength, Min } from 'class-validator';
 import {
@@ -52,6 +53,7 @@ class FixtureController {
 
   @Get('upstream')
   @ApiOkResponse({ description: 'What the upstream answered.', schema: {} })
+  @ApiServiceUnavailableResponse({ description: 'The upstream is unavailable.' })
   async upstream(): Promise<unknown> {
     const res = await this.upstreams!.get('product').request({ method: 'GET', path: '/ping' });
     return res.data;

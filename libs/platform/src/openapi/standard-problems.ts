@@ -1,4 +1,5 @@
 import { problemExample } from '../errors/api-problem.decorator';
+import { titleOf } from '../errors/problem';
 
 /**
  * The errors the platform itself answers on any operation (validation pipe, guards, throttler,
@@ -112,9 +113,18 @@ export function standardProblemFor(status: number, serviceKey: boolean): Standar
     return serviceKey ? STANDARD_PROBLEMS.serviceKey401 : STANDARD_PROBLEMS.bearer401;
   const known = (STANDARD_PROBLEMS as Record<string, StandardProblem>)[String(status)];
   if (known) return known;
-  const code = status >= 500 ? 'internal-error' : 'bad-request';
+  const code = GENERIC_CODES[status] ?? (status >= 500 ? 'internal-error' : 'bad-request');
   return {
-    description: 'An error.',
-    examples: { problem: problemExample(status, code, 'See `detail`.', SAMPLE_PATH) },
+    description: titleOf(status),
+    examples: { problem: problemExample(status, code, titleOf(status), SAMPLE_PATH) },
   };
 }
+
+// the problem types the exception filter gives framework exceptions of these statuses
+const GENERIC_CODES: Record<number, string> = {
+  404: 'not-found',
+  405: 'method-not-allowed',
+  409: 'conflict',
+  422: 'unprocessable',
+  500: 'internal-error',
+};
