@@ -117,7 +117,12 @@ export function checkResponses(document: Json, responses: RecordedResponse[]): s
     const key = `${response.method} ${response.path} ${response.status} ${mediaType}`;
     let validate = validators.get(key);
     if (!validate) {
-      validate = ajv.compile(rebase(schema));
+      try {
+        validate = ajv.compile(rebase(schema));
+      } catch (error) {
+        violations.add(`${name}: the documented schema is unusable: ${(error as Error).message}`);
+        continue;
+      }
       validators.set(key, validate);
     }
     if (!validate(body)) {

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ProblemDto } from '@app/contracts';
 import { SERVICE_KEY_HEADER } from '../auth/service-key.verifier';
 import { SERVICE_KEY_SECURITY } from '../auth/auth.decorators';
 import { PlatformConfig } from '../config/platform.config';
@@ -28,6 +29,8 @@ export function buildOpenApiDocument(
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .addApiKey({ type: 'apiKey', in: 'header', name: SERVICE_KEY_HEADER }, SERVICE_KEY_SECURITY)
       .build(),
+    // every error response refers to the problem schema, also in a service that names none
+    { extraModels: [ProblemDto] },
   );
   return completeDocument(document, { throttledPrefix: `/${apiPrefix}/` });
 }
