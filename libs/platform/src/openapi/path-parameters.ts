@@ -29,25 +29,29 @@ function isUuid(name: string, schema: Json): boolean {
  */
 export function describePathParameter(doc: Json, path: string, parameter: Json): void {
   const name: string = parameter.name;
-  if (!parameter.description) {
-    const collection = collectionOf(path, name);
-    const item: Json | undefined = collection ? doc.paths?.[collection] : undefined;
-    const segment = collection?.split('/').pop() ?? '';
-    const singular = segment.replace(/ies$/, 'y').replace(/s$/, '');
-    if (name === 'id' && item?.post) {
-      parameter.description = `The \`id\` in the answer of POST ${collection}.`;
-    } else if (name === 'id' && item?.get) {
-      parameter.description = `The \`id\` of an item listed by GET ${collection}.`;
-    } else if (FOREIGN_IDS[name]) {
-      parameter.description = FOREIGN_IDS[name];
-    } else if (name === 'id' && FOREIGN_IDS[`${singular}_id`]) {
-      parameter.description = FOREIGN_IDS[`${singular}_id`];
-    } else {
-      parameter.description = `The ${singular || 'resource'}’s \`${name}\`.`;
-    }
-  }
+  if (!parameter.description) parameter.description = originOf(doc, path, name);
   const schema: Json = parameter.schema ?? {};
   if (parameter.example === undefined && schema.example === undefined && isUuid(name, schema)) {
     parameter.example = SAMPLE_UUID;
   }
+}
+
+/** Where a client gets the value of path parameter `name` of `path`. */
+function originOf(doc: Json, path: string, name: string): string {
+  const paths: Json = doc.paths ?? {};
+  const collection = collectionOf(path, name);
+  const segment = collection?.split('/').pop() ?? '';
+  const singular = segment.replace(/ies$/, 'y').replace(/s$/, '');
+  if (collection && (name === 'id' || name === `${singular}_id`)) {
+    // POST on the collection, or on one fixed path right under it (POST /payments/process)
+    const creator = [
+      collection,
+      ...Object.keys(paths).filter((p) => /^\/[^/{}]+$/.test(p.slice(collection.length))),
+    ].find((p) => p.startsWith(collection) && paths[p]?.post);
+    const lister = paths[collection]?.get ? ` (or an item of GET ${collection})` : '';
+    if (creator) return `The \`id\` in the answer of POST ${creator}${lister}.`;
+    if (lister) return `The \`id\` of an item listed by GET ${collection}.`;
+  }
+  const foreign = FOREIGN_IDS[name] ?? (name === 'id' ? FOREIGN_IDS[`${singular}_id`] : undefined);
+  return foreign ?? `The ${singular || 'resource'}’s \`${name}\`.`;
 }
