@@ -44,7 +44,7 @@ export function completeDocument(
     for (const method of METHODS) {
       const operation = item[method] as Json | undefined;
       if (!operation) continue;
-      completeOperation(doc, path, method, operation, options);
+      completeOperation(doc, path, operation, options);
     }
   }
   closeRequestBodies(doc, schemas);
@@ -70,7 +70,6 @@ function dropUnusedSecuritySchemes(doc: Json): void {
 function completeOperation(
   doc: Json,
   path: string,
-  method: string,
   operation: Json,
   options: CompleteDocumentOptions,
 ): void {
@@ -88,7 +87,7 @@ function completeOperation(
   if (parameters.length > 0 || operation.requestBody) statuses.push(400);
   if (operation.requestBody) statuses.push(413, 415);
   if (bearer || serviceKey) statuses.push(401);
-  if (serviceKey || hasDocumented(responses, 403)) statuses.push(403);
+  if (serviceKey) statuses.push(403);
   if (bearer) statuses.push(503);
   if (path.startsWith(options.throttledPrefix)) statuses.push(429);
   for (const status of statuses) responses[status] ??= {};
@@ -132,10 +131,6 @@ function mergeParameters(operation: Json): Json[] {
   }
   if (operation.parameters) operation.parameters = [...merged.values()];
   return operation.parameters ?? [];
-}
-
-function hasDocumented(responses: Json, status: number): boolean {
-  return responses[status] !== undefined;
 }
 
 /** Error responses: problem+json (what the filter sends), the problem schema, a sample. */
