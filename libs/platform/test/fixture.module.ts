@@ -8,6 +8,13 @@ import {
   Optional,
   Post,
 } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiInternalServerErrorResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+} from '@nestjs/swagger';
 import { IsInt, IsString, MaxLength, Min } from 'class-validator';
 import {
   Auth,
@@ -20,11 +27,18 @@ import {
 } from '../src';
 import { Logger } from '@nestjs/common';
 
+// The fixture documents its answers like a service does: every response is contract-checked.
+const object = (properties: Record<string, { type: string }>) => ({
+  schema: { type: 'object', properties, required: Object.keys(properties) },
+});
+
 class EchoDto {
+  @ApiProperty()
   @IsString()
   @MaxLength(10)
   name!: string;
 
+  @ApiProperty()
   @IsInt()
   @Min(0)
   count!: number;
@@ -38,41 +52,49 @@ class FixtureController {
   constructor(@Optional() @Inject(UpstreamClients) private readonly upstreams?: UpstreamClients) {}
 
   @Get('upstream')
+  @ApiOkResponse({ description: 'What the upstream answered.', schema: {} })
+  @ApiServiceUnavailableResponse({ description: 'The upstream is unavailable.' })
   async upstream(): Promise<unknown> {
     const res = await this.upstreams!.get('product').request({ method: 'GET', path: '/ping' });
     return res.data;
   }
 
   @Post('echo')
+  @ApiCreatedResponse({ type: EchoDto })
   echo(@Body() body: EchoDto): EchoDto {
     this.logger.log('echo handled');
     return body;
   }
 
   @Get('items/:id')
+  @ApiOkResponse(object({ id: { type: 'string' } }))
   item(@UuidParam('id') id: string): { id: string } {
     return { id };
   }
 
   @Get('admin')
   @Auth('admin')
+  @ApiOkResponse(object({ id: { type: 'string' }, role: { type: 'string' } }))
   admin(@CurrentUser() user: AuthenticatedUser): { id: string; role: string } {
     return { id: user.id, role: user.role };
   }
 
   @Get('internal')
   @ServiceAuth()
+  @ApiOkResponse(object({ ok: { type: 'boolean' } }))
   internal(): { ok: boolean } {
     return { ok: true };
   }
 
   @Get('slow')
+  @ApiOkResponse(object({ done: { type: 'boolean' } }))
   async slow(): Promise<{ done: boolean }> {
     await new Promise((resolve) => setTimeout(resolve, 400));
     return { done: true };
   }
 
   @Get('boom')
+  @ApiInternalServerErrorResponse({ description: 'Always: an unexpected error, answered as 500.' })
   boom(): never {
     throw new Error('SELECT secret FROM users -- must not leak');
   }

@@ -1,4 +1,5 @@
 import { Body, Controller, DynamicModule, HttpCode, Module, Post } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { IdempotencyKey, PlatformModule, requestHash } from '../src';
 
 /** Echoes the validated Idempotency-Key header and the body's hash, as a controller uses them. */
@@ -6,6 +7,12 @@ import { IdempotencyKey, PlatformModule, requestHash } from '../src';
 class IdempotencyFixtureController {
   @Post('idempotent')
   @HttpCode(200)
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: { key: { type: 'string', nullable: true }, hash: { type: 'string' } },
+    },
+  })
   echo(
     @Body() body: Record<string, unknown>,
     @IdempotencyKey() key: string | undefined,

@@ -1,4 +1,5 @@
 import { Body, Controller, DynamicModule, HttpCode, Module, Post } from '@nestjs/common';
+import { ApiInternalServerErrorResponse, ApiOkResponse } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 import { MessageInbox, MessageOutbox, UnitOfWork } from '@app/kernel';
 import { PlatformModule } from '../src';
@@ -37,6 +38,8 @@ class MessagingFixtureController {
 
   @Post('emit')
   @HttpCode(200)
+  @ApiOkResponse({ schema: { type: 'object', properties: { ok: { type: 'boolean' } } } })
+  @ApiInternalServerErrorResponse({ description: 'With `fail`: the unit of work throws.' })
   emit(@Body() body: EmitDto): Promise<{ ok: boolean }> {
     return this.uow.run(async () => {
       for (let n = 1; n <= body.count; n += 1) {
@@ -56,6 +59,8 @@ class MessagingFixtureController {
 
   @Post('receive')
   @HttpCode(200)
+  @ApiOkResponse({ schema: { type: 'object', properties: { first: { type: 'boolean' } } } })
+  @ApiInternalServerErrorResponse({ description: 'With `fail`: the unit of work throws.' })
   receive(@Body() body: ReceiveDto): Promise<{ first: boolean }> {
     return this.uow.run(async () => {
       const first = await this.inbox.firstDelivery(body.message_id);

@@ -3,3 +3,4 @@ export * from './test-token-issuer';
 export * from './test-env';
 export * from './start-test-service';
 export * from './capture-logs';
+export * from './contract-check';

@@ -3,12 +3,15 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { createServer } from 'node:net';
 import { configFromModule, configureApp, createFastifyAdapter } from '@app/platform';
+import { contractCheckEnabled, installContractCheck } from './contract-check';
 
 /**
  * Boots a service module exactly as main.ts does (same adapter, same configureApp), ready for
  * supertest via `app.getHttpServer()`. Pass `listen: true` to serve on a real port as well,
  * for other services to call it over HTTP: the env's PORT (0, the default of testEnv, lets the
  * OS pick; use freePort() when the service must know its own URL before it starts).
+ * Every response it sends is checked against its own OpenAPI document when it closes (see
+ * contract-check.ts; CONTRACT_CHECK=off skips it).
  */
 export async function startTestService(
   module: DynamicModule,
@@ -23,6 +26,7 @@ export async function startTestService(
     },
   );
   await configureApp(app);
+  if (contractCheckEnabled()) installContractCheck(app);
   if (options.listen) {
     await app.listen(config.port, '127.0.0.1');
   } else {

@@ -21,6 +21,21 @@ export function problemExample(
   };
 }
 
+/**
+ * Named samples (built with problemExample) in the form of an OpenAPI `examples` map, e.g. for
+ * `@ApiNotFoundResponse({ type: ProblemDto, description, examples: namedProblemExamples(...) })`.
+ */
+export function namedProblemExamples(
+  examples: Record<string, Record<string, unknown>>,
+): Record<string, { summary: string; value: Record<string, unknown> }> {
+  return Object.fromEntries(
+    Object.entries(examples).map(([name, value]) => [
+      name,
+      { summary: String(value.detail), value },
+    ]),
+  );
+}
+
 /** A documented problem+json response with named examples (built with problemExample). */
 export function ApiProblem(
   status: number,
@@ -35,12 +50,7 @@ export function ApiProblem(
       content: {
         'application/problem+json': {
           schema: { $ref: getSchemaPath(ProblemDto) },
-          examples: Object.fromEntries(
-            Object.entries(examples).map(([name, value]) => [
-              name,
-              { summary: String(value.detail), value },
-            ]),
-          ),
+          examples: namedProblemExamples(examples),
         },
       },
     }),

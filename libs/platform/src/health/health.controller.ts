@@ -1,5 +1,10 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import {
   HealthCheck,
@@ -25,6 +30,7 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: the database and upstreams this service needs are up' })
   @ApiOkResponse({ description: 'Ready: every dependency is up.' })
   @ApiServiceUnavailableResponse({ description: 'A dependency (database, upstream) is down.' })
   check(): Promise<HealthCheckResult> {

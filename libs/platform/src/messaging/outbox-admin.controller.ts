@@ -11,6 +11,7 @@ import { NotFoundException, ConflictException } from '@nestjs/common';
 import { IsOptionalNotNull, PageQueryDto } from '@app/contracts';
 import { DataSource } from 'typeorm';
 import { Auth } from '../auth/auth.decorators';
+import { ApiProblem, problemExample } from '../errors/api-problem.decorator';
 import { UuidParam } from '../validation/uuid-param';
 import { OutboxMessageOrmEntity, OutboxStatus } from './outbox-message.orm-entity';
 
@@ -42,6 +43,8 @@ class OutboxPageDto {
   @ApiProperty() limit: number;
   @ApiProperty() offset: number;
 }
+
+const REDRIVE_PATH = '/api/v1/admin/outbox/3f0e8a52-5c1e-4d7e-9a55-2b0f4f3b6c11/redrive';
 
 function present(row: OutboxMessageOrmEntity): OutboxMessageDto {
   return {
@@ -85,6 +88,17 @@ export class OutboxAdminController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Puts a dead-lettered message back in the queue, due now.' })
   @ApiOkResponse({ type: OutboxMessageDto })
+  @ApiProblem(404, 'No outbox message with this id.', {
+    notFound: problemExample(404, 'not-found', 'No outbox message with this id.', REDRIVE_PATH),
+  })
+  @ApiProblem(409, 'The message is not dead-lettered (pending or delivered).', {
+    notDead: problemExample(
+      409,
+      'conflict',
+      'Only a dead-lettered message can be re-driven.',
+      REDRIVE_PATH,
+    ),
+  })
   async redrive(@UuidParam('id') id: string): Promise<OutboxMessageDto> {
     const repository = this.dataSource.getRepository(OutboxMessageOrmEntity);
     const result = await repository

@@ -1,11 +1,20 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ProblemDto } from '@app/contracts';
 import { SERVICE_KEY_HEADER } from '../auth/service-key.verifier';
 import { SERVICE_KEY_SECURITY } from '../auth/auth.decorators';
 import { PlatformConfig } from '../config/platform.config';
+import { completeDocument } from './complete-document';
 
-/** Swagger UI at /docs, the OpenAPI document at /docs-json and /docs-yaml. */
-export function setupSwagger(app: NestFastifyApplication, config: PlatformConfig): void {
+// configure-app's global prefix (not imported from there: it imports this file)
+const API_PREFIX = 'api/v1';
+
+/** The service's OpenAPI document, as served at /docs-json (built once per app). */
+export function buildOpenApiDocument(
+  app: NestFastifyApplication,
+  config: PlatformConfig,
+  apiPrefix: string,
+): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -16,12 +25,26 @@ export function setupSwagger(app: NestFastifyApplication, config: PlatformConfig
           'service-to-service endpoints take an X-Service-Key.',
       )
       .setVersion('1.0')
+      .setLicense('MIT', 'https://opensource.org/licenses/MIT')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .addApiKey({ type: 'apiKey', in: 'header', name: SERVICE_KEY_HEADER }, SERVICE_KEY_SECURITY)
       .build(),
+    // every error response refers to the problem schema, also in a service that names none
+    { extraModels: [ProblemDto] },
   );
+  return completeDocument(document, { throttledPrefix: `/${apiPrefix}/` });
+}
+
+/** Swagger UI at /docs, the OpenAPI document at /docs-json and /docs-yaml. */
+export function setupSwagger(
+  app: NestFastifyApplication,
+  config: PlatformConfig,
+  apiPrefix = API_PREFIX,
+): OpenAPIObject {
+  const document = buildOpenApiDocument(app, config, apiPrefix);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
   });
+  return document;
 }

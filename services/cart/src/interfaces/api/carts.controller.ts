@@ -74,6 +74,9 @@ export class CartsController {
   })
   @ApiCreatedResponse({ type: CartResponseDto, description: 'A new, empty active cart.' })
   @ApiOkResponse({ type: CartResponseDto, description: 'The active cart the caller already had.' })
+  @ApiProblem(403, "The token's subject is not a user id (`invalid-cart-owner`).", {
+    invalidOwner: EXAMPLES.invalidOwner,
+  })
   async open(
     @CurrentUser() user: AuthenticatedUser,
     @Res({ passthrough: true }) reply: StatusReply,

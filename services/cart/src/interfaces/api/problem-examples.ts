@@ -34,6 +34,12 @@ export const EXAMPLES = {
     `${CART}/checkout`,
     { cart_id: CART_ID_EXAMPLE },
   ),
+  invalidOwner: problem(
+    403,
+    'invalid-cart-owner',
+    "The token's subject is not a user id, so it cannot own a cart.",
+    '/api/v1/carts',
+  ),
   cartNotFound: problem(404, 'cart-not-found', `Cart ${CART_ID_EXAMPLE} not found`, CART, {
     cart_id: CART_ID_EXAMPLE,
   }),

@@ -73,7 +73,6 @@ export class OrdersController {
       'Up to 255 printable ASCII characters, scoped to the caller, kept 24 hours. Same key and ' +
       'body: the first answer replayed (201 order, or its 404/409/422 problem). Other body: 422. ' +
       'While the first request runs: 409. A 5xx/503 is not kept, so a retry runs again.',
-    example: 'checkout-7f9c2b1e',
   })
   @ApiCreatedResponse({
     type: OrderResponseDto,

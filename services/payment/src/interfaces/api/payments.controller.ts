@@ -82,7 +82,6 @@ export class PaymentsController {
       '`Idempotent-Replayed: true`. Other body: 422. While the first request runs: 409. A 409 ' +
       'conflict with another payment, a 503 or a 5xx is not kept, so a retry runs again. The ' +
       'card counts by its last four digits and expiry only.',
-    example: 'pay-9b2d7c1e-1',
   })
   @ApiCreatedResponse({
     type: PaymentResponseDto,

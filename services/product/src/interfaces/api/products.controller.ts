@@ -27,6 +27,7 @@ import { ListProductsUseCase } from '../../application/use-cases/list-products.u
 import { ReplaceProductUseCase } from '../../application/use-cases/replace-product.use-case';
 import { UpdateProductUseCase } from '../../application/use-cases/update-product.use-case';
 import { ProductPresenter } from './product.presenter';
+import { PRODUCT_NOT_FOUND } from './problem-examples';
 
 const ID_PARAM = { name: 'id', format: 'uuid', example: '3f0e8a52-5c1e-4d7e-9a55-2b0f4f3b6c11' };
 
@@ -65,7 +66,7 @@ export class ProductsController {
   @ApiOperation({ summary: 'Get one product (public)' })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: ProductResponseDto })
-  @ApiNotFoundResponse({ type: ProblemDto, description: 'No product with this id.' })
+  @ApiNotFoundResponse(PRODUCT_NOT_FOUND)
   async get(@UuidParam('id') id: string): Promise<ProductResponseDto> {
     return ProductPresenter.toResponse(await this.getProduct.execute(id));
   }
@@ -84,7 +85,7 @@ export class ProductsController {
   @ApiOperation({ summary: 'Replace a product (admin)' })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: ProductResponseDto })
-  @ApiNotFoundResponse({ type: ProblemDto, description: 'No product with this id.' })
+  @ApiNotFoundResponse(PRODUCT_NOT_FOUND)
   async replace(
     @UuidParam('id') id: string,
     @Body() body: ReplaceProductDto,
@@ -98,7 +99,7 @@ export class ProductsController {
   @ApiOperation({ summary: 'Change some fields of a product (admin)' })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: ProductResponseDto })
-  @ApiNotFoundResponse({ type: ProblemDto, description: 'No product with this id.' })
+  @ApiNotFoundResponse(PRODUCT_NOT_FOUND)
   async update(
     @UuidParam('id') id: string,
     @Body() body: UpdateProductDto,
@@ -113,7 +114,7 @@ export class ProductsController {
   @ApiOperation({ summary: 'Delete a product (admin)' })
   @ApiParam(ID_PARAM)
   @ApiNoContentResponse({ description: 'Deleted.' })
-  @ApiNotFoundResponse({ type: ProblemDto, description: 'No product with this id.' })
+  @ApiNotFoundResponse(PRODUCT_NOT_FOUND)
   async remove(@UuidParam('id') id: string): Promise<void> {
     await this.deleteProduct.execute(id);
   }

@@ -15,6 +15,12 @@ import { ServiceAuth, UuidParam } from '@app/platform';
 import { ReleaseStockUseCase } from '../../application/use-cases/release-stock.use-case';
 import { ReserveStockUseCase } from '../../application/use-cases/reserve-stock.use-case';
 import { ProductPresenter } from './product.presenter';
+import {
+  RESERVATION_NOT_FOUND,
+  RESERVE_CONFLICT,
+  RESERVE_MISMATCH,
+  RESERVE_NOT_FOUND,
+} from './problem-examples';
 
 /** The part of a Fastify reply this controller touches (keeps fastify types out of the signature). */
 interface StatusReply {
@@ -44,19 +50,9 @@ export class StockReservationsController {
   })
   @ApiCreatedResponse({ type: StockReservationDto, description: 'Reserved now.' })
   @ApiOkResponse({ type: StockReservationDto, description: 'This order was already reserved.' })
-  @ApiNotFoundResponse({
-    type: ProblemDto,
-    description: 'Unknown products (listed in `product_ids`); nothing is reserved.',
-  })
-  @ApiConflictResponse({
-    type: ProblemDto,
-    description:
-      'Not enough stock; `items` lists each short line as {product_id, requested, available}. Nothing is reserved.',
-  })
-  @ApiUnprocessableEntityResponse({
-    type: ProblemDto,
-    description: 'The order_id already holds a reservation with different items.',
-  })
+  @ApiNotFoundResponse(RESERVE_NOT_FOUND)
+  @ApiConflictResponse(RESERVE_CONFLICT)
+  @ApiUnprocessableEntityResponse(RESERVE_MISMATCH)
   async reserve(
     @Body() body: ReserveStockDto,
     @Res({ passthrough: true }) reply: StatusReply,
@@ -76,7 +72,7 @@ export class StockReservationsController {
   })
   @ApiParam({ name: 'order_id', format: 'uuid', example: '9b2d7c1e-0f4a-4e59-8a3b-6c5d4e3f2a10' })
   @ApiOkResponse({ type: StockReservationDto, description: 'Released (now or before).' })
-  @ApiNotFoundResponse({ type: ProblemDto, description: 'No reservation for this order.' })
+  @ApiNotFoundResponse(RESERVATION_NOT_FOUND)
   async release(@UuidParam('order_id') orderId: string): Promise<StockReservationDto> {
     return ProductPresenter.toReservation(await this.releaseStock.execute(orderId));
   }

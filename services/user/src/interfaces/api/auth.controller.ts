@@ -15,6 +15,7 @@ import { GetUserUseCase } from '../../application/use-cases/get-user.use-case';
 import { LoginUseCase } from '../../application/use-cases/login.use-case';
 import { AuthRateLimitGuard } from './auth-rate-limit.guard';
 import { UserPresenter } from './user.presenter';
+import { INVALID_CREDENTIALS, LOGIN_LIMITED, ME_NOT_FOUND } from './problem-examples';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -42,17 +43,8 @@ export class AuthController {
     type: ProblemDto,
     description: 'Missing or malformed email or password; `errors` names the fields.',
   })
-  @ApiUnauthorizedResponse({
-    type: ProblemDto,
-    description: 'Wrong email or password (`invalid-credentials`), never saying which.',
-  })
-  @ApiTooManyRequestsResponse({
-    type: ProblemDto,
-    description:
-      'Too many failed logins for this email (`too-many-login-attempts`), too many password ' +
-      'requests from this IP or for this email (`rate-limited`), or every password-hashing ' +
-      'slot busy (`password-hashing-busy`); Retry-After says when to try again.',
-  })
+  @ApiUnauthorizedResponse(INVALID_CREDENTIALS)
+  @ApiTooManyRequestsResponse(LOGIN_LIMITED)
   async logIn(@Body() body: LoginDto): Promise<AccessTokenDto> {
     const issued = await this.login.execute({ email: body.email, password: body.password });
     return UserPresenter.toAccessToken(issued);
@@ -62,12 +54,7 @@ export class AuthController {
   @Auth()
   @ApiOperation({ summary: 'The user the bearer token belongs to' })
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiNotFoundResponse({
-    type: ProblemDto,
-    description:
-      'The user was deleted while this request was in flight (a token of a deleted user is ' +
-      'otherwise refused with 401).',
-  })
+  @ApiNotFoundResponse(ME_NOT_FOUND)
   async me(@CurrentUser() actor: AuthenticatedUser): Promise<UserResponseDto> {
     return UserPresenter.toResponse(await this.getUser.execute(actor, actor.id));
   }

@@ -40,33 +40,22 @@ import { RegisterUserUseCase } from '../../application/use-cases/register-user.u
 import { UpdateUserUseCase, UserChanges } from '../../application/use-cases/update-user.use-case';
 import { AuthRateLimitGuard } from './auth-rate-limit.guard';
 import { UserPresenter } from './user.presenter';
+import {
+  CHANGE_BAD_REQUEST,
+  CHANGE_FORBIDDEN,
+  CHANGE_LIMITED,
+  EMAIL_TAKEN,
+  USER_NOT_FOUND,
+} from './problem-examples';
 
 const ID_PARAM = { name: 'id', format: 'uuid', example: '5b1c2f7e-8d4a-4c3b-9e2f-1a0b3c4d5e6f' };
-const NOT_FOUND = {
-  type: ProblemDto,
-  description: 'No such user, or another user than the caller (for a customer).',
-};
+const NOT_FOUND = USER_NOT_FOUND;
 const CHANGE_NOTES =
   'Only an admin may change a role (403 `role-change-forbidden` otherwise). Users changing ' +
   'their own password or email (admins too) send `current_password`: missing, 400 ' +
   '`current-password-required`; wrong, 403 `current-password-incorrect` (counted like a ' +
   'failed login of the email; past the budget 429 `too-many-login-attempts`). A password, ' +
   'email or role change voids every access token the user had: log in again.';
-const FORBIDDEN = {
-  type: ProblemDto,
-  description: 'A customer tried to change a role, or the `current_password` is wrong.',
-};
-const EMAIL_TAKEN = {
-  type: ProblemDto,
-  description: 'Another user has this email, in any letter case (`email-taken`).',
-};
-const HASHING_LIMITED = {
-  type: ProblemDto,
-  description:
-    'With `password` or `current_password`: too many password requests from this IP or for ' +
-    'this user (`rate-limited`), or every password-hashing slot busy ' +
-    '(`password-hashing-busy`); see Retry-After.',
-};
 
 @ApiTags('users')
 @ApiBadRequestResponse({
@@ -139,10 +128,11 @@ export class UsersController {
   })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiForbiddenResponse(FORBIDDEN)
+  @ApiBadRequestResponse(CHANGE_BAD_REQUEST)
+  @ApiForbiddenResponse(CHANGE_FORBIDDEN)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(EMAIL_TAKEN)
-  @ApiTooManyRequestsResponse(HASHING_LIMITED)
+  @ApiTooManyRequestsResponse(CHANGE_LIMITED)
   async replace(
     @CurrentUser() actor: AuthenticatedUser,
     @UuidParam('id') id: string,
@@ -160,10 +150,11 @@ export class UsersController {
   })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiForbiddenResponse(FORBIDDEN)
+  @ApiBadRequestResponse(CHANGE_BAD_REQUEST)
+  @ApiForbiddenResponse(CHANGE_FORBIDDEN)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse(EMAIL_TAKEN)
-  @ApiTooManyRequestsResponse(HASHING_LIMITED)
+  @ApiTooManyRequestsResponse(CHANGE_LIMITED)
   async update(
     @CurrentUser() actor: AuthenticatedUser,
     @UuidParam('id') id: string,
