@@ -87,7 +87,7 @@ export const STANDARD_PROBLEMS = {
       rateLimited: problemExample(
         429,
         'rate-limited',
-        'ThrottlerException: Too Many Requests',
+        'Too many requests from this address. Retry after the time in Retry-After.',
         SAMPLE_PATH,
       ),
     },

@@ -108,7 +108,12 @@ export const EXAMPLES = {
     `${CART}/checkout`,
     { cart_id: CART_ID_EXAMPLE },
   ),
-  rateLimited: problem(429, 'rate-limited', 'ThrottlerException: Too Many Requests', CART),
+  rateLimited: problem(
+    429,
+    'rate-limited',
+    'Too many requests from this address. Retry after the time in Retry-After.',
+    CART,
+  ),
   productDown: problem(
     503,
     'upstream-unavailable',

@@ -126,7 +126,12 @@ export const EXAMPLES = {
     RESULT,
     { order_id: ORDER_ID_EXAMPLE },
   ),
-  rateLimited: problem(429, 'rate-limited', 'ThrottlerException: Too Many Requests', VALIDATE),
+  rateLimited: problem(
+    429,
+    'rate-limited',
+    'Too many requests from this address. Retry after the time in Retry-After.',
+    VALIDATE,
+  ),
   productDown: problem(
     503,
     'upstream-unavailable',
