@@ -95,7 +95,12 @@ describe('API fuzzing of the seven services from their OpenAPI documents', () =>
     const groups = runner ? groupFailures(runner.outcomes, STRICT) : [];
     if (runner) {
       const statuses: Record<string, number> = {};
-      for (const o of runner.outcomes) statuses[o.status] = (statuses[o.status] ?? 0) + 1;
+      const msByKind: Record<string, number> = {};
+      for (const o of runner.outcomes) {
+        statuses[o.status] = (statuses[o.status] ?? 0) + 1;
+        const kind = o.mutations.length === 1 ? o.mutations[0].kind : o.phase;
+        msByKind[kind] = (msByKind[kind] ?? 0) + o.ms;
+      }
       writeReport(REPORT, {
         seed: SEED,
         runs: RUNS,
@@ -105,6 +110,12 @@ describe('API fuzzing of the seven services from their OpenAPI documents', () =>
         requests: runner.outcomes.length,
         services: counts,
         statuses,
+        // where the time goes (round-trip ms summed per mutation kind; random: mixed)
+        msByKind: Object.fromEntries(
+          Object.entries(msByKind)
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 15),
+        ),
         failures: {
           total: groups.reduce((sum, g) => sum + g.count, 0),
           groups: groups.length,

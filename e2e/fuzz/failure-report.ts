@@ -47,8 +47,12 @@ function matches(entry: KnownFailure, outcome: Outcome, check: Check): boolean {
   );
 }
 
-export function knownFailureFor(outcome: Outcome, check: Check): KnownFailure | undefined {
-  return KNOWN_FAILURES.find((entry) => matches(entry, outcome, check));
+export function knownFailureFor(
+  outcome: Outcome,
+  check: Check,
+  list: KnownFailure[] = KNOWN_FAILURES,
+): KnownFailure | undefined {
+  return list.find((entry) => matches(entry, outcome, check));
 }
 
 export function groupFailures(outcomes: Outcome[], strict: boolean): FailureGroup[] {
@@ -93,9 +97,12 @@ export function groupFailures(outcomes: Outcome[], strict: boolean): FailureGrou
  * counts: each of its requests has one mutation, so a failure there shows its own cause; a
  * random request mixes several, and one still-broken cause could keep a fixed one listed.
  */
-export function staleKnownFailures(outcomes: Outcome[]): KnownFailure[] {
+export function staleKnownFailures(
+  outcomes: Outcome[],
+  list: KnownFailure[] = KNOWN_FAILURES,
+): KnownFailure[] {
   const sweep = outcomes.filter((o) => o.phase === 'sweep' || o.phase === 'service');
-  return KNOWN_FAILURES.filter(
+  return list.filter(
     (entry) =>
       !sweep.some((outcome) =>
         outcome.violations.some((violation) => matches(entry, outcome, violation.check)),

@@ -42,10 +42,10 @@ export const KNOWN_FAILURES: KnownFailure[] = [
     id: 'fastify-bad-url',
     cause:
       "malformed percent-encoding or a lone surrogate (%ED%A0%80) in the path: Fastify's own 400 " +
-      'JSON naming FST_ERR_BAD_URL, not problem+json',
+      'JSON naming FST_ERR_BAD_URL and quoting the whole path, not problem+json',
     owner: PLATFORM_HTTP,
     match: {
-      check: ['not-problem-json', 'leak-framework'],
+      check: ['not-problem-json', 'leak-framework', 'echo-long-input'],
       status: 400,
       body: /is not a valid url component/,
     },

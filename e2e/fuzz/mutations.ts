@@ -289,6 +289,7 @@ function pathMutations(param: Parameter): Mutation[] {
       },
     });
   }
+  add('null', fc.constantFrom('null', 'undefined'));
   for (const number of PATH_NUMBERS) add(`number:${number}`, fc.constant(number));
   add('long-200', fc.constant('a'.repeat(200)));
   add('long-10000', fc.constant('b'.repeat(10_000)));

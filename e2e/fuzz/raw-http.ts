@@ -32,7 +32,7 @@ const MAX_READ = 2 * 1024 * 1024;
 export async function send(
   baseUrl: string,
   req: RawRequest,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ): Promise<RawResponse> {
   const first = await attempt(baseUrl, req, timeoutMs, agent);
   if (first.status !== 0 || !/ECONNRESET|EPIPE|socket hang up/.test(first.error ?? ''))

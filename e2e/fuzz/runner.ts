@@ -41,6 +41,8 @@ export interface Outcome {
   status: number;
   shortBody: string;
   violations: Violation[];
+  /** round trip, for the report's cost figures only (never asserted) */
+  ms: number;
 }
 
 export type Trait = 'nul' | 'lone-surrogate' | 'deep-nesting' | 'null-field';
@@ -251,7 +253,9 @@ export class Runner {
     meta: Pick<Outcome, 'phase' | 'index' | 'mutations'>,
   ): Promise<RawResponse> {
     const raw = this.toRaw(op, draft, credential.headers, `fuzz-${meta.phase}-${meta.index}`);
+    const sentAt = performance.now();
     const res = await send(this.urls[op.service as ServiceName], raw);
+    const ms = Math.round(performance.now() - sentAt);
     this.outcomes.push({
       op: op.key,
       ...meta,
@@ -261,6 +265,7 @@ export class Runner {
       status: res.status,
       shortBody: shortBody(res),
       violations: checkResponse(res, longInputsOf(draft, raw)),
+      ms,
     });
     return res;
   }
@@ -376,7 +381,9 @@ export class Runner {
       // the request id cases send their own
       if (change.headers?.['x-request-id'])
         raw.headers['x-request-id'] = change.headers['x-request-id'];
+      const sentAt = performance.now();
       const res = await send(this.urls[service], raw);
+      const ms = Math.round(performance.now() - sentAt);
       this.outcomes.push({
         op: op.key,
         phase: 'service',
@@ -388,6 +395,7 @@ export class Runner {
         status: res.status,
         shortBody: shortBody(res),
         violations: checkResponse(res, longInputsOf(draft, raw)),
+        ms,
       });
     }
     return cases.length;
