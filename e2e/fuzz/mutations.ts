@@ -123,12 +123,11 @@ function wrongScalar(type: string): fc.Arbitrary<unknown> {
   return fc.oneof(...others);
 }
 
+/** Empty containers: a non-empty one is often refused for its content before its type is checked. */
 function wrongContainer(type: string): fc.Arbitrary<unknown> {
-  const object = fc.dictionary(fc.string({ maxLength: 6 }), fc.integer(), { maxKeys: 2 });
-  const array = fc.array(fc.string({ maxLength: 6 }), { maxLength: 2 });
-  if (type === 'object') return array;
-  if (type === 'array') return object;
-  return fc.oneof(object, array);
+  if (type === 'object') return fc.constant([]);
+  if (type === 'array') return fc.constant({});
+  return fc.constantFrom({}, []);
 }
 
 const anyJson = fc.jsonValue({ maxDepth: 2 });
