@@ -170,9 +170,12 @@ describe('API fuzzing of the seven services from their OpenAPI documents', () =>
     300_000,
   );
 
-  it('every known failure still occurs (a fixed one must leave known-failures.ts)', () => {
-    if (ONLY || STRICT) return; // a partial run cannot tell; strict mode ignores the list
-    const stale = staleKnownFailures(runner.outcomes);
-    expect(stale.map((k) => `${k.id}: ${k.cause} (${k.owner})`)).toEqual([]);
-  });
+  // a partial run cannot tell; strict mode ignores the list
+  (ONLY || STRICT ? it.skip : it)(
+    'every known failure still occurs (a fixed one must leave known-failures.ts)',
+    () => {
+      const stale = staleKnownFailures(runner.outcomes);
+      expect(stale.map((k) => `${k.id}: ${k.cause} (${k.owner})`)).toEqual([]);
+    },
+  );
 });

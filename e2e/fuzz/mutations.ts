@@ -181,6 +181,7 @@ function bodyFieldMutations(field: Field): Mutation[] {
     );
     if (schema.enum) add('not-in-enum', fc.constantFrom('fuzz', '', 'PAGADA', ' pagada'));
   }
+  if (schema.format === 'uuid') add('unknown-id', fc.uuid({ version: 4 }));
   if (type === 'number' || type === 'integer') {
     for (const [label, value] of JSON_NUMBERS) add(`number:${label}`, fc.constant(value));
   }
@@ -289,6 +290,8 @@ function pathMutations(param: Parameter): Mutation[] {
     });
   }
   add('null', fc.constantFrom('null', 'undefined'));
+  // well-formed but naming nothing: the not-found paths of the business code
+  add('unknown-id', fc.uuid({ version: 4 }));
   for (const number of PATH_NUMBERS) add(`number:${number}`, fc.constant(number));
   add('long-200', fc.constant('a'.repeat(200)));
   add('long-10000', fc.constant('b'.repeat(10_000)));
