@@ -11,7 +11,7 @@ import { Fixtures, createFixtures } from './fixtures';
 import { FuzzPlatform, SERVICES, ServiceName } from './fuzz-platform';
 import { OpenApiDocument, Operation, operationsOf } from './openapi';
 import { closeClient, send } from './raw-http';
-import { Runner } from './runner';
+import { Credentials, Runner } from './runner';
 
 // Property-based fuzzing of every operation of the seven services, driven by each service's own
 // OpenAPI document (GET /docs-json): bad types, missing/extra/null fields, NUL and lone
@@ -56,6 +56,7 @@ describe('API fuzzing of the seven services from their OpenAPI documents', () =>
 
   beforeAll(async () => {
     expect(Number.isSafeInteger(SEED)).toBe(true);
+    expect(Number.isInteger(RUNS) && RUNS >= 0).toBe(true);
     process.stdout.write(
       `fuzz: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}${ONLY ? ` FUZZ_ONLY=${ONLY.source}` : ''}${STRICT ? ' FUZZ_STRICT=1' : ''}\n`,
     );
@@ -66,19 +67,20 @@ describe('API fuzzing of the seven services from their OpenAPI documents', () =>
       ServiceName,
       string
     >;
-    runner = new Runner(
-      urls,
-      fixtures,
-      {
-        admin,
-        customers: {
-          [fixtures.customer.id]: await platform.issuer.customer(fixtures.customer.id),
-          [fixtures.victim.id]: await platform.issuer.customer(fixtures.victim.id),
-        },
-        expired: await platform.issuer.mint({ role: 'admin', expiresIn: -60 }),
+    const { issuer } = platform;
+    const credentials: Credentials = {
+      admin,
+      customers: {},
+      expired: await issuer.mint({ role: 'admin', expiresIn: -60 }),
+      async refresh() {
+        this.admin = await issuer.admin();
+        for (const user of [fixtures.customer, fixtures.victim]) {
+          this.customers[user.id] = await issuer.customer(user.id);
+        }
       },
-      { seed: SEED, runs: RUNS },
-    );
+    };
+    await credentials.refresh();
+    runner = new Runner(urls, fixtures, credentials, { seed: SEED, runs: RUNS });
     for (const service of SERVICES) {
       const res = await send(urls[service], { method: 'GET', path: '/docs-json', headers: {} });
       expect(res.status).toBe(200);

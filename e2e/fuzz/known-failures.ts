@@ -125,6 +125,15 @@ export const KNOWN_FAILURES: KnownFailure[] = [
     match: { op: / (PUT|PATCH) /, trait: 'null-field', check: 'status-5xx', status: 500 },
   },
   {
+    // not in issue 9's list: found by this suite
+    id: 'validation-echoes-unknown-field-name',
+    cause:
+      'a 400 validation problem names an unknown property in full: a 300-character JSON key (or a ' +
+      'form-urlencoded body, parsed into one long key) comes back in `errors`',
+    owner: INPUT_VALIDATION,
+    match: { check: 'echo-long-input', status: 400, body: /^validation-error/ },
+  },
+  {
     // not in issue 9's list: found by this suite; a DTO gap (libs/contracts)
     id: 'nested-item-not-object',
     cause:

@@ -328,7 +328,12 @@ function headerMutations(param: Parameter): Mutation[] {
     add('spaces', fc.constant('  a b  ')),
     add(
       'random',
-      fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)) }),
+      // what Node lets into a header value: visible ASCII and Latin-1, no DEL
+      fc.string({
+        unit: fc
+          .integer({ min: 0x20, max: 0xfe })
+          .map((c) => String.fromCharCode(c === 0x7f ? 0xff : c)),
+      }),
       false,
     ),
   ];
@@ -352,6 +357,14 @@ function requestMutations(op: Operation): Mutation[] {
   const takesBody = op.method !== 'GET' && op.method !== 'HEAD';
   if (op.body && typeOf(op.body) === 'object') {
     add('extra-field', (draft, value) => setAt(draft, [UNKNOWN_FIELD], value), anyJson);
+  }
+  if (op.body && typeOf(op.body) === 'object') {
+    // validation messages name an unknown property: it must not come back at full length
+    add(
+      'extra-field-long-name',
+      (draft, value) => setAt(draft, [value as string], 1),
+      fc.constant('k'.repeat(300)),
+    );
   }
   if (!op.body) {
     add(
@@ -437,6 +450,16 @@ export function mutationsOf(op: Operation): Mutation[] {
     if (param.in === 'header') list.push(...headerMutations(param));
   }
   if (op.parameters.some((p) => p.in === 'query') || op.method === 'GET') {
+    list.push({
+      location: 'query',
+      target: 'k…',
+      kind: 'unknown-param-long-name',
+      arb: fc.constant('k'.repeat(300)),
+      sweep: true,
+      apply: (draft, name) => {
+        draft.query.push([name as string, '1']);
+      },
+    });
     list.push({
       location: 'query',
       target: 'fuzz_unknown',

@@ -9,16 +9,19 @@ import { RawRequest, RawResponse, send } from './raw-http';
 import { Check, LONG_INPUT, Violation, checkResponse, shortBody } from './response-checks';
 import { FLAG, RawJson, percentEncode, stringify } from './wire';
 
+/** Tokens by role; `refresh` mints new ones (a password change may refuse older tokens). */
 export interface Credentials {
   admin: string;
   /** a customer token per user id (the customer, the victim) */
   customers: Record<string, string>;
   expired: string;
+  refresh(): Promise<void>;
 }
 
 interface CredentialOption {
   label: string;
-  headers: Record<string, string>;
+  /** read at send time, so a refreshed token is used */
+  headers: () => Record<string, string>;
 }
 
 export interface RequestSummary {
@@ -66,30 +69,28 @@ function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
 
+const serviceKey = (name: ServiceName): CredentialOption => ({
+  label: `key:${name}`,
+  headers: () => ({ 'x-service-key': SERVICE_KEYS[name] }),
+});
+
+function userTokens(op: Operation, fx: Fixtures, creds: Credentials): CredentialOption[] {
+  return [
+    { label: 'customer', headers: () => bearer(creds.customers[ownerOf(op, fx).id]) },
+    { label: 'admin', headers: () => bearer(creds.admin) },
+  ];
+}
+
 /** Every credential that could open an operation, the one its document asks for first. */
 function candidates(op: Operation, fx: Fixtures, creds: Credentials): CredentialOption[] {
-  const options: CredentialOption[] = [];
-  if (op.security.includes('bearer')) {
-    options.push({ label: 'customer', headers: bearer(creds.customers[ownerOf(op, fx).id]) });
-    options.push({ label: 'admin', headers: bearer(creds.admin) });
-  }
-  if (op.security.includes('service-key')) {
-    for (const name of SERVICES) {
-      options.push({ label: `key:${name}`, headers: { 'x-service-key': SERVICE_KEYS[name] } });
-    }
-  }
-  return options;
+  return [
+    ...(op.security.includes('bearer') ? userTokens(op, fx, creds) : []),
+    ...(op.security.includes('service-key') ? SERVICES.map(serviceKey) : []),
+  ];
 }
 
 function allCredentials(op: Operation, fx: Fixtures, creds: Credentials): CredentialOption[] {
-  return [
-    { label: 'customer', headers: bearer(creds.customers[ownerOf(op, fx).id]) },
-    { label: 'admin', headers: bearer(creds.admin) },
-    ...SERVICES.map((name) => ({
-      label: `key:${name}`,
-      headers: { 'x-service-key': SERVICE_KEYS[name] },
-    })),
-  ];
+  return [...userTokens(op, fx, creds), ...SERVICES.map(serviceKey)];
 }
 
 function longInputsOf(draft: Draft, raw: RawRequest): string[] {
@@ -225,23 +226,27 @@ export class Runner {
   }
 
   private credentialFor(op: Operation, credential: Credential, index: number): CredentialOption {
-    if (op.security.length === 0) return { label: 'public', headers: {} };
+    const none = { label: 'none', headers: () => ({}) };
+    if (op.security.length === 0) return { label: 'public', headers: () => ({}) };
     const accepted = this.accepted.get(op.key) ?? [];
     switch (credential) {
       case 'valid':
-        return accepted[index % accepted.length] ?? { label: 'none', headers: {} };
+        return accepted[index % accepted.length] ?? none;
       case 'none':
-        return { label: 'none', headers: {} };
+        return none;
       case 'garbage-bearer':
-        return { label: 'garbage-bearer', headers: { authorization: 'Bearer not.a.jwt' } };
+        return { label: 'garbage-bearer', headers: () => bearer('not.a.jwt') };
       case 'expired-token':
-        return { label: 'expired-token', headers: bearer(this.creds.expired) };
+        return { label: 'expired-token', headers: () => bearer(this.creds.expired) };
       case 'wrong-key':
-        return { label: 'wrong-key', headers: { 'x-service-key': 'not-a-service-key-000000' } };
+        return {
+          label: 'wrong-key',
+          headers: () => ({ 'x-service-key': 'not-a-service-key-000000' }),
+        };
       case 'other': {
         const labels = new Set(accepted.map((a) => a.label));
         const other = allCredentials(op, this.fx, this.creds).find((c) => !labels.has(c.label));
-        return other ?? { label: 'none', headers: {} };
+        return other ?? none;
       }
     }
   }
@@ -252,7 +257,7 @@ export class Runner {
     credential: CredentialOption,
     meta: Pick<Outcome, 'phase' | 'index' | 'mutations'>,
   ): Promise<RawResponse> {
-    const raw = this.toRaw(op, draft, credential.headers, `fuzz-${meta.phase}-${meta.index}`);
+    const raw = this.toRaw(op, draft, credential.headers(), `fuzz-${meta.phase}-${meta.index}`);
     const sentAt = performance.now();
     const res = await send(this.urls[op.service as ServiceName], raw);
     const ms = Math.round(performance.now() - sentAt);
@@ -293,6 +298,7 @@ export class Runner {
 
   /** Every mutation of the operation once. */
   async sweep(op: Operation): Promise<number> {
+    await this.creds.refresh();
     const mutations = mutationsOf(op).filter((m) => m.sweep);
     const [values] = fc.sample(fc.tuple(...mutations.map((m) => fc.tuple(m.arb, freshArb))), {
       seed: seedFor(this.options.seed, op.key),
@@ -314,6 +320,7 @@ export class Runner {
   /** `runs` requests, each with one to three mutations at once, random values included. */
   async random(op: Operation): Promise<number> {
     if (this.options.runs <= 0) return 0;
+    await this.creds.refresh();
     const mutations = mutationsOf(op);
     const cases = fc.sample(
       fc.record({
