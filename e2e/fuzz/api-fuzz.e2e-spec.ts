@@ -11,7 +11,7 @@ import { Fixtures, createFixtures } from './fixtures';
 import { FuzzPlatform, SERVICES, ServiceName } from './fuzz-platform';
 import { OpenApiDocument, Operation, operationsOf } from './openapi';
 import { closeClient, send } from './raw-http';
-import { Credentials, Runner } from './runner';
+import { Credentials, DESTRUCTIVE, Runner } from './runner';
 
 // Property-based fuzzing of every operation of the seven services, driven by each service's own
 // OpenAPI document (GET /docs-json): bad types, missing/extra/null fields, NUL and lone
@@ -42,7 +42,7 @@ const ORDER: ServiceName[] = [
 /** Reads first, state changes next, then what cancels, refunds or deletes the fixtures. */
 function rank(op: Operation): number {
   if (op.method === 'DELETE') return 3;
-  if (/\/(cancel|refund|release|status|redrive|checkout)$/.test(op.path)) return 2;
+  if (DESTRUCTIVE.test(op.path)) return 2;
   return op.method === 'GET' ? 0 : 1;
 }
 
@@ -98,7 +98,9 @@ describe('API fuzzing of the seven services from their OpenAPI documents', () =>
     if (runner) {
       const statuses: Record<string, number> = {};
       const msByKind: Record<string, number> = {};
+      const phases: Record<string, number> = {};
       for (const o of runner.outcomes) {
+        phases[o.phase] = (phases[o.phase] ?? 0) + 1;
         statuses[o.status] = (statuses[o.status] ?? 0) + 1;
         const kind = o.mutations.length === 1 ? o.mutations[0].kind : o.phase;
         msByKind[kind] = (msByKind[kind] ?? 0) + o.ms;
@@ -110,6 +112,7 @@ describe('API fuzzing of the seven services from their OpenAPI documents', () =>
         strict: STRICT,
         durationMs: Date.now() - started,
         requests: runner.outcomes.length,
+        phases,
         services: counts,
         statuses,
         // where the time goes (round-trip ms summed per mutation kind; random: mixed)
@@ -125,6 +128,10 @@ describe('API fuzzing of the seven services from their OpenAPI documents', () =>
         },
         staleKnownFailures: ONLY ? null : staleKnownFailures(runner.outcomes).map((k) => k.id),
         causes: summarizeCauses(groups),
+        // the credentials each secured operation accepted when asked (the rest were 401/403)
+        accepted: Object.fromEntries(
+          [...runner.accepted].map(([op, options]) => [op, options.map((o) => o.label)]),
+        ),
         groups,
       });
       process.stdout.write(

@@ -24,6 +24,9 @@ interface CredentialOption {
   headers: () => Record<string, string>;
 }
 
+/** Operations that change a fixture for good when they succeed (cancel, refund, …). */
+export const DESTRUCTIVE = /\/(cancel|refund|release|status|redrive|checkout)$/;
+
 export interface RequestSummary {
   method: string;
   path: string;
@@ -283,8 +286,12 @@ export class Runner {
     const accepted: CredentialOption[] = [];
     for (const [index, option] of options.entries()) {
       const draft = baseline(op, this.fx, fresh);
-      // a random id and an empty body: refused by validation or not found, never acted upon
-      for (const name of Object.keys(draft.pathParams)) draft.pathParams[name] = fresh.uuid;
+      // An empty body, refused by validation (or a no-op). The real ids, so an owner is told
+      // from a stranger, except where acting on them would cancel, refund or delete the
+      // fixtures: a random id there, answered 404 before anything happens.
+      if (op.method === 'DELETE' || DESTRUCTIVE.test(op.path)) {
+        for (const name of Object.keys(draft.pathParams)) draft.pathParams[name] = fresh.uuid;
+      }
       if (draft.hasBody) draft.body = {};
       const res = await this.exchange(op, draft, option, {
         phase: 'probe',
