@@ -99,6 +99,8 @@ function realBodyValue(
     return login ? fx.customer.email : `fuzz-${fresh.n}-${fresh.uuid.slice(0, 8)}@example.com`;
   }
   if (name === 'password' && login) return fx.customer.password;
+  // a self-service credential change names the current password (the victim's)
+  if (name === 'current_password') return fx.victim.password;
   if (name === 'amount') return fx.openOrder.total;
   return undefined;
 }
