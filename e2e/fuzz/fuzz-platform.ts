@@ -176,9 +176,14 @@ export class FuzzPlatform {
     }
   }
 
+  /** Stops everything, databases dropped even when a close fails; then reports that failure. */
   async stop(): Promise<void> {
-    for (const service of this.running.values()) await service.app?.close();
+    const failures: unknown[] = [];
+    for (const service of this.running.values()) {
+      await service.app?.close().catch((error: unknown) => failures.push(error));
+    }
     for (const service of this.running.values()) await service.db?.drop();
     await this.issuer.stop();
+    if (failures.length > 0) throw failures[0];
   }
 }
