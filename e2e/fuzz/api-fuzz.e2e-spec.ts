@@ -7,7 +7,7 @@ import {
   summarizeCauses,
   writeReport,
 } from './failure-report';
-import { Fixtures, createFixtures } from './fixtures';
+import { Fixtures, createFixtures, initialAdminId } from './fixtures';
 import { FuzzPlatform, SERVICES, ServiceName } from './fuzz-platform';
 import { OpenApiDocument, Operation, operationsOf } from './openapi';
 import { closeClient, send } from './raw-http';
@@ -61,7 +61,8 @@ describe('API fuzzing of the seven services from their OpenAPI documents', () =>
       `fuzz: FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}${ONLY ? ` FUZZ_ONLY=${ONLY.source}` : ''}${STRICT ? ' FUZZ_STRICT=1' : ''}\n`,
     );
     platform = await FuzzPlatform.start();
-    const admin = await platform.issuer.admin();
+    const adminId = await initialAdminId(platform);
+    const admin = await platform.issuer.admin(adminId);
     fixtures = await createFixtures(platform, admin);
     const urls = Object.fromEntries(SERVICES.map((s) => [s, platform.url(s)])) as Record<
       ServiceName,
@@ -73,7 +74,7 @@ describe('API fuzzing of the seven services from their OpenAPI documents', () =>
       customers: {},
       expired: await issuer.mint({ role: 'admin', expiresIn: -60 }),
       async refresh() {
-        this.admin = await issuer.admin();
+        this.admin = await issuer.admin(adminId);
         for (const user of [fixtures.customer, fixtures.victim]) {
           this.customers[user.id] = await issuer.customer(user.id);
         }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FuzzPlatform, ServiceName } from './fuzz-platform';
+import { FUZZ_ADMIN, FuzzPlatform, ServiceName } from './fuzz-platform';
 import { send } from './raw-http';
 
 export const ADDRESS = {
@@ -52,6 +52,25 @@ async function call(
     );
   }
   return JSON.parse(res.text) as Record<string, unknown>;
+}
+
+/**
+ * The id of the user service's initial admin (logged in once): admin tokens minted for it are
+ * accepted by the user service too, which checks a token against its own user rows.
+ */
+export async function initialAdminId(platform: FuzzPlatform): Promise<string> {
+  const { access_token: token } = await call(
+    platform,
+    'user',
+    'POST',
+    '/api/v1/auth/login',
+    undefined,
+    FUZZ_ADMIN,
+  );
+  const payload = JSON.parse(
+    Buffer.from(String(token).split('.')[1], 'base64url').toString('utf8'),
+  ) as { sub: string };
+  return payload.sub;
 }
 
 async function register(platform: FuzzPlatform, name: string) {

@@ -18,6 +18,9 @@ import { PaymentModule } from '../../services/payment/src/payment.module';
 import { ProductModule } from '../../services/product/src/product.module';
 import { UserModule } from '../../services/user/src/user.module';
 
+/** The user service's initial admin; its id is the subject of the fuzzer's admin tokens. */
+export const FUZZ_ADMIN = { email: 'admin@fuzz.test', password: 'fuzz-admin-password-0001' };
+
 export const SERVICES = [
   'product',
   'user',
@@ -52,6 +55,9 @@ const PLANS: Record<ServiceName, Plan> = {
       PASSWORD_SCRYPT_LOG_N: '10',
       AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
       LOGIN_MAX_FAILURES_PER_EMAIL: '1000',
+      // a real admin: the user service checks a token's version against its own rows
+      ADMIN_EMAIL: FUZZ_ADMIN.email,
+      ADMIN_PASSWORD: FUZZ_ADMIN.password,
     },
   },
   delivery: { boot: (e) => DeliveryModule.forRoot(e), database: true, upstreams: ['order'] },

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsOptional, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { AddressDto } from '../common/address.dto';
 
 /** Body of `POST /carts/{cart_id}/checkout` (may be `{}`). */
@@ -13,6 +13,7 @@ export class CheckoutDto {
   })
   // null is meaningful here: "no address", as omitting it and as the order's own null (kept).
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => AddressDto)
   shipping_address?: AddressDto;

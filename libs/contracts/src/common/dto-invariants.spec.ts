@@ -161,6 +161,42 @@ describe('request DTOs (every one found in the metadata)', () => {
     });
   });
 
+  describe('a nested field takes only objects (generated non-objects, also inside arrays)', () => {
+    const nested = DTOS.flatMap(([dtoName, dto]) =>
+      propertiesOf(dto).flatMap((property) => {
+        const metas = metadataOf(dto).filter((m) => m.propertyName === property);
+        const rule = metas.find((m) => m.type === 'nestedValidation');
+        return rule ? [[`${dtoName}.${property}`, dto, property, rule.each === true] as const] : [];
+      }),
+    );
+    it('finds the nested fields', () => {
+      expect(nested.map(([label]) => label)).toEqual(
+        expect.arrayContaining([
+          'CreateOrderDto.items',
+          'ReserveStockDto.items',
+          'CreateDeliveryMessageDto.address',
+          'ProcessPaymentDto.card',
+        ]),
+      );
+    });
+    const nonObject = fc.oneof(
+      fc.string({ maxLength: 8 }),
+      fc.integer(),
+      fc.boolean(),
+      fc.array(fc.oneof(fc.string({ maxLength: 4 }), fc.integer()), { maxLength: 3 }),
+    );
+    it.each(nested)('%s', (_label, dto, property, each) => {
+      fc.assert(
+        fc.property(nonObject, (value) => {
+          const sent = each ? [value] : value;
+          expect(errorOn(dto, { [property]: sent }, property)).toBeDefined();
+        }),
+        { seed: SEED, numRuns: 50 },
+      );
+      if (!isOptional(dto, property)) expect(errorOn(dto, {}, property)).toBeDefined();
+    });
+  });
+
   describe('every number has a minimum and a maximum the column can hold', () => {
     const fields = numericFields();
     it('finds the numeric fields', () => {

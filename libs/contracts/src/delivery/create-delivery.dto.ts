@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsUUID, ValidateNested } from 'class-validator';
+import { IsDefined, IsObject, IsUUID, ValidateNested } from 'class-validator';
 import { AddressDto } from '../common/address.dto';
 
 /**
@@ -14,6 +14,7 @@ export class CreateDeliveryDto {
 
   @ApiProperty({ type: AddressDto, description: 'Where to deliver' })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => AddressDto)
   address: AddressDto;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import { IsDefined, IsObject, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
 import { AddressDto } from '../common/address.dto';
 
 /** order → delivery: create the shipment of a paid order (idempotent per order and message). */
@@ -18,6 +18,8 @@ export class CreateDeliveryMessageDto {
   user_id: string;
 
   @ApiProperty({ type: AddressDto })
+  @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => AddressDto)
   address: AddressDto;

@@ -6,6 +6,7 @@ import {
   ArrayUnique,
   IsArray,
   IsInt,
+  IsObject,
   IsOptional,
   IsUUID,
   Max,
@@ -65,6 +66,7 @@ export class CreateOrderDto {
   @ArrayUnique((item: CreateOrderItemDto) => item?.product_id, {
     message: 'items must not repeat a product_id',
   })
+  @IsObject({ each: true, message: 'each of items must be an object' })
   @ValidateNested({ each: true })
   @Type(() => CreateOrderItemDto)
   items: CreateOrderItemDto[];
@@ -72,6 +74,7 @@ export class CreateOrderDto {
   @ApiPropertyOptional({ type: AddressDto, description: 'Where to ship (needed for a delivery)' })
   // null is meaningful here: "no address", as omitting it and as the order's own null (kept).
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => AddressDto)
   shipping_address?: AddressDto;

@@ -6,6 +6,7 @@ import {
   ArrayUnique,
   IsArray,
   IsInt,
+  IsObject,
   IsUUID,
   Max,
   Min,
@@ -47,6 +48,7 @@ export class ReserveStockDto {
   @ArrayUnique((item: StockReservationItemDto) => item?.product_id, {
     message: 'items must not repeat a product_id',
   })
+  @IsObject({ each: true, message: 'each of items must be an object' })
   @ValidateNested({ each: true })
   @Type(() => StockReservationItemDto)
   items: StockReservationItemDto[];

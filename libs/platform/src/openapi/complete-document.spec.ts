@@ -45,6 +45,12 @@ function sample(): any {
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           responses: { '200': { description: 'ok' } },
         },
+        // no documented body, but a POST may carry one: parsed (and refused) before the route
+        delete: {
+          security: [{ 'service-key': [] }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '204': { description: 'gone' } },
+        },
       },
       '/health': { get: { responses: { '200': { description: 'up' } } } },
     },
@@ -76,7 +82,17 @@ describe('completeDocument', () => {
     expect(statuses('/api/v1/things', 'post')).toEqual(
       ['201', '400', '401', '413', '415', '429', '503'].sort(),
     );
-    expect(statuses('/api/v1/things/{id}', 'get')).toEqual(['200', '400', '401', '403', '429']);
+    expect(statuses('/api/v1/things/{id}', 'get')).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '414',
+      '429',
+    ]);
+    expect(statuses('/api/v1/things/{id}', 'delete')).toEqual(
+      ['204', '400', '401', '403', '413', '414', '415', '429'].sort(),
+    );
     expect(statuses('/health', 'get')).toEqual(['200']);
     const unauthorized = doc.paths['/api/v1/things'].post.responses['401'];
     expect(Object.keys(unauthorized.content)).toEqual(['application/problem+json']);

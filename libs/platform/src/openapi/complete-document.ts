@@ -44,7 +44,7 @@ export function completeDocument(
     for (const method of METHODS) {
       const operation = item[method] as Json | undefined;
       if (!operation) continue;
-      completeOperation(doc, path, operation, options);
+      completeOperation(doc, path, method, operation, options);
     }
   }
   closeRequestBodies(doc, schemas);
@@ -67,9 +67,12 @@ function dropUnusedSecuritySchemes(doc: Json): void {
   for (const name of Object.keys(schemes)) if (!used.has(name)) delete schemes[name];
 }
 
+const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
 function completeOperation(
   doc: Json,
   path: string,
+  method: string,
   operation: Json,
   options: CompleteDocumentOptions,
 ): void {
@@ -84,8 +87,12 @@ function completeOperation(
   const responses: Json = (operation.responses ??= {});
 
   const statuses: number[] = [];
-  if (parameters.length > 0 || operation.requestBody) statuses.push(400);
-  if (operation.requestBody) statuses.push(413, 415);
+  // a POST/PUT/PATCH/DELETE may carry a body even where none is documented: it is parsed
+  // (400 malformed or too deep, 413 too large, 415 not JSON) before the route runs
+  const carriesBody = operation.requestBody || BODY_METHODS.has(method);
+  if (parameters.length > 0 || carriesBody) statuses.push(400);
+  if (carriesBody) statuses.push(413, 415);
+  if (parameters.some((parameter) => parameter.in === 'path')) statuses.push(414);
   if (bearer || serviceKey) statuses.push(401);
   if (serviceKey) statuses.push(403);
   if (bearer) statuses.push(503);

@@ -1,5 +1,5 @@
 import { problemExample } from '../errors/api-problem.decorator';
-import { titleOf } from '../errors/problem';
+import { problemType, titleOf } from '../errors/problem';
 
 /**
  * The errors the platform itself answers on any operation (validation pipe, guards, throttler,
@@ -65,7 +65,12 @@ export const STANDARD_PROBLEMS = {
   413: {
     description: 'The body is larger than the service accepts (BODY_LIMIT_BYTES).',
     examples: {
-      tooLarge: problemExample(413, 'payload-too-large', 'Request body is too large', SAMPLE_PATH),
+      tooLarge: problemExample(
+        413,
+        'payload-too-large',
+        'The request body is larger than this service accepts.',
+        SAMPLE_PATH,
+      ),
     },
   },
   415: {
@@ -74,9 +79,22 @@ export const STANDARD_PROBLEMS = {
       unsupported: problemExample(
         415,
         'unsupported-media-type',
-        'Unsupported Media Type: text/plain',
+        'Request bodies must be JSON (Content-Type: application/json).',
         SAMPLE_PATH,
       ),
+    },
+  },
+  414: {
+    description:
+      'A path parameter is longer than the router accepts (100 characters); the problem has ' +
+      'no `instance`.',
+    examples: {
+      tooLong: {
+        type: problemType('uri_too_long'),
+        title: titleOf(414),
+        status: 414,
+        detail: 'A path parameter is longer than this service accepts.',
+      },
     },
   },
   429: {
