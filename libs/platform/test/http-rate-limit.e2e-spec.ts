@@ -8,6 +8,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest, InjectOptions } from 'fastify';
 import fc from 'fast-check';
@@ -39,15 +40,19 @@ class StrictGuard implements CanActivate {
   }
 }
 
+const OK_SCHEMA = { type: 'object', properties: { ok: { type: 'boolean' } } };
+
 @Controller('strict')
 class StrictController {
   @Get()
   @UseGuards(StrictGuard)
+  @ApiOkResponse({ schema: OK_SCHEMA })
   strict(): { ok: boolean } {
     return { ok: true };
   }
 
   @Get('open')
+  @ApiOkResponse({ schema: OK_SCHEMA })
   open(): { ok: boolean } {
     return { ok: true };
   }

@@ -39,8 +39,13 @@ export class ProblemDto {
   @ApiProperty({ description: 'Explanation of this occurrence', example: 'Validation failed' })
   detail: string;
 
-  @ApiProperty({ description: 'The request path', example: '/api/v1/products' })
-  instance: string;
+  @ApiPropertyOptional({
+    description:
+      'The request path, without its query; left out when the path is too long or not a ' +
+      'valid URL path (e.g. 414)',
+    example: '/api/v1/products',
+  })
+  instance?: string;
 
   @ApiPropertyOptional({ type: [ProblemFieldErrorDto], description: 'Field-level errors (400)' })
   errors?: ProblemFieldErrorDto[];

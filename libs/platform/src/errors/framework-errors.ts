@@ -124,8 +124,11 @@ export function describeClientError(status: number, fastifyCode?: string): Frame
 export function frameworkClientError(
   error: unknown,
 ): { statusCode: number; code?: string } | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const candidate = error as { statusCode?: unknown; code?: unknown };
+  // not `instanceof Error`: node's own errors (a body stream "aborted" by the client,
+  // ECONNRESET) may come from another realm, e.g. under jest
+  if (typeof error !== 'object' || error === null) return undefined;
+  const candidate = error as { statusCode?: unknown; code?: unknown; message?: unknown };
+  if (typeof candidate.message !== 'string') return undefined;
   const status = candidate.statusCode;
   if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
   return {
