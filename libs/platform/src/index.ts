@@ -19,6 +19,8 @@ export * from './auth/auth.decorators';
 export * from './auth/jwt-auth.guard';
 export * from './auth/jwt-verifier';
 export * from './auth/service-key.guard';
+export * from './auth/service-name';
+export * from './auth/service-callers';
 export * from './auth/service-key.verifier';
 export * from './health/health.controller';
 export * from './metrics/metrics.service';

@@ -61,7 +61,7 @@ class FixtureController {
   }
 
   @Get('internal')
-  @ServiceAuth()
+  @ServiceAuth('order')
   internal(): { ok: boolean } {
     return { ok: true };
   }

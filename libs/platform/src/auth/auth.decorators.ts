@@ -12,9 +12,12 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ProblemDto } from '@app/contracts';
+import { ApiProblem, problemExample } from '../errors/api-problem.decorator';
 import { AuthenticatedUser, Role } from './authenticated-user';
 import { JwtAuthGuard, ROLES_KEY, RequestWithUser } from './jwt-auth.guard';
+import { ServiceCallersMetadata } from './service-callers';
 import { ServiceKeyGuard } from './service-key.guard';
+import { ServiceName } from './service-name';
 
 export const SERVICE_KEY_SECURITY = 'service-key';
 
@@ -37,12 +40,37 @@ export function Auth(...roles: Role[]): MethodDecorator & ClassDecorator {
   return applyDecorators(...decorators);
 }
 
-/** Service-to-service endpoint: a calling service's X-Service-Key is required. */
-export function ServiceAuth(): MethodDecorator & ClassDecorator {
+/**
+ * Service-to-service endpoint: an X-Service-Key is required (none or a wrong one: 401), and it
+ * must be the key of one of the named callers (another service's valid key: 403). At least one
+ * caller (the type says so; an empty list also fails at startup). On a class it covers every
+ * handler; a handler's own @ServiceAuth(...) narrows it to a subset of the class's callers (a
+ * caller the class does not name fails at startup). The callers are documented on each
+ * operation (a description line and `x-service-callers`).
+ */
+export function ServiceAuth(
+  ...callers: [ServiceName, ...ServiceName[]]
+): MethodDecorator & ClassDecorator {
   return applyDecorators(
     UseGuards(ServiceKeyGuard),
+    ServiceCallersMetadata(callers),
     ApiSecurity(SERVICE_KEY_SECURITY),
-    ApiUnauthorizedResponse({ type: ProblemDto, description: 'No or wrong service credential.' }),
+    ApiProblem(401, 'No or wrong X-Service-Key.', {
+      noServiceKey: problemExample(
+        401,
+        'unauthorized',
+        'A valid service credential (X-Service-Key) is required.',
+        '/api/v1/internal/…',
+      ),
+    }),
+    ApiProblem(403, `A valid key of a service other than ${callers.join(' or ')}.`, {
+      otherService: problemExample(
+        403,
+        'forbidden',
+        'This service credential is not allowed to call this endpoint.',
+        '/api/v1/internal/…',
+      ),
+    }),
   );
 }
 

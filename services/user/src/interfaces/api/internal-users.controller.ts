@@ -13,7 +13,7 @@ import { LookUpUserUseCase } from '../../application/use-cases/look-up-user.use-
 import { UserPresenter } from './user.presenter';
 
 @ApiTags('users (service-to-service)')
-@ServiceAuth()
+@ServiceAuth('order-validation')
 @Controller('internal/users')
 export class InternalUsersController {
   constructor(private readonly lookUpUser: LookUpUserUseCase) {}
