@@ -7,6 +7,7 @@ import {
   Module,
   Optional,
   Post,
+  UseGuards,
 } from '@nestjs/common';
 import { IsInt, IsString, MaxLength, Min } from 'class-validator';
 import {
@@ -15,6 +16,7 @@ import {
   AuthenticatedUser,
   PlatformModule,
   ServiceAuth,
+  ServiceKeyGuard,
   UpstreamClients,
   UuidParam,
 } from '../src';
@@ -66,6 +68,13 @@ class FixtureController {
     return { ok: true };
   }
 
+  // the guard without a caller list: it admits no key at all (never every key)
+  @Get('unlisted')
+  @UseGuards(ServiceKeyGuard)
+  unlisted(): { ok: boolean } {
+    return { ok: true };
+  }
+
   @Get('slow')
   async slow(): Promise<{ done: boolean }> {
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -75,6 +84,22 @@ class FixtureController {
   @Get('boom')
   boom(): never {
     throw new Error('SELECT secret FROM users -- must not leak');
+  }
+}
+
+/** A class-wide caller list, narrowed on one handler. */
+@Controller('fixture/scoped')
+@ServiceAuth('order', 'payment')
+class ScopedFixtureController {
+  @Get('both')
+  both(): { ok: boolean } {
+    return { ok: true };
+  }
+
+  @Get('payment-only')
+  @ServiceAuth('payment')
+  paymentOnly(): { ok: boolean } {
+    return { ok: true };
   }
 }
 
@@ -93,7 +118,7 @@ export class FixtureModule {
           healthOfUpstreams: env.PRODUCT_SERVICE_URL ? ['product'] : undefined,
         }),
       ],
-      controllers: [FixtureController],
+      controllers: [FixtureController, ScopedFixtureController],
     };
   }
 }
