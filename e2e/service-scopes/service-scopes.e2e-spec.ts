@@ -6,6 +6,7 @@ import {
   SERVICE_NAMES,
   ServiceName,
 } from '@app/platform';
+import { KeyConfig, composeKeys, startKeys } from './configured-keys';
 import { MATRIX_DOC, documentedMatrix, renderMatrix, writeMatrix } from './caller-matrix';
 import { RouteEntry, routeTable } from './route-table';
 import { KEYS, ScopedPlatform } from './scoped-platform';
@@ -270,6 +271,25 @@ describe('service credentials scoped per caller (e2e)', () => {
           '`node scripts/caller-matrix.mjs`.\nExpected:\n' +
           matrix,
       );
+    }
+  });
+
+  it('npm start and docker compose give every named caller its own key at each receiver', () => {
+    for (const [setup, config] of [
+      ['npm start', startKeys()],
+      ['docker compose', composeKeys()],
+    ] as Array<[string, Record<string, KeyConfig>]>) {
+      const missing: string[] = [];
+      for (const route of scoped) {
+        for (const caller of route.callers!) {
+          const sent = config[caller]?.own;
+          const accepted = config[route.service]?.accepts[caller];
+          if (!sent || sent !== accepted) {
+            missing.push(`${named(route)}: ${caller} sends ${sent}, accepted ${accepted}`);
+          }
+        }
+      }
+      expect({ setup, missing }).toEqual({ setup, missing: [] });
     }
   });
 
