@@ -293,7 +293,7 @@ describe('service credentials scoped per caller (e2e)', () => {
     }
   });
 
-  it('each operation names its callers in OpenAPI: one description line and x-service-callers', async () => {
+  it('each operation names its callers in OpenAPI: a description line, x-service-callers, its 403', async () => {
     const problems: string[] = [];
     for (const service of new Set(scoped.map((route) => route.service))) {
       const doc = await expectStatus(send(service, 'GET', '/docs-json'), 200);
@@ -305,7 +305,9 @@ describe('service credentials scoped per caller (e2e)', () => {
         if (!operation) problems.push(`${named(route)}: not in /docs-json`);
         else if (
           JSON.stringify(operation[SERVICE_CALLERS_EXTENSION]) !== JSON.stringify(route.callers) ||
-          !String(operation.description).includes(line)
+          !String(operation.description).includes(line) ||
+          !(operation.responses as Record<string, unknown>)['403'] ||
+          (operation.security as object[]).filter((entry) => 'service-key' in entry).length !== 1
         ) {
           problems.push(`${named(route)}: ${JSON.stringify(operation)}`);
         }

@@ -21,6 +21,7 @@ export * from './auth/jwt-verifier';
 export * from './auth/service-key.guard';
 export * from './auth/service-name';
 export * from './auth/service-callers';
+export * from './auth/service-callers.openapi';
 export * from './auth/service-key.verifier';
 export * from './health/health.controller';
 export * from './metrics/metrics.service';

@@ -67,6 +67,11 @@ describe('@ServiceAuth(...callers): each route names the services it accepts', (
         expect.arrayContaining(['401', '403']),
       );
     }
+    // the narrowing handler repeats its class's requirement: listed once, not twice
+    expect(operation('scoped/payment-only').security).toEqual([{ 'service-key': [] }]);
+    expect(operation('scoped/payment-only').responses['403'].description).toContain(
+      'other than payment.',
+    );
   });
 
   it('refuses an empty or unknown caller list, and a handler list wider than its class’s, at definition', () => {

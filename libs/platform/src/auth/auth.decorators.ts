@@ -12,10 +12,10 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ProblemDto } from '@app/contracts';
-import { ApiProblem, problemExample } from '../errors/api-problem.decorator';
 import { AuthenticatedUser, Role } from './authenticated-user';
 import { JwtAuthGuard, ROLES_KEY, RequestWithUser } from './jwt-auth.guard';
 import { ServiceCallersMetadata } from './service-callers';
+import { ServiceAuthProblems } from './service-callers.openapi';
 import { ServiceKeyGuard } from './service-key.guard';
 import { ServiceName } from './service-name';
 
@@ -53,24 +53,9 @@ export function ServiceAuth(
 ): MethodDecorator & ClassDecorator {
   return applyDecorators(
     UseGuards(ServiceKeyGuard),
-    ServiceCallersMetadata(callers),
     ApiSecurity(SERVICE_KEY_SECURITY),
-    ApiProblem(401, 'No or wrong X-Service-Key.', {
-      noServiceKey: problemExample(
-        401,
-        'unauthorized',
-        'A valid service credential (X-Service-Key) is required.',
-        '/api/v1/internal/…',
-      ),
-    }),
-    ApiProblem(403, `A valid key of a service other than ${callers.join(' or ')}.`, {
-      otherService: problemExample(
-        403,
-        'forbidden',
-        'This service credential is not allowed to call this endpoint.',
-        '/api/v1/internal/…',
-      ),
-    }),
+    ServiceAuthProblems(callers),
+    ServiceCallersMetadata(callers),
   );
 }
 

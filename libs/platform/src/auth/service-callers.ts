@@ -1,20 +1,10 @@
 import { SetMetadata } from '@nestjs/common';
 import { METHOD_METADATA } from '@nestjs/common/constants';
+import { documentCallers, dropClassSecurity } from './service-callers.openapi';
 import { SERVICE_NAMES, ServiceCallers, ServiceName, isServiceName } from './service-name';
 
 /** Route metadata: the services whose X-Service-Key may call the class or handler. */
 export const SERVICE_CALLERS_KEY = 'platform:service-callers';
-
-/** The OpenAPI extension on each operation that lists its callers (read by the caller matrix). */
-export const SERVICE_CALLERS_EXTENSION = 'x-service-callers';
-
-/** The one line appended to each operation's OpenAPI description. */
-export const SERVICE_CALLERS_LINE = 'Service callers (X-Service-Key):';
-
-// @nestjs/swagger's metadata keys for ApiOperation and ApiExtension (its package exports do not
-// expose its constants); the callers-in-OpenAPI test fails if they ever change.
-const API_OPERATION = 'swagger/apiOperation';
-const API_EXTENSION = 'swagger/apiExtension';
 
 type Handler = (...args: never[]) => unknown;
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- a class, as Nest's Reflector takes it
@@ -66,32 +56,12 @@ function routeHandlers(controller: ClassRef): Array<[string, Handler]> {
     );
 }
 
-/** Writes the callers into the handler's OpenAPI operation: one description line, one extension. */
-function documentCallers(handler: Handler, callers: readonly ServiceName[]): void {
-  const operation = (Reflect.getMetadata(API_OPERATION, handler) ?? {}) as {
-    description?: string;
-  };
-  const kept = (operation.description ?? '')
-    .split('\n\n')
-    .filter((paragraph) => paragraph.length > 0 && !paragraph.startsWith(SERVICE_CALLERS_LINE));
-  const line = `${SERVICE_CALLERS_LINE} ${callers.join(', ')}. Any other service's key: 403.`;
-  Reflect.defineMetadata(
-    API_OPERATION,
-    { summary: '', ...operation, description: [...kept, line].join('\n\n') },
-    handler,
-  );
-  const extensions = (Reflect.getMetadata(API_EXTENSION, handler) ?? {}) as object;
-  Reflect.defineMetadata(
-    API_EXTENSION,
-    { ...extensions, [SERVICE_CALLERS_EXTENSION]: [...callers] },
-    handler,
-  );
-}
-
 /**
  * Records the allowed callers on a class or a handler and documents them on each operation.
  * On a class it also checks every handler's own list against its own (narrowing only): member
- * decorators run before class decorators, so the handlers' lists are all known here.
+ * decorators run before class decorators, so the handlers' lists are all known here. Apply it
+ * after the security decorators (last in applyDecorators): it drops a narrowing handler's
+ * repeat of its class's security requirement.
  */
 export function ServiceCallersMetadata(callers: ServiceCallers): MethodDecorator & ClassDecorator {
   return ((target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
@@ -115,6 +85,7 @@ export function ServiceCallersMetadata(callers: ServiceCallers): MethodDecorator
         );
       }
       documentCallers(handler, own ?? list);
+      if (own) dropClassSecurity(handler, controller);
     }
     return controller;
   }) as MethodDecorator & ClassDecorator;

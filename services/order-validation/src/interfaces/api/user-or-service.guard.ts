@@ -14,6 +14,7 @@ import {
   RequestWithUser,
   SERVICE_KEY_HEADER,
   SERVICE_KEY_SECURITY,
+  ServiceAuthProblems,
   ServiceCallersMetadata,
   ServiceKeyVerifier,
   ServiceName,
@@ -60,9 +61,10 @@ export function UserOrServiceAuth(
 ): MethodDecorator & ClassDecorator {
   return applyDecorators(
     UseGuards(UserOrServiceGuard),
-    ServiceCallersMetadata(callers),
     ApiBearerAuth(),
     ApiSecurity(SERVICE_KEY_SECURITY),
+    ServiceAuthProblems(callers),
+    ServiceCallersMetadata(callers),
   );
 }
 
