@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import { METHOD_METADATA } from '@nestjs/common/constants';
+import { GUARDS_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { documentCallers, dropClassSecurity } from './service-callers.openapi';
 import { SERVICE_NAMES, ServiceCallers, ServiceName, isServiceName } from './service-name';
 
@@ -56,12 +56,25 @@ function routeHandlers(controller: ClassRef): Array<[string, Handler]> {
     );
 }
 
+/** A narrowing handler repeats its class's guard: Nest would run it twice, once is enough. */
+function dropClassGuards(handler: Handler, controller: ClassRef): void {
+  const own = Reflect.getMetadata(GUARDS_METADATA, handler) as unknown[] | undefined;
+  const onClass = (Reflect.getMetadata(GUARDS_METADATA, controller) as unknown[] | undefined) ?? [];
+  if (own) {
+    Reflect.defineMetadata(
+      GUARDS_METADATA,
+      own.filter((guard) => !onClass.includes(guard)),
+      handler,
+    );
+  }
+}
+
 /**
  * Records the allowed callers on a class or a handler and documents them on each operation.
  * On a class it also checks every handler's own list against its own (narrowing only): member
  * decorators run before class decorators, so the handlers' lists are all known here. Apply it
- * after the security decorators (last in applyDecorators): it drops a narrowing handler's
- * repeat of its class's security requirement.
+ * last in applyDecorators, after the guard and security decorators: it drops a narrowing
+ * handler's repeat of its class's guard and security requirement.
  */
 export function ServiceCallersMetadata(callers: ServiceCallers): MethodDecorator & ClassDecorator {
   return ((target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
@@ -85,7 +98,10 @@ export function ServiceCallersMetadata(callers: ServiceCallers): MethodDecorator
         );
       }
       documentCallers(handler, own ?? list);
-      if (own) dropClassSecurity(handler, controller);
+      if (own) {
+        dropClassGuards(handler, controller);
+        dropClassSecurity(handler, controller);
+      }
     }
     return controller;
   }) as MethodDecorator & ClassDecorator;
