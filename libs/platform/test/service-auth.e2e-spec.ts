@@ -2,7 +2,15 @@ import { Get } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { startTestService, testEnv } from '@app/testing';
-import { SERVICE_CALLERS_EXTENSION, SERVICE_CALLERS_LINE, ServiceAuth, ServiceName } from '../src';
+import {
+  ConfigError,
+  PlatformConfig,
+  SERVICE_CALLERS_EXTENSION,
+  SERVICE_CALLERS_LINE,
+  ServiceAuth,
+  ServiceKeyVerifier,
+  ServiceName,
+} from '../src';
 import { FixtureModule } from './fixture.module';
 
 const KEYS = {
@@ -87,5 +95,16 @@ describe('@ServiceAuth(...callers): each route names the services it accepts', (
     Get('x')(Wider.prototype, 'handler', descriptor);
     ServiceAuth('cart')(Wider.prototype, 'handler', descriptor);
     expect(() => ServiceAuth('order')(Wider)).toThrow(/may only narrow .*cart is not among them/);
+  });
+
+  it('refuses at startup a SERVICE_API_KEYS entry that is no service, or a key given to two', () => {
+    const verifier = (serviceApiKeys: Record<string, string>) =>
+      new ServiceKeyVerifier({ serviceApiKeys } as unknown as PlatformConfig);
+    expect(() => verifier({ orders: KEYS.order })).toThrow(ConfigError);
+    expect(() => verifier({ orders: KEYS.order })).toThrow(/"orders" is not a service/);
+    expect(() => verifier({ order: KEYS.order, cart: KEYS.order })).toThrow(
+      /"cart" has the key of another service/,
+    );
+    expect(verifier(KEYS).callerFor(KEYS.cart)).toBe('cart');
   });
 });
