@@ -7,12 +7,14 @@ import {
   Module,
   Optional,
   Post,
+  UseGuards,
 } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiInternalServerErrorResponse,
   ApiOkResponse,
   ApiProperty,
+  ApiResponse,
   ApiServiceUnavailableResponse,
 } from '@nestjs/swagger';
 import { IsInt, IsString, MaxLength, Min } from 'class-validator';
@@ -22,6 +24,7 @@ import {
   AuthenticatedUser,
   PlatformModule,
   ServiceAuth,
+  ServiceKeyGuard,
   UpstreamClients,
   UuidParam,
 } from '../src';
@@ -80,9 +83,19 @@ class FixtureController {
   }
 
   @Get('internal')
-  @ServiceAuth()
+  @ServiceAuth('order')
   @ApiOkResponse(object({ ok: { type: 'boolean' } }))
   internal(): { ok: boolean } {
+    return { ok: true };
+  }
+
+  // the guard without a caller list: it admits no key at all (never every key)
+  @Get('unlisted')
+  @UseGuards(ServiceKeyGuard)
+  @ApiOkResponse(object({ ok: { type: 'boolean' } }))
+  @ApiResponse({ status: 401, description: 'No or a wrong service key.' })
+  @ApiResponse({ status: 403, description: 'Any valid key: no caller is named.' })
+  unlisted(): { ok: boolean } {
     return { ok: true };
   }
 
@@ -97,6 +110,24 @@ class FixtureController {
   @ApiInternalServerErrorResponse({ description: 'Always: an unexpected error, answered as 500.' })
   boom(): never {
     throw new Error('SELECT secret FROM users -- must not leak');
+  }
+}
+
+/** A class-wide caller list, narrowed on one handler. */
+@Controller('fixture/scoped')
+@ServiceAuth('order', 'payment')
+class ScopedFixtureController {
+  @Get('both')
+  @ApiOkResponse(object({ ok: { type: 'boolean' } }))
+  both(): { ok: boolean } {
+    return { ok: true };
+  }
+
+  @Get('payment-only')
+  @ServiceAuth('payment')
+  @ApiOkResponse(object({ ok: { type: 'boolean' } }))
+  paymentOnly(): { ok: boolean } {
+    return { ok: true };
   }
 }
 
@@ -115,7 +146,7 @@ export class FixtureModule {
           healthOfUpstreams: env.PRODUCT_SERVICE_URL ? ['product'] : undefined,
         }),
       ],
-      controllers: [FixtureController],
+      controllers: [FixtureController, ScopedFixtureController],
     };
   }
 }

@@ -21,6 +21,8 @@ export const DELIVERY_KEY = 'delivery-to-order-test-key';
 export const ORDER_KEY = 'order-to-others-test-key';
 /** Stands in for the payment service when a test marks an order paid. */
 export const PAYMENT_KEY = 'payment-to-order-test-key';
+/** Stands in for order-validation, the one caller of GET /internal/orders/{id}: reads an order. */
+export const VALIDATION_KEY = 'validation-to-order-test-key';
 
 export const ADDRESS = {
   street: 'Calle Mayor 1, 2ºB',
@@ -154,7 +156,11 @@ export async function startDeliveryTestApp(
       testEnv({
         databaseUrl: orderDb.url,
         issuer,
-        serviceKeys: { delivery: DELIVERY_KEY, payment: PAYMENT_KEY },
+        serviceKeys: {
+          delivery: DELIVERY_KEY,
+          payment: PAYMENT_KEY,
+          'order-validation': VALIDATION_KEY,
+        },
         extra: {
           ...QUIET,
           PORT: String(orderPort),
@@ -240,7 +246,7 @@ export async function startDeliveryTestApp(
     async orderOf(orderId) {
       const res = await orderHttp()
         .get(`/api/v1/internal/orders/${orderId}`)
-        .set('X-Service-Key', DELIVERY_KEY);
+        .set('X-Service-Key', VALIDATION_KEY);
       if (res.status !== 200) throw new Error(`order ${orderId}: ${res.status}`);
       return res.body;
     },

@@ -510,13 +510,13 @@ describe('order outbox: what the order tells product, delivery and payment (e2e)
         .send({ message_id: randomUUID(), type: 'refunded', cause: 'x' })
         .expect(401);
       await refunded(randomUUID()).expect(404);
-      // delivery may call it too (any service key); the order's status never moves
+      // only payment reports refunds: delivery's valid key is refused, nothing is recorded
       await http()
         .post(`${INTERNAL}/${b}/events`)
         .set('X-Service-Key', DELIVERY_KEY)
         .send({ message_id: randomUUID(), type: 'refunded', cause: 'x' })
-        .expect(200);
-      expect((await events(b)).map((e) => e.status)).toEqual(['creada', 'creada']);
+        .expect(403);
+      expect((await events(b)).map((e) => e.status)).toEqual(['creada']);
     });
   });
 

@@ -3,26 +3,37 @@ import { randomUUID } from 'node:crypto';
 import { OrderClient } from '@app/clients';
 import { PlatformModule, UpstreamUnavailableError } from '@app/platform';
 import { baseUrlOf, testEnv } from '@app/testing';
-import { CART_KEY, Customer, OrderTestApp, startOrderTestApp } from './order-test-app';
+import {
+  CART_KEY,
+  Customer,
+  OrderTestApp,
+  PAYMENT_KEY,
+  VALIDATION_KEY,
+  startOrderTestApp,
+} from './order-test-app';
 
-/** The typed OrderClient of libs/clients, as the cart service uses it, against the real service. */
+/**
+ * The typed OrderClient of libs/clients against the real service, as each of its real callers
+ * uses it: cart (user calls), order-validation (the internal read), payment (status messages).
+ */
 describe('OrderClient against the order service (e2e)', () => {
   let t: OrderTestApp;
-  let caller: TestingModule;
+  const callers: TestingModule[] = [];
   let client: OrderClient;
+  let asValidation: OrderClient;
+  let asPayment: OrderClient;
   let alice: Customer;
   let product: string;
 
-  beforeAll(async () => {
-    t = await startOrderTestApp({ listen: true });
-    caller = await Test.createTestingModule({
+  async function clientOf(service: string, key: string): Promise<OrderClient> {
+    const caller = await Test.createTestingModule({
       imports: [
         PlatformModule.forRoot({
-          service: 'cart',
+          service,
           env: testEnv({
             extra: {
               ORDER_SERVICE_URL: await baseUrlOf(t.app),
-              SERVICE_API_KEY: CART_KEY,
+              SERVICE_API_KEY: key,
               UPSTREAM_RETRIES: '1',
             },
           }),
@@ -31,12 +42,20 @@ describe('OrderClient against the order service (e2e)', () => {
       ],
       providers: [OrderClient],
     }).compile();
-    client = caller.get(OrderClient);
+    callers.push(caller);
+    return caller.get(OrderClient);
+  }
+
+  beforeAll(async () => {
+    t = await startOrderTestApp({ listen: true });
+    client = await clientOf('cart', CART_KEY);
+    asValidation = await clientOf('order-validation', VALIDATION_KEY);
+    asPayment = await clientOf('payment', PAYMENT_KEY);
     alice = await t.customer();
     product = await t.createProduct(19.99, 50);
   });
   afterAll(async () => {
-    await caller?.close();
+    for (const caller of callers) await caller.close();
     await t?.close();
   });
 
@@ -74,8 +93,10 @@ describe('OrderClient against the order service (e2e)', () => {
     if (!placed.ok) throw new Error('placing failed');
     const asUser = await client.getOrder(placed.body.id, { userToken: alice.token });
     expect(asUser).toMatchObject({ ok: true, body: { id: placed.body.id } });
-    const asService = await client.getOrder(placed.body.id);
+    const asService = await asValidation.getOrder(placed.body.id);
     expect(asService).toMatchObject({ ok: true, body: { id: placed.body.id } });
+    // cart never reads orders without its user's token: its key is not one this route accepts
+    expect(await client.getOrder(placed.body.id)).toMatchObject({ ok: false, status: 403 });
     const bob = await t.customer();
     expect(await client.getOrder(placed.body.id, { userToken: bob.token })).toMatchObject({
       ok: false,
@@ -94,11 +115,11 @@ describe('OrderClient against the order service (e2e)', () => {
       status: 'pagada' as const,
       cause: 'payment approved',
     };
-    const first = await client.changeStatus(placed.body.id, message);
-    const again = await client.changeStatus(placed.body.id, message);
+    const first = await asPayment.changeStatus(placed.body.id, message);
+    const again = await asPayment.changeStatus(placed.body.id, message);
     expect(first).toMatchObject({ ok: true, status: 200, body: { status: 'pagada' } });
     expect(again).toMatchObject({ ok: true, status: 200, body: { status: 'pagada' } });
-    const illegal = await client.changeStatus(placed.body.id, {
+    const illegal = await asPayment.changeStatus(placed.body.id, {
       ...message,
       message_id: randomUUID(),
       status: 'entregada',

@@ -25,6 +25,8 @@ export const ORDER_KEY = 'order-to-product-test-key';
 export const PAYMENT_KEY = 'payment-to-order-test-key';
 export const DELIVERY_KEY = 'delivery-to-order-test-key';
 export const CART_KEY = 'cart-to-order-test-key';
+/** order-validation's key: the only caller of GET /internal/orders/{id}. */
+export const VALIDATION_KEY = 'validation-to-order-test-key';
 
 export interface Customer {
   id: string;
@@ -108,7 +110,12 @@ export async function startOrderTestApp(
       testEnv({
         databaseUrl: orderDb.url,
         issuer,
-        serviceKeys: { payment: PAYMENT_KEY, delivery: DELIVERY_KEY, cart: CART_KEY },
+        serviceKeys: {
+          payment: PAYMENT_KEY,
+          delivery: DELIVERY_KEY,
+          cart: CART_KEY,
+          'order-validation': VALIDATION_KEY,
+        },
         extra: {
           RATE_LIMIT_PER_MINUTE: '100000',
           PRODUCT_SERVICE_URL: productUrl,

@@ -10,6 +10,7 @@ import {
   DELIVERY_KEY,
   OrderTestApp,
   PAYMENT_KEY,
+  VALIDATION_KEY,
   startOrderTestApp,
 } from './order-test-app';
 
@@ -53,7 +54,7 @@ describe('order status machine (e2e)', () => {
   async function statusOf(orderId: string): Promise<string> {
     const res = await http()
       .get(`${INTERNAL}/${orderId}`)
-      .set('X-Service-Key', PAYMENT_KEY)
+      .set('X-Service-Key', VALIDATION_KEY)
       .expect(200);
     return res.body.status;
   }
@@ -320,12 +321,12 @@ describe('order status machine (e2e)', () => {
       const id = await orderIn('creada');
       const res = await http()
         .get(`${INTERNAL}/${id}`)
-        .set('X-Service-Key', DELIVERY_KEY)
+        .set('X-Service-Key', VALIDATION_KEY)
         .expect(200);
       expect(res.body).toMatchObject({ id, user_id: alice.id, status: 'creada', total: 2.5 });
       await http()
         .get(`${INTERNAL}/${randomUUID()}`)
-        .set('X-Service-Key', DELIVERY_KEY)
+        .set('X-Service-Key', VALIDATION_KEY)
         .expect(404);
     });
   });

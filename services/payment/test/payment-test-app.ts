@@ -28,6 +28,8 @@ export const PAYMENT_KEY = 'payment-to-order-test-key';
 export const ORDER_KEY = 'order-to-others-test-key';
 /** Stands in for the delivery service, which these suites do not run. */
 export const DELIVERY_KEY = 'delivery-to-order-test-key';
+/** Stands in for order-validation, the one caller of GET /internal/orders/{id}: reads an order. */
+export const VALIDATION_KEY = 'validation-to-order-test-key';
 
 export const CARDS = {
   approved: '4242424242424242',
@@ -172,7 +174,11 @@ export async function startPaymentTestApp(
       testEnv({
         databaseUrl: orderDb.url,
         issuer,
-        serviceKeys: { payment: PAYMENT_KEY, delivery: DELIVERY_KEY },
+        serviceKeys: {
+          payment: PAYMENT_KEY,
+          delivery: DELIVERY_KEY,
+          'order-validation': VALIDATION_KEY,
+        },
         extra: {
           ...QUIET,
           LOG_LEVEL: logLevel,
@@ -268,7 +274,7 @@ export async function startPaymentTestApp(
     async orderOf(orderId) {
       const res = await orderHttp()
         .get(`/api/v1/internal/orders/${orderId}`)
-        .set('X-Service-Key', PAYMENT_KEY)
+        .set('X-Service-Key', VALIDATION_KEY)
         .expect(200);
       return res.body;
     },

@@ -14,7 +14,10 @@ import {
 import { ProblemDto } from '@app/contracts';
 import { AuthenticatedUser, Role } from './authenticated-user';
 import { JwtAuthGuard, ROLES_KEY, RequestWithUser } from './jwt-auth.guard';
+import { ServiceCallersMetadata } from './service-callers';
+import { ServiceAuthProblems } from './service-callers.openapi';
 import { ServiceKeyGuard } from './service-key.guard';
+import { ServiceName } from './service-name';
 
 export const SERVICE_KEY_SECURITY = 'service-key';
 
@@ -37,12 +40,22 @@ export function Auth(...roles: Role[]): MethodDecorator & ClassDecorator {
   return applyDecorators(...decorators);
 }
 
-/** Service-to-service endpoint: a calling service's X-Service-Key is required. */
-export function ServiceAuth(): MethodDecorator & ClassDecorator {
+/**
+ * Service-to-service endpoint: an X-Service-Key is required (none or a wrong one: 401), and it
+ * must be the key of one of the named callers (another service's valid key: 403). At least one
+ * caller (the type says so; an empty list also fails at startup). On a class it covers every
+ * handler; a handler's own @ServiceAuth(...) narrows it to a subset of the class's callers (a
+ * caller the class does not name fails at startup). The callers are documented on each
+ * operation (a description line and `x-service-callers`).
+ */
+export function ServiceAuth(
+  ...callers: [ServiceName, ...ServiceName[]]
+): MethodDecorator & ClassDecorator {
   return applyDecorators(
     UseGuards(ServiceKeyGuard),
     ApiSecurity(SERVICE_KEY_SECURITY),
-    ApiUnauthorizedResponse({ type: ProblemDto, description: 'No or wrong service credential.' }),
+    ServiceAuthProblems(callers),
+    ServiceCallersMetadata(callers),
   );
 }
 

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { PlatformConfig } from '../config/platform.config';
+import { ConfigError } from '../config/validate-env';
+import { SERVICE_NAMES, ServiceName, isServiceName } from './service-name';
 
 export const SERVICE_KEY_HEADER = 'x-service-key';
 
@@ -9,25 +11,40 @@ const digest = (value: string): Buffer => createHash('sha256').update(value).dig
 /**
  * Per-caller API keys from SERVICE_API_KEYS. Keys are compared as SHA-256 digests with
  * timingSafeEqual, against every configured key, so timing reveals neither key nor caller.
+ * A key identifies one service: the routes decide what it may call (@ServiceAuth), so a
+ * caller name that is no service, or one key given to two services, is refused at startup.
  */
 @Injectable()
 export class ServiceKeyVerifier {
-  private readonly keys: Array<{ caller: string; digest: Buffer }>;
+  private readonly keys: Array<{ caller: ServiceName; digest: Buffer }>;
 
   constructor(config: PlatformConfig) {
-    this.keys = Object.entries(config.serviceApiKeys).map(([caller, key]) => ({
-      caller,
+    const entries = Object.entries(config.serviceApiKeys);
+    const problems = [
+      ...entries
+        .filter(([caller]) => !isServiceName(caller))
+        .map(
+          ([caller]) =>
+            `SERVICE_API_KEYS: "${caller}" is not a service (one of ${SERVICE_NAMES.join(', ')})`,
+        ),
+      ...entries
+        .filter(([, key], i) => entries.findIndex(([, other]) => other === key) !== i)
+        .map(([caller]) => `SERVICE_API_KEYS: "${caller}" has the key of another service`),
+    ];
+    if (problems.length > 0) throw new ConfigError(problems);
+    this.keys = entries.map(([caller, key]) => ({
+      caller: caller as ServiceName,
       digest: digest(key),
     }));
   }
 
   /** The calling service's name, or undefined when the key matches none. */
-  callerFor(presented: string | string[] | undefined): string | undefined {
+  callerFor(presented: string | string[] | undefined): ServiceName | undefined {
     if (typeof presented !== 'string' || presented.length === 0 || presented.length > 512) {
       return undefined;
     }
     const candidate = digest(presented);
-    let caller: string | undefined;
+    let caller: ServiceName | undefined;
     for (const key of this.keys) {
       if (timingSafeEqual(candidate, key.digest)) caller = key.caller;
     }

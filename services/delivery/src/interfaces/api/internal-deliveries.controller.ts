@@ -40,7 +40,7 @@ const OUTCOME_HEADER = {
  * more than once and late) and a lookup for other services. Service key only.
  */
 @ApiTags('deliveries (service-to-service)')
-@ServiceAuth()
+@ServiceAuth('order')
 @ApiProblem(401, 'No or wrong X-Service-Key (a user token, even an admin’s, is not one).', {
   noServiceKey: EXAMPLES.noServiceKey,
 })

@@ -14,7 +14,11 @@ import {
   RequestWithUser,
   SERVICE_KEY_HEADER,
   SERVICE_KEY_SECURITY,
+  ServiceAuthProblems,
+  ServiceCallersMetadata,
   ServiceKeyVerifier,
+  ServiceName,
+  assertCallerAllowed,
 } from '@app/platform';
 import { Requester } from '../../application/dtos/requester';
 
@@ -22,9 +26,10 @@ type RequestWithEither = RequestWithUser & RequestWithCaller;
 
 /**
  * Either credential opens these endpoints: a user's bearer token (checked by the platform's
- * JwtAuthGuard), or another service's X-Service-Key. A request that carries X-Service-Key is
- * judged by the key alone: a wrong key is 401 even with a valid token beside it, so a
- * misconfigured service finds out instead of silently acting as a user.
+ * JwtAuthGuard), or the X-Service-Key of a service the route names. A request that carries
+ * X-Service-Key is judged by the key alone: a wrong key is 401 even with a valid token beside
+ * it, so a misconfigured service finds out instead of silently acting as a user; another
+ * service's valid key is 403.
  */
 @Injectable()
 export class UserOrServiceGuard implements CanActivate {
@@ -41,17 +46,25 @@ export class UserOrServiceGuard implements CanActivate {
     if (!caller) {
       throw new UnauthorizedException('A valid service credential (X-Service-Key) is required.');
     }
+    assertCallerAllowed(caller, context);
     request.serviceCaller = caller;
     return true;
   }
 }
 
-/** A bearer token or an X-Service-Key; Swagger lists both as alternatives. */
-export function UserOrServiceAuth(): MethodDecorator & ClassDecorator {
+/**
+ * A bearer token or the X-Service-Key of one of `callers` (at least one, as for the platform's
+ * @ServiceAuth); Swagger lists both as alternatives.
+ */
+export function UserOrServiceAuth(
+  ...callers: [ServiceName, ...ServiceName[]]
+): MethodDecorator & ClassDecorator {
   return applyDecorators(
     UseGuards(UserOrServiceGuard),
     ApiBearerAuth(),
     ApiSecurity(SERVICE_KEY_SECURITY),
+    ServiceAuthProblems(callers),
+    ServiceCallersMetadata(callers),
   );
 }
 

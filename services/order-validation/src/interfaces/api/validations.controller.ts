@@ -15,7 +15,7 @@ const WHO =
   'order that does not exist.';
 
 @ApiTags('validations')
-@UserOrServiceAuth()
+@UserOrServiceAuth('payment')
 @ApiProblem(
   401,
   'No credential, an invalid or expired token, or an X-Service-Key this service does not accept.',

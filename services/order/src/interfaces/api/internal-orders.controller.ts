@@ -18,7 +18,7 @@ export const ORDER_EVENT_HEADER = 'x-order-event';
 const ID_PARAM = { name: 'id', format: 'uuid', example: ORDER_ID_EXAMPLE };
 
 @ApiTags('orders (service-to-service)')
-@ServiceAuth()
+@ServiceAuth('order-validation', 'payment', 'delivery')
 @ApiProblem(401, 'No or wrong X-Service-Key (a user token, even an admin’s, is not one).', {
   noServiceKey: EXAMPLES.noServiceKey,
 })
@@ -31,6 +31,7 @@ export class InternalOrdersController {
   ) {}
 
   @Get(':id')
+  @ServiceAuth('order-validation')
   @ApiOperation({ summary: 'Any order, for another service (X-Service-Key only)' })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: OrderResponseDto })
@@ -42,6 +43,7 @@ export class InternalOrdersController {
 
   @Post(':id/status')
   @HttpCode(200)
+  @ServiceAuth('payment', 'delivery')
   @ApiOperation({
     summary: 'Apply a status change sent by another service, once per message_id',
     description:
@@ -107,6 +109,7 @@ export class InternalOrdersController {
 
   @Post(':id/events')
   @HttpCode(200)
+  @ServiceAuth('payment')
   @ApiOperation({
     summary: 'Record a fact about the order that does not move it (refunded), once per message_id',
     description:

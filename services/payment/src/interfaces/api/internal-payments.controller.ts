@@ -13,7 +13,7 @@ import { PaymentPresenter } from './payment.presenter';
 import { EXAMPLES } from './problem-examples';
 
 @ApiTags('payments (service-to-service)')
-@ServiceAuth()
+@ServiceAuth('order')
 @ApiProblem(401, 'No or wrong X-Service-Key (a user token, even an admin’s, is not one).', {
   noServiceKey: EXAMPLES.noServiceKey,
 })

@@ -28,7 +28,7 @@ interface StatusReply {
 }
 
 @ApiTags('stock reservations (service-to-service)')
-@ServiceAuth()
+@ServiceAuth('order')
 @ApiBadRequestResponse({
   type: ProblemDto,
   description: 'Invalid input; `errors` names the fields.',

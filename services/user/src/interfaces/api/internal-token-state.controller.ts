@@ -11,10 +11,8 @@ import { ServiceAuth, UuidParam } from '@app/platform';
 import { GetTokenStateUseCase } from '../../application/use-cases/get-token-state.use-case';
 
 @ApiTags('users (service-to-service)')
-// TODO(issue 9, per-caller service credentials): once ServiceAuth takes the callers it accepts,
-// this route is @ServiceAuth('product', 'cart', 'order', 'payment', 'delivery',
-// 'order-validation'): every other service's JwtVerifier calls it.
-@ServiceAuth()
+// every other service's JwtVerifier calls it (the user service checks its own rows)
+@ServiceAuth('product', 'cart', 'order', 'payment', 'delivery', 'order-validation')
 @Controller('internal/users')
 export class InternalTokenStateController {
   constructor(private readonly tokenState: GetTokenStateUseCase) {}

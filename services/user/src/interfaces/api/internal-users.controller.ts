@@ -14,7 +14,7 @@ import { UserPresenter } from './user.presenter';
 import { INTERNAL_USER_NOT_FOUND } from './problem-examples';
 
 @ApiTags('users (service-to-service)')
-@ServiceAuth()
+@ServiceAuth('order-validation')
 @Controller('internal/users')
 export class InternalUsersController {
   constructor(private readonly lookUpUser: LookUpUserUseCase) {}

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// `node scripts/caller-matrix.mjs`: rewrites the caller matrix of docs/authentication.md from the
+// code. It runs the matrix test of e2e/service-scopes, which boots the seven services and reads
+// each route's @ServiceAuth(...) callers; the same test fails in `npm test` when the docs differ.
+// Needs POSTGRES_URL (as every e2e suite does).
+import { spawnSync } from 'node:child_process';
+
+const result = spawnSync(
+  'npx',
+  ['jest', 'e2e/service-scopes/service-scopes.e2e-spec.ts', '-t', 'caller matrix'],
+  { stdio: 'inherit', env: { ...process.env, UPDATE_CALLER_MATRIX: '1' } },
+);
+process.exit(result.status ?? 1);
