@@ -49,6 +49,12 @@ export function serviceEnv(svc, adminUrl, keys, base = process.env) {
   env.SERVICE_API_KEYS = JSON.stringify(
     Object.fromEntries(Object.entries(keys).filter(([caller]) => caller !== svc.name)),
   );
+  // the user service tells every other service at once when a user's tokens change
+  if (svc.name === 'user') {
+    env.TOKEN_STATE_SUBSCRIBERS ||= SERVICES.filter(({ name }) => name !== 'user')
+      .map(({ name }) => name)
+      .join(',');
+  }
   env.NODE_ENV ||= 'development';
   // STACK_PORTS moved some services off their SPEC ports: every service must call them (and
   // fetch the JWKS) where they really are. Untouched otherwise, so `npm start` is as before.

@@ -27,6 +27,7 @@ import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { JwtVerifier } from './auth/jwt-verifier';
 import { RemoteTokenStateSource } from './auth/remote-token-state-source';
 import { TokenStateSource } from './auth/token-state';
+import { TokenStateNoticesController } from './auth/token-state-notices.controller';
 import { ServiceKeyGuard } from './auth/service-key.guard';
 import { ServiceKeyVerifier } from './auth/service-key.verifier';
 import { loadPlatformConfig } from './config/load-platform-config';
@@ -201,6 +202,8 @@ export class PlatformModule implements NestModule {
       HealthController,
       MetricsController,
     ];
+    // the user service judges tokens by its own rows; every other service caches and is told
+    if (!options.tokenStateSource) controllers.push(TokenStateNoticesController);
     if (options.messaging) {
       providers.push(
         { provide: MessagingSettings, useValue: MessagingSettings.from(options.env) },

@@ -33,6 +33,12 @@ import { InternalTokenStateController } from './interfaces/api/internal-token-st
 import { InternalUsersController } from './interfaces/api/internal-users.controller';
 import { UsersController } from './interfaces/api/users.controller';
 import { UserStartup } from './interfaces/startup/user-startup';
+import { TokenStateNotifier } from './application/ports/token-state-notifier.port';
+import { tokenStateSubscribers } from './infrastructure/config/token-state-subscribers';
+import {
+  HttpTokenStateNotifier,
+  TOKEN_STATE_SUBSCRIBER_NAMES,
+} from './infrastructure/notifications/http-token-state-notifier';
 
 /** Composition root of the user service: binds each port to its adapter. */
 @Module({})
@@ -40,11 +46,14 @@ export class UserModule {
   static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
     // Platform first: its configuration errors are the ones to report first.
     // Tokens on the user service's own routes are judged by its own database, at once.
+    const subscribers = tokenStateSubscribers(env);
     const platform = PlatformModule.forRoot({
       service: 'user',
       env,
       database: userDatabase,
       tokenStateSource: DatabaseTokenStateSource,
+      // the services told at once when a user's tokens change
+      upstreams: subscribers,
     });
     const config = loadUserConfig(env);
     return {
@@ -68,6 +77,8 @@ export class UserModule {
         },
         { provide: SigningKeys, useExisting: SigningKeyStore },
         { provide: AccessTokenIssuer, useClass: JoseAccessTokenIssuer },
+        { provide: TOKEN_STATE_SUBSCRIBER_NAMES, useValue: subscribers },
+        { provide: TokenStateNotifier, useClass: HttpTokenStateNotifier },
         AuthRateLimitGuard,
         RegisterUserUseCase,
         GetUserUseCase,

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsUUID, Max, Min } from 'class-validator';
 
 /**
  * `GET /internal/users/{id}/token-state` (service key only): what an access token of this user
@@ -17,5 +18,31 @@ export class TokenStateDto {
     description: 'No such user (deleted, or never existed): every token naming it is void',
     example: false,
   })
+  deleted: boolean;
+}
+
+/**
+ * `POST /internal/token-state-notices` (user service key only): the user service tells a
+ * service that a user's tokens changed (password, email or role change, deletion), so that
+ * its cache refuses the older tokens at once instead of after AUTH_TOKEN_STATE_TTL_MS.
+ */
+export class TokenStateNoticeDto {
+  @ApiProperty({ format: 'uuid', example: '5b1c2f7e-8d4a-4c3b-9e2f-1a0b3c4d5e6f' })
+  @IsUUID()
+  user_id: string;
+
+  @ApiProperty({
+    description: "The user's new token version",
+    minimum: 0,
+    maximum: 2147483647,
+    example: 4,
+  })
+  @IsInt()
+  @Min(0)
+  @Max(2_147_483_647)
+  token_version: number;
+
+  @ApiProperty({ description: 'The user was deleted', example: false })
+  @IsBoolean()
   deleted: boolean;
 }

@@ -124,6 +124,25 @@ describe('RemoteTokenStateSource', () => {
     expect(fake.calls).toBe(2);
   });
 
+  it('learns a notice at once, and no older answer or notice replaces it', async () => {
+    const source = sourceFor(fake.url, 60_000);
+    await source.stateFor(ALICE, 0); // cached: version 0
+    fake.holding = true;
+    fake.version = 0; // the user service's answer below was read before the change
+    const racing = source.stateFor(ALICE, 1); // a lookup in flight (a newer token than cached)
+    await fake.waitForCalls(2);
+    source.learn(ALICE, { tokenVersion: 3, deleted: false }); // the notice arrives meanwhile
+    fake.release();
+    await racing;
+    expect(await source.stateFor(ALICE, 0)).toEqual({ tokenVersion: 3, deleted: false });
+    source.learn(ALICE, { tokenVersion: 2, deleted: false }); // late, older: ignored
+    expect((await source.stateFor(ALICE, 0)).tokenVersion).toBe(3);
+    source.learn(ALICE, { tokenVersion: 0, deleted: true }); // deletion is final
+    source.learn(ALICE, { tokenVersion: 9, deleted: false });
+    expect((await source.stateFor(ALICE, 9)).deleted).toBe(true);
+    expect(fake.calls).toBe(2);
+  });
+
   it('asks again once the TTL has passed; with TTL 0, on every request', async () => {
     const source = sourceFor(fake.url, 30);
     await source.stateFor(ALICE, 0);

@@ -4,7 +4,7 @@ import { PlatformConfig } from '../config/platform.config';
 import { UpstreamUnavailableError } from '../errors/upstream-unavailable.error';
 import { UpstreamClient } from '../http/upstream-client';
 import { loadUpstreamSettings } from '../http/upstream.config';
-import { TOKEN_STATE_PATH, TokenState, TokenStateSource } from './token-state';
+import { TOKEN_STATE_PATH, TokenState, TokenStateSource, isAtLeastAsRecent } from './token-state';
 import { TtlCache } from './ttl-cache';
 
 const JWKS_PATH = '/api/v1/auth/jwks.json';
@@ -79,14 +79,24 @@ export class RemoteTokenStateSource extends TokenStateSource {
     return this.lookUp(userId);
   }
 
+  override learn(userId: string, state: TokenState): void {
+    this.remember(userId, state);
+  }
+
+  /** Never replaces what the cache knows with something older (a lookup that started before a notice). */
+  private remember(userId: string, state: TokenState): void {
+    const current = this.cache.get(userId);
+    if (!current || isAtLeastAsRecent(state, current)) this.cache.set(userId, state);
+  }
+
   private lookUp(userId: string): Promise<TokenState> {
     const pending = this.inFlight.get(userId);
     if (pending) return pending;
     const lookup = (async () => {
       try {
         const state = await this.fetch(userId);
-        this.cache.set(userId, state);
-        return state;
+        this.remember(userId, state);
+        return this.cache.get(userId) ?? state;
       } finally {
         // before any waiter resumes: a later lookUp() starts a new call instead of joining this one
         this.inFlight.delete(userId);

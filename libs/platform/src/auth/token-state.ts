@@ -22,4 +22,17 @@ export abstract class TokenStateSource {
    * the cached state was read, so the state is refreshed first.
    */
   abstract stateFor(userId: string, tokenVersion: number): Promise<TokenState>;
+
+  /**
+   * A state the user service announced after a change (POST /internal/token-state-notices):
+   * a cache takes it at once, so older tokens are refused now rather than after its TTL.
+   * A source without a cache has nothing to do.
+   */
+  learn(_userId: string, _state: TokenState): void {}
+}
+
+/** Whether `candidate` is at least as recent as `current`: versions only grow, deletion is final. */
+export function isAtLeastAsRecent(candidate: TokenState, current: TokenState): boolean {
+  if (current.deleted) return candidate.deleted;
+  return candidate.deleted || candidate.tokenVersion >= current.tokenVersion;
 }

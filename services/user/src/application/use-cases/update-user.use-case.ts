@@ -12,6 +12,7 @@ import {
 } from '../errors/authentication.errors';
 import { LoginAttempts } from '../ports/login-attempts.port';
 import { PasswordHasher } from '../ports/password-hasher.port';
+import { TokenStateNotifier } from '../ports/token-state-notifier.port';
 import { UserSettings } from '../user-settings';
 
 export interface UserChanges {
@@ -27,7 +28,8 @@ export interface UserChanges {
  * PUT and PATCH (the DTOs decide which fields are required). Self or admin. Users changing
  * their own password or email prove it with their current password (admins changing someone
  * else do not). A password, email or role change bumps the user's token version in the same
- * transaction: every access token issued before it is refused from then on.
+ * transaction: every access token issued before it is refused from then on, and once it has
+ * committed the services caching token states are told.
  */
 @Injectable()
 export class UpdateUserUseCase {
@@ -37,6 +39,7 @@ export class UpdateUserUseCase {
     private readonly hasher: PasswordHasher,
     private readonly attempts: LoginAttempts,
     private readonly settings: UserSettings,
+    private readonly notifier: TokenStateNotifier,
   ) {}
 
   async execute(actor: Actor, id: string, changes: UserChanges): Promise<User> {
@@ -51,7 +54,8 @@ export class UpdateUserUseCase {
     const passwordHash =
       changes.password === undefined ? undefined : await this.hasher.hash(changes.password);
 
-    return this.uow.run(async () => {
+    let versionBefore = 0;
+    const updated = await this.uow.run(async () => {
       const user = await this.users.findById(id, { forUpdate: true });
       if (!user || !user.isManageableBy(actor)) throw new UserNotFound(id);
       if (ownCredentials && needsProof(user, email, changes)) {
@@ -60,6 +64,7 @@ export class UpdateUserUseCase {
         if (provenHash === undefined) throw new CurrentPasswordRequired();
         if (provenHash !== user.passwordHash) throw new CurrentPasswordIncorrect();
       }
+      versionBefore = user.tokenVersion;
       const now = new Date();
       user.changeProfile({ name: changes.name, email }, now);
       if (changes.role !== undefined) user.changeRole(changes.role, actor, now);
@@ -67,6 +72,10 @@ export class UpdateUserUseCase {
       await this.users.update(user);
       return user;
     });
+    if (updated.tokenVersion !== versionBefore) {
+      await this.notifier.changed(id, { tokenVersion: updated.tokenVersion, deleted: false });
+    }
+    return updated;
   }
 
   /**
