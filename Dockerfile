@@ -11,7 +11,7 @@
 # and the only optional packages in the lock are the embedded PostgreSQL binaries (`npm start`
 # and the tests use them, never a service) and pg-cloudflare (Cloudflare Workers only); so
 # `--omit=optional` drops nothing a service loads, and the packages are the same on musl.
-ARG NODE_IMAGE=node:20-alpine
+ARG NODE_IMAGE=node:24-alpine
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app

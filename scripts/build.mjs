@@ -6,6 +6,7 @@
 // "Out of date": no build stamp, or a source (the service, libs/, tsconfig, nest-cli.json,
 // package-lock.json) newer than the stamp written after the last successful build. A stamp is
 // used rather than the .js files because incremental tsc leaves unchanged outputs untouched.
+import './lib/require-node.mjs';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';

@@ -22,6 +22,7 @@
 //   ← {id, type: 'start', service, env?: {VAR: value}}             → {id, ok, pid} once healthy
 //   (`start` spawns a stopped service again with the same environment plus `env`; failures
 //   answer {id, ok: false, error}). The channel closing (the parent died) stops everything.
+import './lib/require-node.mjs';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
