@@ -4,7 +4,6 @@ import { AddressInfo } from 'node:net';
 import { UpstreamUnavailableError } from '../errors/upstream-unavailable.error';
 import { UpstreamClient } from '../http/upstream-client';
 import { RemoteTokenStateSource, tokenStateBaseUrl } from './remote-token-state-source';
-import { TtlCache } from './ttl-cache';
 
 const KEY = 'a-service-key-of-16+chars';
 const ALICE = '5b1c2f7e-8d4a-4c3b-9e2f-1a0b3c4d5e6f';
@@ -192,22 +191,5 @@ describe('tokenStateBaseUrl', () => {
     ['http://127.0.0.1:4321/jwks.json', 'http://127.0.0.1:4321'],
   ])('%s → %s', (jwks, base) => {
     expect(tokenStateBaseUrl(jwks)).toBe(base);
-  });
-});
-
-describe('TtlCache', () => {
-  it('forgets entries after the TTL and evicts the oldest insertion past maxSize', () => {
-    let now = 0;
-    const cache = new TtlCache<string, number>(100, 2, () => now);
-    cache.set('a', 1);
-    cache.set('b', 2);
-    now = 99;
-    expect(cache.get('a')).toBe(1);
-    cache.set('c', 3);
-    expect(cache.get('a')).toBeUndefined();
-    expect(cache.size).toBe(2);
-    now = 150;
-    expect(cache.get('b')).toBeUndefined();
-    expect(cache.get('c')).toBe(3);
   });
 });

@@ -5,7 +5,7 @@ import { UpstreamUnavailableError } from '../errors/upstream-unavailable.error';
 import { UpstreamClient } from '../http/upstream-client';
 import { loadUpstreamSettings } from '../http/upstream.config';
 import { TOKEN_STATE_PATH, TokenState, TokenStateSource, isAtLeastAsRecent } from './token-state';
-import { TtlCache } from './ttl-cache';
+import { LRUCache } from 'lru-cache';
 
 const JWKS_PATH = '/api/v1/auth/jwks.json';
 
@@ -39,16 +39,17 @@ interface TokenStateBody {
  */
 export class RemoteTokenStateSource extends TokenStateSource {
   private readonly logger = new Logger('TokenState');
-  private readonly cache: TtlCache<string, TokenState>;
+  private readonly cache: LRUCache<string, TokenState>;
   private readonly inFlight = new Map<string, Promise<TokenState>>();
 
   constructor(
     private readonly userService: UpstreamClient,
-    ttlMs: number,
+    private readonly ttlMs: number,
     maxSize = TOKEN_STATE_CACHE_MAX,
   ) {
     super();
-    this.cache = new TtlCache(ttlMs, maxSize);
+    // least recently used users evicted past maxSize; an entry lives ttlMs from its last set
+    this.cache = new LRUCache({ max: maxSize, ttl: Math.max(ttlMs, 1) });
   }
 
   /**
@@ -85,6 +86,7 @@ export class RemoteTokenStateSource extends TokenStateSource {
 
   /** Never replaces what the cache knows with something older (a lookup that started before a notice). */
   private remember(userId: string, state: TokenState): void {
+    if (this.ttlMs <= 0) return; // TTL 0: ask on every request, keep nothing
     const current = this.cache.get(userId);
     if (!current || isAtLeastAsRecent(state, current)) this.cache.set(userId, state);
   }

@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
+import stableStringify from 'safe-stable-stringify';
 
-/** JSON with object keys sorted at every level: equal bodies hash equally, whatever the key order. */
+/**
+ * JSON with object keys sorted at every level: equal bodies hash equally, whatever the key order.
+ * (safe-stable-stringify's deterministic output; `undefined` members dropped as JSON does.)
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+  return stableStringify(value) ?? 'null';
 }
 
 /**

@@ -38,7 +38,7 @@ describe('InMemoryValidationResultRepository', () => {
     await repo.save(result(1));
     jest.setSystemTime(new Date('2025-01-15T10:00:59.999Z'));
     expect(await repo.findByOrderId(id(1))).not.toBeNull();
-    jest.setSystemTime(new Date('2025-01-15T10:01:00Z'));
+    jest.setSystemTime(new Date('2025-01-15T10:01:00.001Z')); // older than the TTL
     expect(await repo.findByOrderId(id(1))).toBeNull();
   });
 });

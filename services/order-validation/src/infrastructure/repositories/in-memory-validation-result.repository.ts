@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ValidationResult } from '../../domain/entities/validation-result';
 import { ValidationResultRepository } from '../../domain/repositories/validation-result.repository';
 import { OrderValidationConfig } from '../config/order-validation.config';
-import { LruTtlCache } from '../cache/lru-ttl-cache';
+import { LRUCache } from 'lru-cache';
 
 /**
  * The last result per order, in this process's memory (SPEC.md: order-validation has no
@@ -12,11 +12,18 @@ import { LruTtlCache } from '../cache/lru-ttl-cache';
  */
 @Injectable()
 export class InMemoryValidationResultRepository extends ValidationResultRepository {
-  private readonly cache: LruTtlCache<string, ValidationResult>;
+  // least recently used evicted past the count; age from the last save, not from reads
+  private readonly cache: LRUCache<string, ValidationResult>;
 
   constructor(config: OrderValidationConfig) {
     super();
-    this.cache = new LruTtlCache(config.cacheMaxEntries, config.cacheTtlSeconds * 1000);
+    this.cache = new LRUCache({
+      max: config.cacheMaxEntries,
+      ttl: config.cacheTtlSeconds * 1000,
+      // the wall clock, read on every check: ages count in real time (and tests can set it)
+      perf: { now: () => Date.now() },
+      ttlResolution: 0,
+    });
   }
 
   save(result: ValidationResult): Promise<void> {
