@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { OutboxRelay } from '@app/platform';
+import { OutboxRelay, SERVICE_NAMES, ServiceName } from '@app/platform';
 import {
   TestDatabase,
   TestTokenIssuer,
@@ -21,16 +21,9 @@ import { UserModule } from '../../services/user/src/user.module';
 /** The user service's initial admin; its id is the subject of the fuzzer's admin tokens. */
 export const FUZZ_ADMIN = { email: 'admin@fuzz.test', password: 'fuzz-admin-password-0001' };
 
-export const SERVICES = [
-  'product',
-  'user',
-  'delivery',
-  'cart',
-  'order',
-  'order-validation',
-  'payment',
-] as const;
-export type ServiceName = (typeof SERVICES)[number];
+// the platform's list of the seven (boot order: product and user first, payment last)
+export const SERVICES = SERVICE_NAMES;
+export type { ServiceName };
 
 /** Each service's own outgoing key; every service is told all seven (see `start`). */
 export const SERVICE_KEYS: Record<ServiceName, string> = Object.fromEntries(
