@@ -30,7 +30,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { build } from '../scripts/build.mjs';
 import { loadDotEnv, serviceApiKeys, serviceEnv } from '../scripts/lib/env.mjs';
-import { startPostgres, ensureDatabases } from '../scripts/lib/postgres.mjs';
+import { startPostgres, ensureDatabases, freePort } from '../scripts/lib/postgres.mjs';
 import { hasExited, ringBuffer, stopChild } from '../scripts/lib/proc.mjs';
 import { ROOT, SERVICES, databaseUrl, distEntry } from '../scripts/lib/services.mjs';
 
@@ -186,17 +186,6 @@ async function waitHealthy(child, base) {
     if (Date.now() > deadline) throw new Error('user service not healthy within 60 s');
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function withClient(url, fn) {

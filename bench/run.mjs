@@ -35,7 +35,7 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import pg from 'pg';
 import { build } from '../scripts/build.mjs';
 import { loadDotEnv } from '../scripts/lib/env.mjs';
-import { startPostgres, ensureDatabases, redact } from '../scripts/lib/postgres.mjs';
+import { startPostgres, ensureDatabases, freePort, redact } from '../scripts/lib/postgres.mjs';
 import { ringBuffer, stopChild, hasExited } from '../scripts/lib/proc.mjs';
 import { ROOT, SERVICES, databaseUrl, distEntry } from '../scripts/lib/services.mjs';
 
@@ -129,17 +129,6 @@ function options() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (msg) => console.log(`bench: ${msg}`);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function isAlive(pid) {
   try {

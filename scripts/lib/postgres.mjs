@@ -86,7 +86,8 @@ function portIsFree(port) {
   });
 }
 
-function freePort() {
+/** A port nobody listens on now (the OS picks it; closed again before it is used). */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
