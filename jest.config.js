@@ -6,10 +6,6 @@ module.exports = {
   testRegex: '(services|libs|e2e)/.*\\.(e2e-)?spec\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
-    '^.+/node_modules/(jose|content-disposition|cockatiel)/.+\\.js$': [
-      '@swc/jest',
-      { module: { type: 'commonjs' } },
-    ],
     '^.+\\.ts$': [
       '@swc/jest',
       {
@@ -22,9 +18,6 @@ module.exports = {
       },
     ],
   },
-  // jose 6, cockatiel 4 and content-disposition (under @fastify/static) ship ESM only; Node 24 require()s
-  // them natively in the built services, but jest's CommonJS runtime needs them compiled.
-  transformIgnorePatterns: ['/node_modules/(?!(jose|content-disposition|cockatiel)/)'],
   moduleNameMapper: {
     '^@app/(contracts|platform|testing|kernel|clients)$': '<rootDir>/libs/$1/src',
     '^@app/(contracts|platform|testing|kernel|clients)/(.*)$': '<rootDir>/libs/$1/src/$2',

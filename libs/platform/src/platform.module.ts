@@ -12,7 +12,6 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigModule } from '@nestjs/config';
-import { LoggerModule } from 'nestjs-pino';
 import { IdempotencyStore, MessageInbox, MessageOutbox, UnitOfWork } from '@app/kernel';
 import { withIdempotency } from './idempotency/idempotency';
 import { IdempotencyOptions, IdempotencySettings } from './idempotency/idempotency.config';
@@ -39,7 +38,6 @@ import { ProblemExceptionFilter } from './errors/problem-exception.filter';
 import { EXTRA_HEALTH_CHECKS, HealthController } from './health/health.controller';
 import { HttpHealthIndicator } from '@nestjs/terminus';
 import type { UpstreamSettings } from './http/upstream.config';
-import { loggerOptions } from './logging/logger-options';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { PlatformThrottlerGuard } from './throttling/platform-throttler.guard';
@@ -112,7 +110,6 @@ export class PlatformModule implements NestModule {
         skipProcessEnv: true,
         load: [() => ({ platform: config })],
       }),
-      LoggerModule.forRoot(loggerOptions(config)),
       TerminusModule.forRoot({
         errorLogStyle: 'json',
         gracefulShutdownTimeoutMs:

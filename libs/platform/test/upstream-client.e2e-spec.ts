@@ -1,5 +1,4 @@
 import { HttpService } from '@nestjs/axios';
-import axios from 'axios';
 import {
   UpstreamClient,
   UpstreamSettings,
@@ -22,7 +21,7 @@ const settings = (overrides: Partial<UpstreamSettings> = {}): UpstreamSettings =
 
 describe('UpstreamClient (against a real local HTTP server)', () => {
   let upstream: FakeUpstream;
-  const http = new HttpService(axios.create());
+  const http = new HttpService();
   const client = (s = settings()) =>
     new UpstreamClient('product', upstream.url, http, s, 'svc-key-0123456789abcdef');
 

@@ -5,7 +5,17 @@
 // database on it (libs/testing: createTestDatabase). global-teardown.mjs stops the server.
 import { startPostgres } from '../../../scripts/lib/postgres.mjs';
 
+// NestJS 12 ships ESM only; jest loads it through Node's require(esm), which needs VM modules.
+const VM_MODULES = '--experimental-vm-modules';
+
 export default async function globalSetup() {
+  const flags = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`;
+  if (!flags.includes(VM_MODULES)) {
+    throw new Error(
+      `jest needs NODE_OPTIONS=${VM_MODULES} to load NestJS 12 (ESM only): run the suites ` +
+        'with `npm test -- <paths>` (it sets it), not `npx jest`.',
+    );
+  }
   if (process.env.POSTGRES_URL) return;
   const log = (msg) => process.stderr.write(`${msg}\n`);
   const pg = await startPostgres({ purpose: 'test', log });

@@ -23,6 +23,7 @@ export async function startTestService(
     createFastifyAdapter(config),
     {
       bufferLogs: true,
+      bodyParser: false,
     },
   );
   await configureApp(app);

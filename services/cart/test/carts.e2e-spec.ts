@@ -356,7 +356,10 @@ describe('carts API (e2e, real product service)', () => {
 
   it('documents every endpoint in OpenAPI', async () => {
     const res = await http().get('/docs-json').expect(200);
-    const paths = res.body.paths as Record<string, Record<string, { responses: object }>>;
+    const paths = res.body.paths as Record<
+      string,
+      Record<string, { responses: Record<string, unknown> }>
+    >;
     expect(Object.keys(paths)).toEqual(
       expect.arrayContaining([
         '/api/v1/carts',

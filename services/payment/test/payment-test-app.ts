@@ -90,7 +90,7 @@ export interface PaymentTestApp {
     order: PlacedOrder,
     body?: Record<string, unknown>,
     options?: { as?: string; key?: string },
-  ): Promise<request.Response>;
+  ): request.Test;
   orderOf(orderId: string): Promise<{ status: string; user_id: string; total: number }>;
   orderEvents(orderId: string): Promise<OrderEvent[]>;
   /** moves the order through the order service's internal endpoint */

@@ -5,6 +5,8 @@ import { PlatformConfig } from '../config/platform.config';
 import { ConfigError } from '../config/validate-env';
 import { configureApp } from './configure-app';
 import { createFastifyAdapter } from './create-fastify-adapter';
+import { createLogger } from '../logging/create-logger';
+import { PinoNestLogger } from '../logging/pino-nest-logger';
 
 /** A module factory, so a configuration error surfaces here and not as an uncaught throw. */
 export type ModuleFactory = () => DynamicModule;
@@ -24,6 +26,8 @@ export async function bootstrapService(factory: ModuleFactory): Promise<NestFast
       {
         bufferLogs: true,
         abortOnError: false,
+        // JSON only, through our own parser (configureApp): no urlencoded parser
+        bodyParser: false,
       },
     );
     await configureApp(app);
@@ -41,10 +45,12 @@ export async function runStandalone(
   job: (app: import('@nestjs/common').INestApplicationContext) => Promise<void>,
 ): Promise<void> {
   try {
-    const app = await NestFactory.createApplicationContext(factory(), {
+    const module = factory();
+    const app = await NestFactory.createApplicationContext(module, {
       bufferLogs: true,
       abortOnError: false,
     });
+    app.useLogger(new PinoNestLogger(createLogger(configFromModule(module))));
     try {
       await job(app);
     } finally {

@@ -1,9 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
-import { Logger } from 'nestjs-pino';
 import { SERVICE_KEY_HEADER } from '../auth/service-key.verifier';
 import { PlatformConfig } from '../config/platform.config';
 import { PROBLEM_CONTENT_TYPE, buildProblem } from '../errors/problem';
+import { PinoNestLogger } from '../logging/pino-nest-logger';
+import { registerRequestLog } from '../logging/request-log.hook';
 import { REQUEST_ID_HEADER } from '../logging/request-id';
 import { registerHttpMetrics } from '../metrics/http-metrics.hook';
 import { MetricsService } from '../metrics/metrics.service';
@@ -19,7 +20,8 @@ export const API_PREFIX = 'api/v1';
  */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const config = app.get(PlatformConfig);
-  app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  app.useLogger(new PinoNestLogger(fastify.log));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
@@ -32,7 +34,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   });
   await registerSecurityHeaders(app);
 
-  const fastify = app.getHttpAdapter().getInstance();
+  registerRequestLog(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();

@@ -1,5 +1,7 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
 import type { PlatformConfig } from '../config/platform.config';
+import { createLogger } from '../logging/create-logger';
 import { requestIdFor } from '../logging/request-id';
 import { onClientError, onFrameworkError } from './framework-error-handlers';
 
@@ -10,12 +12,17 @@ export function createFastifyAdapter(config: PlatformConfig): FastifyAdapter {
   const { http } = config;
   return new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
-    // The id is accepted (if it passes the whitelist) or generated once, here; pino-http,
+    // The id is accepted (if it passes the whitelist) or generated once, here; the log lines,
     // the response header and outbound clients reuse it. No `requestIdHeader`: Fastify
     // would take that header as is, bypassing the whitelist.
     genReqId: requestIdFor,
-    // Nest's pino-http logs requests; Fastify's own logger stays off.
-    logger: false,
+    // One pino logger per service; the request lines are our onResponse hook's
+    // (registerRequestLog), not Fastify's two lines per request.
+    loggerInstance: createLogger(config),
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'request_id',
+    }),
     trustProxy: false,
     // SPEC writes collection routes with a trailing slash (/api/v1/products/); accept both.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },

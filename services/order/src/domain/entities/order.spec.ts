@@ -5,7 +5,7 @@ import { Order, OrderLine } from './order';
 import { foldStatus } from './order-history';
 import { ORDER_STATUS_VALUES, OrderStatus, canTransition } from './order-status';
 
-const line = (price: string, quantity: number, productId = randomUUID()): OrderLine => ({
+const line = (price: string, quantity: number, productId: string = randomUUID()): OrderLine => ({
   productId,
   name: `P ${price}`,
   unitPrice: Money.fromDecimal(price),
@@ -44,7 +44,7 @@ describe('Order', () => {
   });
 
   it('refuses repeated products, bad quantities and totals beyond numeric(12,2)', () => {
-    const id = randomUUID();
+    const id: string = randomUUID();
     expect(() => place([line('1.00', 1, id), line('2.00', 1, id.toUpperCase())])).toThrow(
       InvalidOrder,
     );
