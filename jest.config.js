@@ -6,6 +6,8 @@ module.exports = {
   testRegex: '(services|libs|e2e)/.*\\.(e2e-)?spec\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
+    // the scripts' helpers (scripts/lib/proc.mjs: freePort, isAlive, ...) that the tests import
+    '^.+/scripts/lib/.+\\.mjs$': ['@swc/jest', { module: { type: 'commonjs' } }],
     '^.+/node_modules/(jose|content-disposition|cockatiel)/.+\\.js$': [
       '@swc/jest',
       { module: { type: 'commonjs' } },
