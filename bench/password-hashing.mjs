@@ -19,19 +19,19 @@
 // so the per-IP limits see distinct clients, as they would in production. Where those
 // addresses cannot be bound (not Linux) everything comes from 127.0.0.1: start the service
 // with a large AUTH_RATE_LIMIT_PER_MINUTE then (the started one gets it automatically).
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { build } from '../scripts/build.mjs';
 import { loadDotEnv, serviceApiKeys, serviceEnv } from '../scripts/lib/env.mjs';
-import { startPostgres, ensureDatabases, freePort } from '../scripts/lib/postgres.mjs';
-import { hasExited, ringBuffer, stopChild } from '../scripts/lib/proc.mjs';
+import { startPostgres, ensureDatabases } from '../scripts/lib/postgres.mjs';
+import { freePort, runQuiet, startNode, stopChild, waitHealthy } from '../scripts/lib/proc.mjs';
 import { ROOT, SERVICES, databaseUrl, distEntry } from '../scripts/lib/services.mjs';
 
 const USAGE = `usage: node bench/password-hashing.mjs [options]
@@ -80,7 +80,6 @@ const QUIET_LOGINS = int('quiet-logins', 1);
 const LOG_N = int('log-n', 10);
 
 const log = (msg) => console.log(`bench: ${msg}`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const MAX_ATTEMPTS = 600;
 const DB_PREFIX = 'bench_user_';
 
@@ -148,46 +147,6 @@ function send(base, method, urlPath, { body, token, localAddress } = {}) {
 
 // --- The service --------------------------------------------------------------------------------
 
-function startService(entry, env) {
-  const child = spawn(process.execPath, [entry], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const tail = ringBuffer(30);
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => chunk.split('\n').filter(Boolean).forEach(tail.push));
-  child.tail = tail;
-  return child;
-}
-
-function runToEnd(script, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { cwd: ROOT, env, stdio: 'pipe' });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (out += c));
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${script} failed:\n${out}`)),
-    );
-  });
-}
-
-async function waitHealthy(child, base) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (hasExited(child)) throw new Error(`user service exited:\n${child.tail.text()}`);
-    try {
-      const res = await fetch(new URL('/health', base), { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > deadline) throw new Error('user service not healthy within 60 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function withClient(url, fn) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -233,8 +192,8 @@ async function startStack() {
   };
   const entry = distEntry('user', 'main');
   if (!existsSync(entry)) throw new Error(`no compiled user service at ${entry}`);
-  await runToEnd(path.join(path.dirname(entry), 'migrate.js'), env);
-  const child = startService(entry, env);
+  await runQuiet('user:migrate', path.join(path.dirname(entry), 'migrate.js'), { env, cwd: ROOT });
+  const child = startNode('user service', [entry], { env, cwd: ROOT });
   const base = `http://127.0.0.1:${port}`;
   const cleanup = async () => {
     await stopChild(child, 15_000);
@@ -244,7 +203,7 @@ async function startStack() {
     await pgServer.stop();
   };
   try {
-    await waitHealthy(child, base);
+    await waitHealthy(child, new URL('/health', base));
   } catch (error) {
     await cleanup();
     throw error;

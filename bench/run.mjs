@@ -12,31 +12,30 @@
 // (warm-up first, then the measured run) → table → stop everything, drop the database.
 //
 // Besides req/s and latency, the table gives the CPU time each side spends per request (the
-// server process, and its PostgreSQL backends), read from /proc: on a small machine the load
+// server process, and its PostgreSQL backends), read with pidusage: on a small machine the load
 // generator shares the cores, and CPU per request is the figure that does not depend on it.
 // See docs/performance.md for the figures and what they mean.
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
-import {
-  closeSync,
-  readdirSync,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { readdirSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import pg from 'pg';
+import pidusage from 'pidusage';
 import { build } from '../scripts/build.mjs';
 import { loadDotEnv } from '../scripts/lib/env.mjs';
-import { startPostgres, ensureDatabases, freePort, redact } from '../scripts/lib/postgres.mjs';
-import { ringBuffer, stopChild, hasExited } from '../scripts/lib/proc.mjs';
+import { startPostgres, ensureDatabases, redact } from '../scripts/lib/postgres.mjs';
+import {
+  freePort,
+  isAlive,
+  runQuiet,
+  startNode,
+  stopChild,
+  waitHealthy,
+} from '../scripts/lib/proc.mjs';
 import { ROOT, SERVICES, databaseUrl, distEntry } from '../scripts/lib/services.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -127,114 +126,47 @@ function options() {
   };
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (msg) => console.log(`bench: ${msg}`);
 
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === 'EPERM';
-  }
-}
+// --- CPU accounting ---------------------------------------------------------------------------
+// Per process (the servers, their PostgreSQL backends, other programs): pidusage (utime + stime;
+// /proc on Linux, `ps` elsewhere). The whole machine: /proc/stat (machineCpu), which pidusage
+// does not give; off Linux the "other load" column stays empty.
 
-// --- CPU accounting (Linux /proc; elsewhere the CPU columns stay empty) -----------------------
-
-const CLK_TCK = 100; // USER_HZ: 100 on every Linux architecture Node runs on
+const CLK_TCK = 100; // USER_HZ of /proc/stat: 100 on every Linux architecture Node runs on
 // A run during which other programs kept more than this share of the machine busy is flagged.
 const OTHER_LOAD_WARN = 0.05;
 // --wait-quiet starts a run only when the machine is less busy than this.
 const QUIET_BUSY = 0.1;
 
-/** utime + stime of a process in ms, or undefined when /proc cannot tell. */
-function cpuMs(pid) {
+/** CPU time (utime + stime, ms) of each of `pids` that can be read, by pid. */
+async function cpuTimes(pids) {
+  if (pids.length === 0) return new Map();
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+    // (pidusage rewrites the array it is given; a failing pid is left out of the answer)
+    const stats = await pidusage([...pids]);
+    return new Map(Object.values(stats).flatMap((s) => (s ? [[s.pid, s.ctime]] : [])));
   } catch {
-    return undefined;
+    return new Map(); // a single pid that is gone
   }
 }
 
-function cpuOf(pids) {
-  let total = 0;
-  for (const pid of pids) {
-    const ms = cpuMs(pid);
-    if (ms === undefined) return undefined;
-    total += ms;
-  }
-  return total;
+/** The CPU time (ms) of `pids` together, or undefined when one of them cannot be read. */
+async function cpuOf(pids) {
+  const times = await cpuTimes(pids);
+  if (!pids.every((pid) => times.has(pid))) return undefined;
+  return pids.reduce((total, pid) => total + times.get(pid), 0);
 }
 
 // --- Child processes --------------------------------------------------------------------------
 
 const children = new Set();
 
-function startChild(name, args, env, stdoutFile) {
-  const out = stdoutFile ? openSync(stdoutFile, 'a') : 'ignore';
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', out, 'pipe'],
-  });
-  if (typeof out === 'number') closeSync(out);
-  const tail = ringBuffer(30);
-  let pending = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => {
-    const lines = (pending + chunk).split('\n');
-    pending = lines.pop();
-    lines.forEach(tail.push);
-  });
-  child.name = name;
-  child.tail = tail;
+/** Keeps `child` in `children` while it runs, for stopAll. */
+function track(child) {
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
-}
-
-/** Runs `node script` to completion; its output is shown only when it fails. */
-function runQuiet(name, script, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let output = '';
-    child.stdout.on('data', (c) => (output += c));
-    child.stderr.on('data', (c) => (output += c));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      children.delete(child);
-      if (code === 0) resolve(output);
-      else
-        reject(new Error(`${name} failed (${signal ?? `exit code ${code}`}):\n${output.trim()}`));
-    });
-  });
-}
-
-async function waitHealthy(child, url, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (hasExited(child)) {
-      throw new Error(
-        `${child.name} exited during start (code ${child.exitCode}):\n${child.tail.text()}`,
-      );
-    }
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline)
-      throw new Error(`${child.name} not healthy at ${url} within ${timeoutMs / 1000} s`);
-    await sleep(200);
-  }
 }
 
 async function stopAll() {
@@ -362,25 +294,22 @@ function machineCpu() {
 
 /** CPU time (ms) of every user process (not kernel threads) except `exclude`, by pid. */
 function otherProcessesCpu(exclude) {
-  const result = new Map();
+  // pidusage reads processes it is given: the list comes from /proc (empty elsewhere).
   let pids = [];
   try {
     pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   } catch {
-    return result;
+    return new Map();
   }
-  for (const name of pids) {
-    const pid = Number(name);
-    if (exclude.has(pid)) continue;
+  const others = pids.map(Number).filter((pid) => {
+    if (exclude.has(pid)) return false;
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`).length === 0) continue; // a kernel thread
-      const ms = cpuMs(pid);
-      if (ms !== undefined) result.set(pid, ms);
+      return readFileSync(`/proc/${pid}/cmdline`).length > 0; // empty: a kernel thread
     } catch {
-      /* gone meanwhile */
+      return false; // gone meanwhile
     }
-  }
-  return result;
+  });
+  return cpuTimes(others);
 }
 
 /** Waits (at most 5 min) until the machine has been nearly idle for 2 s: nothing else running. */
@@ -407,20 +336,19 @@ async function measureOnce(target, url, opts) {
   const mine = new Set(
     [process.pid, target.child.pid, ...pgPids, ...children].map((c) => c.pid ?? c),
   );
-  const before = {
-    app: cpuMs(target.child.pid),
-    db: cpuOf(pgPids),
-    gen: process.cpuUsage(),
-    machine: machineCpu(),
-    others: otherProcessesCpu(mine),
-  };
+  // Per-process figures are read outside the window of gen and machine, so that reading them
+  // does not count as load.
+  const readProcesses = () =>
+    Promise.all([cpuOf([target.child.pid]), cpuOf(pgPids), otherProcessesCpu(mine)]);
+  const [appBefore, dbBefore, othersBefore] = await readProcesses();
+  const before = { gen: process.cpuUsage(), machine: machineCpu() };
   const result = await cannon(url, opts.connections, opts.duration);
-  const app = cpuMs(target.child.pid) - before.app;
-  const db = pgPids.length === 0 ? undefined : cpuOf(pgPids) - before.db;
   const genUsage = process.cpuUsage(before.gen);
-  const gen = (genUsage.user + genUsage.system) / 1000;
   const machine = machineCpu();
-  const othersAfter = otherProcessesCpu(mine);
+  const [appAfter, dbAfter, othersAfter] = await readProcesses();
+  const app = appAfter - appBefore;
+  const db = pgPids.length === 0 ? undefined : dbAfter - dbBefore;
+  const gen = (genUsage.user + genUsage.system) / 1000;
   // Whatever else kept the cores busy meanwhile (other programs on a shared machine): the CPU
   // time of every other process, or what the machine's counters leave after ours, whichever is
   // larger (the first misses processes that ended during the run, the second counts interrupt
@@ -428,7 +356,7 @@ async function measureOnce(target, url, opts) {
   let others;
   if (before.machine && machine && !Number.isNaN(app)) {
     let processes = 0;
-    for (const [pid, ms] of othersAfter) processes += ms - (before.others.get(pid) ?? 0);
+    for (const [pid, ms] of othersAfter) processes += ms - (othersBefore.get(pid) ?? 0);
     const rest = machine.busy - before.machine.busy - app - (db ?? 0) - gen;
     others = Math.max(0, processes, rest) / (machine.total - before.machine.total);
   }
@@ -606,8 +534,9 @@ async function main() {
     });
 
     const quietEnv = serviceEnv('warn', 0);
-    await runQuiet('product:migrate', path.join(entryDir, 'migrate.js'), quietEnv);
-    const seeded = await runQuiet('product:seed', path.join(entryDir, 'seed.js'), quietEnv);
+    const quiet = { env: quietEnv, cwd: ROOT, onSpawn: track };
+    await runQuiet('product:migrate', path.join(entryDir, 'migrate.js'), quiet);
+    const seeded = await runQuiet('product:seed', path.join(entryDir, 'seed.js'), quiet);
     log(
       seeded
         .trim()
@@ -635,12 +564,12 @@ async function main() {
     });
 
     const barePort = await freePort();
-    const bareChild = startChild('bare-server', [path.join(HERE, 'bare-server.mjs')], {
-      ...baseEnv,
-      PORT: String(barePort),
-      HOST: '127.0.0.1',
-      DATABASE_URL: dbUrl,
-    });
+    const bareChild = track(
+      startNode('bare-server', [path.join(HERE, 'bare-server.mjs')], {
+        cwd: ROOT,
+        env: { ...baseEnv, PORT: String(barePort), HOST: '127.0.0.1', DATABASE_URL: dbUrl },
+      }),
+    );
     const bare = {
       label: 'bare fastify+pg',
       child: bareChild,
@@ -670,11 +599,12 @@ async function main() {
     for (const [phase, level] of opts.logLevels.entries()) {
       const port = await freePort();
       const logFile = path.join(logDir, `service-${level}.log`);
-      const child = startChild(
-        `product (LOG_LEVEL=${level})`,
-        [entry],
-        serviceEnv(level, port),
-        logFile,
+      const child = track(
+        startNode(`product (LOG_LEVEL=${level})`, [entry], {
+          cwd: ROOT,
+          env: serviceEnv(level, port),
+          stdoutFile: logFile,
+        }),
       );
       const service = {
         label: `${opts.label} (LOG_LEVEL=${level})`,

@@ -26,8 +26,9 @@ import './lib/require-node.mjs';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceEnv } from './lib/env.mjs';
-import { hasExited, pipeLines, ringBuffer, stopChild } from './lib/proc.mjs';
+import { hasExited, pipeLines, ringBuffer, stopChild, waitHealthy } from './lib/proc.mjs';
 import { ROOT, distEntry } from './lib/services.mjs';
 import { log, prepare, runEntries } from './lib/stack.mjs';
 
@@ -65,18 +66,6 @@ function portInUse(port) {
   });
 }
 
-async function healthy(port) {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/health`, {
-      signal: AbortSignal.timeout(2000),
-    });
-    await res.arrayBuffer();
-    return res.status === 200;
-  } catch {
-    return false;
-  }
-}
-
 class StartError extends Error {}
 
 function spawnService(svc, env) {
@@ -111,26 +100,29 @@ function spawnService(svc, env) {
   return entry;
 }
 
-async function waitHealthy(entry, timeoutMs) {
+/** Waits for the service's GET /health to answer 200; a StartError when it exits or is late. */
+async function gateOnHealth(entry, timeoutMs) {
   const { svc, child, tail } = entry;
   const started = Date.now();
-  while (!(await healthy(svc.port))) {
-    if (hasExited(child) || shuttingDown) {
-      await Promise.race([entry.closed, new Promise((r) => setTimeout(r, 1000))]);
+  const url = `http://127.0.0.1:${svc.port}/health`;
+  await waitHealthy(child, url, {
+    timeoutMs,
+    intervalMs: 150,
+    stopping: () => shuttingDown,
+    exitedError: async () => {
+      await Promise.race([entry.closed, sleep(1000)]); // its last lines
       const why = child.signalCode
         ? `killed by ${child.signalCode}`
         : `exit code ${child.exitCode}`;
-      throw new StartError(
+      return new StartError(
         `${svc.name} exited during start (${why}). Last output:\n${tail.text() || '(none)'}`,
       );
-    }
-    if (Date.now() - started > timeoutMs) {
-      throw new StartError(
-        `${svc.name}: GET http://127.0.0.1:${svc.port}/health did not answer 200 within ${timeoutMs / 1000} s. Last output:\n${tail.text() || '(none)'}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
+    },
+    timeoutError: () =>
+      new StartError(
+        `${svc.name}: GET ${url} did not answer 200 within ${timeoutMs / 1000} s. Last output:\n${tail.text() || '(none)'}`,
+      ),
+  });
   entry.healthyAt = Date.now();
   log(`${svc.name} healthy on :${svc.port} (${secs(started)} s after spawn)`);
 }
@@ -155,7 +147,7 @@ async function startServices({ services, pg: postgres, keys }) {
           await Promise.all(deps.map((d) => start(services.find((s) => s.name === d))));
           if (shuttingDown) throw new StartError('start interrupted');
           const entry = spawnService(svc, serviceEnv(svc, postgres.adminUrl, keys));
-          await waitHealthy(entry, timeoutMs);
+          await gateOnHealth(entry, timeoutMs);
         })(),
       );
     }
@@ -300,7 +292,7 @@ async function control(msg) {
     next.env = entry.env; // overrides are for this run only
     const timeoutMs = Number(process.env.START_TIMEOUT_MS) || 60_000;
     try {
-      await waitHealthy(next, timeoutMs);
+      await gateOnHealth(next, timeoutMs);
     } catch (err) {
       next.controlledStop = true;
       await stopChild(next.child, 5_000, 'SIGKILL');

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MetricsService } from '@app/platform';
 import {
   TestDatabase,
@@ -22,8 +23,6 @@ const TOKEN_STATE_ROUTE = '/api/v1/internal/users/:id/token-state';
 const SHORT_TTL_MS = 400;
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * The real user service (its own keys, JWKS and token-state route) and the real cart service
  * verifying its tokens over HTTP, as under `npm start`: after a credential change, the cart

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseEnv } from 'node:util';
 import { FullStack, ROOT } from './stack';
 
@@ -92,7 +93,7 @@ export async function eventually<T>(
         `${what}: not reached within ${timeoutMs / 1000} s; last value ${JSON.stringify(last)}${lastError ? `, last error ${String(lastError)}` : ''}`,
       );
     }
-    await new Promise((r) => setTimeout(r, delay));
+    await sleep(delay);
     delay = Math.min(1000, delay * 2);
   }
 }

@@ -22,9 +22,10 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import { isAlive, portIsFree } from '../../scripts/lib/proc.mjs';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -55,18 +56,6 @@ interface ControlAnswer {
   pid?: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ port, host: '127.0.0.1', exclusive: true }, () =>
-      server.close(() => resolve(true)),
-    );
-  });
-}
-
 /** Eight consecutive free ports below the ephemeral range (random base, checked). */
 async function freePortBlock(): Promise<number> {
   let ephemeralLow = 32768;
@@ -82,23 +71,10 @@ async function freePortBlock(): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
     const base = low + 10 * Math.floor((Math.random() * (high - low)) / 10);
     const ports = Object.values(OFFSETS).map((o) => base + o);
-    const free = await Promise.all(ports.map(canListen));
+    const free = await Promise.all(ports.map(portIsFree));
     if (free.every(Boolean)) return base;
   }
   throw new Error(`no block of 8 free ports between ${low} and ${high}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
 }
 
 /** Processes whose environment carries this stack's unique marker (Linux /proc only). */

@@ -35,10 +35,11 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { freePort, isAlive, portIsFree } from './proc.mjs';
 import { ROOT } from './services.mjs';
 
 const PURPOSES = {
@@ -61,42 +62,6 @@ const USER = 'postgres';
 const PASSWORD = process.env.EMBEDDED_POSTGRES_PASSWORD || 'postgres';
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return err.code === 'EPERM';
-  }
-  try {
-    // A zombie (killed, not yet reaped) still answers kill(pid, 0).
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true; // no /proc (macOS): trust kill()
-  }
-}
-
-function portIsFree(port) {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => srv.close(() => resolve(true)));
-  });
-}
-
-/** A port nobody listens on now (the OS picks it; closed again before it is used). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Loads the embedded-postgres class without letting it take over our signal handling. */
 async function loadEmbeddedPostgres() {

@@ -1,6 +1,12 @@
-// Child-process helpers shared by the scripts: prefixed line output, run-to-completion, stop.
+// Process and port helpers shared by the scripts (scripts/, bench/) and the TypeScript tests
+// (e2e/support, libs/testing import it through proc.d.mts; jest compiles it to CommonJS, see
+// jest.config.js): prefixed line output, run-to-completion, start and health-wait, stop, whether a
+// pid is alive, free ports. Node built-ins only, so that it loads the same way everywhere.
 import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import readline from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const COLORS = [36, 32, 35, 33, 34, 96, 92, 95];
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -77,4 +83,122 @@ export function stopChild(child, timeoutMs, signal = 'SIGTERM') {
     });
     child.kill(signal);
   });
+}
+
+/** Whether process `pid` runs (one killed but not yet reaped, a zombie, counts as gone). */
+export function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+  try {
+    // A zombie still answers kill(pid, 0).
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc (macOS): trust kill()
+  }
+}
+
+/** Whether nobody listens on 127.0.0.1:`port` now. */
+export function portIsFree(port) {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
+/** A port nobody listens on now (the OS picks it; closed again before it is used). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Spawns `node <args>` in the background: stdout appended to `stdoutFile` (else dropped), the
+ * last 30 lines of stderr kept in `child.tail` to explain a failed start; `child.name` = `name`.
+ */
+export function startNode(name, args, { env, cwd, stdoutFile } = {}) {
+  const out = stdoutFile ? openSync(stdoutFile, 'a') : 'ignore';
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', out, 'pipe'] });
+  if (typeof out === 'number') closeSync(out);
+  const tail = ringBuffer(30);
+  let pending = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop();
+    lines.forEach(tail.push);
+  });
+  child.name = name;
+  child.tail = tail;
+  return child;
+}
+
+/** Runs `node <script>` to completion, resolves with its output; shows it only when it fails. */
+export function runQuiet(name, script, { env, cwd, onSpawn } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    onSpawn?.(child);
+    let output = '';
+    child.stdout.on('data', (c) => (output += c));
+    child.stderr.on('data', (c) => (output += c));
+    child.on('error', reject);
+    // 'close' (not 'exit'): fires after the output pipes are drained, so no last line is lost.
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve(output);
+      else
+        reject(new Error(`${name} failed (${signal ?? `exit code ${code}`}):\n${output.trim()}`));
+    });
+  });
+}
+
+/** Whether GET `url` answers 200 within 2 s. */
+export async function answers200(url) {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer(); // frees the connection
+    return res.status === 200;
+  } catch {
+    return false; // not listening yet
+  }
+}
+
+/**
+ * Polls GET `url` every `intervalMs` until it answers 200. Throws `exitedError()` once `child`
+ * has exited (or `stopping()` says to give up), `timeoutError()` after `timeoutMs`; by default
+ * they name the child and show its last output (`child.name`, `child.tail`: see startNode).
+ */
+export async function waitHealthy(
+  child,
+  url,
+  {
+    timeoutMs = 60_000,
+    intervalMs = 200,
+    stopping = () => false,
+    exitedError = () =>
+      new Error(
+        `${child.name} exited during start (code ${child.exitCode}):\n${child.tail.text()}`,
+      ),
+    timeoutError = () =>
+      new Error(`${child.name} not healthy at ${url} within ${timeoutMs / 1000} s`),
+  } = {},
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await answers200(url))) {
+    if (hasExited(child) || stopping()) throw await exitedError();
+    if (Date.now() > deadline) throw timeoutError();
+    await sleep(intervalMs);
+  }
 }

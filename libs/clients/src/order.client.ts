@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import {
   ORDERS_PATH,
@@ -23,8 +24,6 @@ export interface CreateOrderOptions {
 // While the first attempt with a key is still running, the order service answers 409
 // idempotency-key-in-flight; a short wait usually turns that into the replayed answer.
 const IN_FLIGHT_WAITS_MS = [150, 300, 600];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The order service, as other services see it. Requires PlatformModule.forRoot({ upstreams:

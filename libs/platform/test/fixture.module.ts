@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Body,
   Controller,
@@ -102,7 +103,7 @@ class FixtureController {
   @Get('slow')
   @ApiOkResponse(object({ done: { type: 'boolean' } }))
   async slow(): Promise<{ done: boolean }> {
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await sleep(400);
     return { done: true };
   }
 

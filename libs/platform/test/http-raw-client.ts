@@ -1,4 +1,5 @@
 import { connect, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RawResponse {
   status: number;
@@ -64,7 +65,7 @@ export class RawConnection {
   async response(ms = 5000): Promise<RawResponse> {
     const deadline = Date.now() + ms;
     while (Date.now() < deadline && !this.closed && !complete(this.text())) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
     return parse(this.text(), this.closed);
   }

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestService, testEnv } from '@app/testing';
 import { ConfigError, loadPlatformConfig } from '../src';
 import { FixtureModule } from './fixture.module';
@@ -12,8 +13,6 @@ const HEADERS_TIMEOUT_MS = 300;
 const REQUEST_TIMEOUT_MS = 600;
 const KEEP_ALIVE_TIMEOUT_MS = 200;
 const GIVE_UP_MS = 8000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Writes `data` a byte at a time until the server closes the connection or we give up. */
 async function trickle(connection: RawConnection, data: string): Promise<void> {

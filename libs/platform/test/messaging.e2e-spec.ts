@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import request from 'supertest';
 import {
@@ -42,7 +43,7 @@ describe('outbox, relay and inbox (real PostgreSQL, real HTTP receiver)', () => 
     app
       .get(DataSource)
       .query(`SELECT status, attempts, aggregate_id FROM outbox_messages ORDER BY sequence`);
-  const waitForBackoff = () => new Promise((resolve) => setTimeout(resolve, 60));
+  const waitForBackoff = () => sleep(60);
 
   beforeAll(async () => {
     issuer = await TestTokenIssuer.start();
@@ -173,7 +174,7 @@ describe('outbox, relay and inbox (real PostgreSQL, real HTTP receiver)', () => 
         .expect(200);
       const deadline = Date.now() + 5000;
       while (receiver.bodies.length === 0 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await sleep(20);
       }
       expect(receiver.bodies.map((b) => b.aggregate)).toEqual(['z']);
     } finally {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import {
@@ -274,7 +275,7 @@ describe('platform: rate limit and shutdown', () => {
     });
     const url = await baseUrlOf(app);
     const inFlight = fetch(`${url}/api/v1/fixture/slow`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     await app.close();
     const res = await inFlight;
     expect(res.status).toBe(200);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpService } from '@nestjs/axios';
 import {
   UpstreamClient,
@@ -104,7 +105,7 @@ describe('UpstreamClient (against a real local HTTP server)', () => {
     expect(upstream.hits).toBe(3); // open: the upstream was not called
 
     upstream.mode = 'ok';
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await sleep(350);
     const res = await c.request({ method: 'GET', path: '/x' });
     expect(res.status).toBe(200);
     expect(upstream.hits).toBe(4);

@@ -1,9 +1,11 @@
 import { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { createServer } from 'node:net';
 import { configFromModule, configureApp, createFastifyAdapter } from '@app/platform';
 import { contractCheckEnabled, installContractCheck } from './contract-check';
+
+// freePort: one copy for the scripts, the bench and the tests.
+export { freePort } from '../../../scripts/lib/proc.mjs';
 
 /**
  * Boots a service module exactly as main.ts does (same adapter, same configureApp), ready for
@@ -40,17 +42,4 @@ export async function startTestService(
 /** The base URL of a service started with `listen: true`. */
 export async function baseUrlOf(app: NestFastifyApplication): Promise<string> {
   return (await app.getUrl()).replace('[::1]', '127.0.0.1');
-}
-
-/** A port nobody listens on right now (the OS picks it; closed again before it is used). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import request from 'supertest';
 import { OutboxRelay } from '@app/platform';
@@ -275,7 +276,7 @@ export async function startDeliveryTestApp(
     },
     drainDelivery: () => delivery.get(OutboxRelay).drainOnce(),
     drainOrder: () => runningOrder().get(OutboxRelay).drainOnce(),
-    waitForBackoff: () => new Promise((resolve) => setTimeout(resolve, 60)),
+    waitForBackoff: () => sleep(60),
     async deliveryOutbox(orderId) {
       return query<OutboxRow>(
         `SELECT id, type, aggregate_id, destination, path, payload, status, attempts, last_error

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ADDRESS,
   Customer,
@@ -8,8 +9,6 @@ import {
   expectNoLeak,
   startDeliveryTestApp,
 } from './delivery-test-app';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The order service stopped and started again: nothing acknowledged is lost, nothing doubled. */
 describe('delivery: order service outage (e2e)', () => {

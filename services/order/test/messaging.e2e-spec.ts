@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { MESSAGE_PATHS, MESSAGE_TYPES } from '@app/contracts';
 import { foldStatus } from '../src/domain/entities/order-history';
@@ -24,7 +25,7 @@ const REFUND = MESSAGE_PATHS.refundPayment();
  * a message twice, so the attempts are exact; waitForBackoff makes a failed message due again.
  */
 const BACKOFF = { OUTBOX_BACKOFF_BASE_MS: '200', OUTBOX_BACKOFF_MAX_MS: '300' };
-const waitForBackoff = () => new Promise((resolve) => setTimeout(resolve, 320));
+const waitForBackoff = () => sleep(320);
 
 describe('order outbox: what the order tells product, delivery and payment (e2e)', () => {
   let t: OrderTestApp;
@@ -573,7 +574,7 @@ describe('order outbox with the relay running on its own (as in production)', ()
     while (Date.now() < deadline) {
       const rows = await t.outbox(id);
       if (rows.length === 4 && rows.every((m) => m.status === 'delivered')) break;
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await sleep(25);
     }
     expect((await t.outbox(id)).map((m) => m.status)).toEqual(Array(4).fill('delivered'));
     expect(await t.stockOf(product)).toBe(10);

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import request from 'supertest';
 import { OutboxRelay } from '@app/platform';
@@ -190,7 +191,7 @@ export async function startOrderTestApp(
           `SELECT count(*)::int AS n FROM outbox_messages WHERE status = 'pending'`,
         );
         if (n === 0 || Date.now() > deadline) return;
-        await new Promise((resolve) => setTimeout(resolve, 30));
+        await sleep(30);
       }
     },
     outbox(orderId?: string) {

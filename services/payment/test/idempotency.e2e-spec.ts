@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencySettings } from '@app/platform';
 import { CARDS, Customer, PaymentTestApp, card, startPaymentTestApp } from './payment-test-app';
 
@@ -125,7 +126,7 @@ describe('Idempotency-Key on POST /payments/process (e2e)', () => {
         [order.id],
       );
       if (rows.some((row) => row.status === 'pendiente')) break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
     const conflict = await t.pay(order, {}, { key });
     expect((await running).body.status).toBe('rechazado');

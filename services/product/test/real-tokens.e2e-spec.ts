@@ -3,6 +3,7 @@
 // JWT_JWKS_URL points at its /api/v1/auth/jwks.json.
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { KeyObject, createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -174,7 +175,7 @@ describe('product service with tokens from the user service (e2e)', () => {
             .set('authorization', `Bearer ${token}`)
             .send(product);
         await post().expect(201);
-        await new Promise((resolve) => setTimeout(resolve, 2100));
+        await sleep(2100);
         await post().expect(401);
       } finally {
         await productsForShort.close();

@@ -1,6 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { UpstreamUnavailableError } from '../errors/upstream-unavailable.error';
 import { UpstreamClient } from '../http/upstream-client';
 import { RemoteTokenStateSource, tokenStateBaseUrl } from './remote-token-state-source';
@@ -52,7 +53,7 @@ class FakeUserService {
   }
 
   async waitForCalls(n: number): Promise<void> {
-    while (this.calls < n) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (this.calls < n) await sleep(5);
   }
 
   stop(): Promise<void> {
@@ -145,7 +146,7 @@ describe('RemoteTokenStateSource', () => {
   it('asks again once the TTL has passed; with TTL 0, on every request', async () => {
     const source = sourceFor(fake.url, 30);
     await source.stateFor(ALICE, 0);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await sleep(60);
     fake.deleted = true;
     expect((await source.stateFor(ALICE, 0)).deleted).toBe(true);
     expect(fake.calls).toBe(2);

@@ -1,5 +1,6 @@
 import { AddressInfo } from 'node:net';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RecordedRequest {
   method: string;
@@ -47,7 +48,7 @@ export async function startFakeHttpServer(handler: Handler): Promise<FakeServer>
         const hang = hangs.find((h) => h.times > 0 && h.path.test(recorded.path));
         if (hang) {
           hang.times -= 1;
-          await new Promise((resolve) => setTimeout(resolve, hang.ms));
+          await sleep(hang.ms);
         }
         if (res.destroyed) return;
         res.writeHead(answer.status, {
