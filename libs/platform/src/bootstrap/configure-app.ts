@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { SERVICE_KEY_HEADER } from '../auth/service-key.verifier';
 import { PlatformConfig } from '../config/platform.config';
+import { enterRequestContext } from '../context/request-context';
 import { PROBLEM_CONTENT_TYPE, buildProblem } from '../errors/problem';
 import { REQUEST_ID_HEADER } from '../logging/request-id';
 import { registerHttpMetrics } from '../metrics/http-metrics.hook';
@@ -35,7 +36,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    done();
+    enterRequestContext(request, reply, done);
   });
   noStoreWithCredentials(fastify);
   registerHttpMetrics(fastify, app.get(MetricsService));

@@ -1,27 +1,48 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { CLS_ID, ClsServiceManager } from 'nestjs-cls';
 
-interface RequestContextStore {
-  requestId: string;
-}
+// nestjs-cls keeps one AsyncLocalStorage for the process: the request id and the open
+// transaction (@nestjs-cls/transactional) live in the same store.
+const cls = ClsServiceManager.getClsService();
 
-const storage = new AsyncLocalStorage<RequestContextStore>();
+// the id given by runWithRequestId, which no request logger carries
+const BACKGROUND_ID = Symbol('background-request-id');
 
 /** The id of the request being served, for outbound calls to carry as X-Request-Id. */
 export function currentRequestId(): string | undefined {
-  return storage.getStore()?.requestId;
+  return cls.getId();
 }
 
-/** Runs the rest of the request inside a context holding its id (set by the Fastify adapter). */
-@Injectable()
-export class RequestContextMiddleware implements NestMiddleware {
-  use(req: IncomingMessage & { id?: string }, _res: ServerResponse, next: () => void): void {
-    storage.run({ requestId: req.id ?? '' }, next);
-  }
+/**
+ * Fastify onRequest hook: the rest of the request runs in a fresh context holding its id
+ * (accepted or generated once by the adapter's genReqId). A hook rather than ClsMiddleware,
+ * so requests skip @fastify/middie's route matching for it (docs/performance.md).
+ */
+export function enterRequestContext(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+): void {
+  cls.runWith({ [CLS_ID]: request.id }, done);
 }
 
-/** Runs background work (relays, jobs) under an id of its own, so its calls and logs correlate. */
+/**
+ * Runs background work (relays, jobs) under an id of its own, so its calls and logs correlate.
+ * Anything else in the context (an open transaction) is kept.
+ */
 export function runWithRequestId<T>(requestId: string, work: () => T): T {
-  return storage.run({ requestId }, work);
+  return cls.run({ ifNested: 'inherit' }, () => {
+    cls.set(CLS_ID, requestId);
+    cls.set(BACKGROUND_ID, requestId);
+    return work();
+  });
+}
+
+/**
+ * pino mixin: lines logged by background work carry its id. A request's lines get theirs from
+ * pino-http's per-request logger, so this adds nothing there (no second `request_id`).
+ */
+export function backgroundLogFields(): { request_id?: string } {
+  const requestId = cls.get<string | undefined>(BACKGROUND_ID);
+  return requestId === undefined ? {} : { request_id: requestId };
 }

@@ -1,6 +1,7 @@
 import type { Params } from 'nestjs-pino';
 import pino from 'pino';
 import type { PlatformConfig } from '../config/platform.config';
+import { backgroundLogFields } from '../context/request-context';
 
 // Headers that carry credentials never reach a log line.
 const REDACT = [
@@ -12,7 +13,8 @@ const REDACT = [
 
 /**
  * JSON lines through pino. Each request line and every line logged while serving it carries
- * `request_id` (the X-Request-Id the platform accepted or generated). In tests the stream is
+ * `request_id` (the X-Request-Id the platform accepted or generated); so does every line of
+ * background work run under runWithRequestId (relay deliveries, jobs). In tests the stream is
  * process.stdout so suites can capture and search the log lines.
  */
 export function loggerOptions(config: PlatformConfig): Params {
@@ -25,6 +27,7 @@ export function loggerOptions(config: PlatformConfig): Params {
         timestamp: pino.stdTimeFunctions.isoTime,
         redact: { paths: REDACT, censor: '[redacted]' },
         customAttributeKeys: { reqId: 'request_id' },
+        mixin: backgroundLogFields,
         quietReqLogger: true,
         genReqId: (req) => (req as unknown as { id: string }).id,
         serializers: {
