@@ -34,6 +34,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   await registerSecurityHeaders(app);
 
   const fastify = app.getHttpAdapter().getInstance();
+  // The response, and everything the request runs (outbound calls, transactions), see its id.
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     enterRequestContext(request, reply, done);
