@@ -12,7 +12,6 @@ export * from './errors/api-problem.decorator';
 export * from './errors/validation-failed.exception';
 export * from './errors/upstream-unavailable.error';
 export * from './database/database-options';
-export * from './database/transactional-entity-manager';
 export * from './database/run-migrations';
 export * from './auth/authenticated-user';
 export * from './auth/auth.decorators';

@@ -1,16 +1,12 @@
-import {
-  DynamicModule,
-  MiddlewareConsumer,
-  Module,
-  NestModule,
-  Provider,
-  Type,
-} from '@nestjs/common';
+import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { HttpModule } from '@nestjs/axios';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClsModule } from 'nestjs-cls';
 import { ConfigModule } from '@nestjs/config';
 import { IdempotencyStore, MessageInbox, MessageOutbox, UnitOfWork } from '@app/kernel';
 import { withIdempotency } from './idempotency/idempotency';
@@ -32,8 +28,7 @@ import { ServiceKeyVerifier } from './auth/service-key.verifier';
 import { loadPlatformConfig } from './config/load-platform-config';
 import { PlatformConfig } from './config/platform.config';
 import { DatabaseDefinition, dataSourceOptions } from './database/database-options';
-import { TransactionalEntityManager } from './database/transactional-entity-manager';
-import { TypeormUnitOfWork } from './database/typeorm-unit-of-work';
+import { ClsUnitOfWork } from './database/cls-unit-of-work';
 import { ProblemExceptionFilter } from './errors/problem-exception.filter';
 import { EXTRA_HEALTH_CHECKS, HealthController } from './health/health.controller';
 import { HttpHealthIndicator } from '@nestjs/terminus';
@@ -42,7 +37,6 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { PlatformThrottlerGuard } from './throttling/platform-throttler.guard';
 import { createValidationPipe } from './validation/validation-pipe';
-import { RequestContextMiddleware } from './context/request-context';
 import { UPSTREAM_SETTINGS, UpstreamClients } from './http/upstream-clients';
 import { loadUpstreamSettings } from './http/upstream.config';
 
@@ -82,11 +76,7 @@ export interface PlatformModuleOptions {
  * Config is validated here, at module creation, so a bad variable stops the process.
  */
 @Module({})
-export class PlatformModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestContextMiddleware).forRoutes('*path');
-  }
-
+export class PlatformModule {
   static forRoot(options: PlatformModuleOptions): DynamicModule {
     if (options.messaging && !options.database) {
       throw new Error('messaging needs a database: the outbox lives in it');
@@ -163,12 +153,23 @@ export class PlatformModule implements NestModule {
           autoLoadEntities: false,
         }),
       );
-      providers.push(TransactionalEntityManager, {
-        provide: UnitOfWork,
-        useClass: TypeormUnitOfWork,
-      });
-      exported.push(TransactionalEntityManager, UnitOfWork);
+      providers.push({ provide: UnitOfWork, useClass: ClsUnitOfWork });
+      exported.push(UnitOfWork);
     }
+    // One async context per request (entered by configureApp's onRequest hook) holds the
+    // request id and, with a database, the open transaction (TransactionHost, global).
+    imports.push(
+      ClsModule.forRoot({
+        global: true,
+        plugins: database
+          ? [
+              new ClsPluginTransactional({
+                adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+              }),
+            ]
+          : [],
+      }),
+    );
 
     if (options.upstreams?.length) {
       imports.push(HttpModule.register({}));

@@ -7,6 +7,8 @@ export interface FakeUpstream {
   lastHeaders?: IncomingHttpHeaders;
   /** JSON bodies received, in arrival order */
   bodies: Array<Record<string, unknown>>;
+  /** every request's X-Request-Id with its JSON body (if any), in arrival order */
+  received: Array<{ requestId?: string; body?: Record<string, unknown> }>;
   /** how the next requests are answered */
   mode: 'ok' | 'slow' | 'error' | 'not_found';
   delayMs: number;
@@ -15,16 +17,29 @@ export interface FakeUpstream {
 
 /** A real local HTTP server standing in for another service: fast, slow, failing or 404. */
 export async function startFakeUpstream(): Promise<FakeUpstream> {
-  const state = { hits: 0, mode: 'ok', delayMs: 0, bodies: [] } as unknown as FakeUpstream;
+  const state = {
+    hits: 0,
+    mode: 'ok',
+    delayMs: 0,
+    bodies: [],
+    received: [],
+  } as unknown as FakeUpstream;
   const server: Server = createServer((req, res) => {
     state.hits += 1;
     state.lastHeaders = req.headers;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      if (chunks.length > 0 && state.mode === 'ok') {
-        state.bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      }
+      const body =
+        chunks.length > 0
+          ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
+          : undefined;
+      if (body && state.mode === 'ok') state.bodies.push(body);
+      const requestId = req.headers['x-request-id'];
+      state.received.push({
+        requestId: typeof requestId === 'string' ? requestId : undefined,
+        body,
+      });
       respond();
     });
     const answer = () => {

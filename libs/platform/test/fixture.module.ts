@@ -63,6 +63,19 @@ class FixtureController {
     return res.data;
   }
 
+  // a body to parse before the handler runs: the request's context must survive it
+  @Post('upstream')
+  @ApiCreatedResponse({ description: 'What the upstream answered.', schema: {} })
+  @ApiServiceUnavailableResponse({ description: 'The upstream is unavailable.' })
+  async upstreamWithBody(@Body() body: EchoDto): Promise<unknown> {
+    const res = await this.upstreams!.get('product').request({
+      method: 'POST',
+      path: '/ping',
+      body,
+    });
+    return res.data;
+  }
+
   @Post('echo')
   @ApiCreatedResponse({ type: EchoDto })
   echo(@Body() body: EchoDto): EchoDto {

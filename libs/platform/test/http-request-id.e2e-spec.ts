@@ -2,7 +2,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import fc from 'fast-check';
 import request from 'supertest';
 import { captureLogs, startTestService, testEnv } from '@app/testing';
-import { ACCEPTABLE_REQUEST_ID } from '../src';
+import { Logger } from '@nestjs/common';
+import { ACCEPTABLE_REQUEST_ID, runWithRequestId } from '../src';
 import { FakeUpstream, startFakeUpstream } from './fake-upstream';
 import { FixtureModule } from './fixture.module';
 
@@ -98,6 +99,48 @@ describe('X-Request-Id: one whitelisted id in the response, the logs and outboun
       }),
       { numRuns: 60, seed: 129 },
     );
+  });
+
+  it('gives each of many concurrent requests with a body its own id on its outbound call', async () => {
+    upstream.received.length = 0;
+    const names = Array.from({ length: 30 }, (_, i) => `n${i}`);
+    const responses = await Promise.all(
+      names.map((name) =>
+        request(app.getHttpServer())
+          .post('/api/v1/fixture/upstream')
+          .set('x-request-id', `id-${name}`)
+          .send({ name, count: 1 }),
+      ),
+    );
+    expect(responses.map((res) => res.status)).toEqual(names.map(() => 201));
+    // the id the upstream saw belongs to the request whose body it carries
+    const pairs = upstream.received.map((r) => [r.requestId, `id-${String(r.body?.name)}`]);
+    expect(pairs).toHaveLength(names.length);
+    for (const [seen, expected] of pairs) expect(seen).toBe(expected);
+  });
+
+  it('logs background work under its own id, and request lines with theirs only once', async () => {
+    const logs = captureLogs();
+    try {
+      await runWithRequestId('job-7', async () => new Logger('Job').warn('pass failed'));
+      new Logger('Job').warn('outside any work');
+      await request(app.getHttpServer())
+        .post('/api/v1/fixture/echo')
+        .set('x-request-id', 'req-8')
+        .send({ name: 'a', count: 1 });
+    } finally {
+      logs.restore();
+    }
+    const lines = logs.lines().filter((line) => line.startsWith('{'));
+    const parsed = lines.map((line) => JSON.parse(line) as { request_id?: string; msg?: string });
+    expect(parsed.find((l) => l.msg === 'pass failed')?.request_id).toBe('job-7');
+    expect(parsed.find((l) => l.msg === 'outside any work')).not.toHaveProperty('request_id');
+    const requestLines = lines.filter((line) => line.includes('req-8'));
+    expect(requestLines.map((line) => (JSON.parse(line) as { msg?: string }).msg)).toEqual([
+      'echo handled',
+      expect.stringMatching(/^POST \/api\/v1\/fixture\/echo 201/),
+    ]);
+    for (const line of requestLines) expect(line.match(/"request_id"/g)).toHaveLength(1);
   });
 
   it('applies the same rule to errors the router raises itself', async () => {

@@ -76,6 +76,10 @@ describe('outbox, relay and inbox (real PostgreSQL, real HTTP receiver)', () => 
     expect(await relay().drainOnce()).toBe(2);
     expect(receiver.bodies.map((b) => b.n)).toEqual([1, 2]);
     expect(receiver.bodies.every((b) => typeof b.message_id === 'string')).toBe(true);
+    // each delivery runs under an X-Request-Id of its own, naming the message
+    expect(receiver.received.map((r) => r.requestId)).toEqual(
+      receiver.received.map((r) => `outbox-${String(r.body?.message_id)}`),
+    );
     expect((await rows()).map((r) => r.status)).toEqual(['delivered', 'delivered']);
     expect(await relay().drainOnce()).toBe(0);
   });

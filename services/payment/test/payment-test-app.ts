@@ -134,7 +134,7 @@ const QUIET = {
 export async function startPaymentTestApp(
   options: {
     paymentEnv?: Record<string, string>;
-    /** for every service: in one process they share nestjs-pino's root logger */
+    /** LOG_LEVEL of every service started here */
     logLevel?: string;
   } = {},
 ): Promise<PaymentTestApp> {

@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { SERVICE_KEY_HEADER } from '../auth/service-key.verifier';
 import { PlatformConfig } from '../config/platform.config';
+import { enterRequestContext } from '../context/request-context';
 import { PROBLEM_CONTENT_TYPE, buildProblem } from '../errors/problem';
 import { PinoNestLogger } from '../logging/pino-nest-logger';
 import { registerRequestLog } from '../logging/request-log.hook';
@@ -35,9 +36,10 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   await registerSecurityHeaders(app);
 
   registerRequestLog(fastify);
+  // The response, and everything the request runs (outbound calls, transactions), see its id.
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    done();
+    enterRequestContext(request, reply, done);
   });
   noStoreWithCredentials(fastify);
   registerHttpMetrics(fastify, app.get(MetricsService));

@@ -1,27 +1,38 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { CLS_ID, ClsServiceManager } from 'nestjs-cls';
 
-interface RequestContextStore {
-  requestId: string;
-}
+// nestjs-cls keeps one AsyncLocalStorage for the process: the request id and the open
+// transaction (@nestjs-cls/transactional) live in the same store.
+const cls = ClsServiceManager.getClsService();
 
-const storage = new AsyncLocalStorage<RequestContextStore>();
-
-/** The id of the request being served, for outbound calls to carry as X-Request-Id. */
+/**
+ * The id of the request being served (or of the background work running), for outbound calls
+ * to carry as X-Request-Id and for every log line (the logger's mixin).
+ */
 export function currentRequestId(): string | undefined {
-  return storage.getStore()?.requestId;
+  return cls.getId();
 }
 
-/** Runs the rest of the request inside a context holding its id (set by the Fastify adapter). */
-@Injectable()
-export class RequestContextMiddleware implements NestMiddleware {
-  use(req: IncomingMessage & { id?: string }, _res: ServerResponse, next: () => void): void {
-    storage.run({ requestId: req.id ?? '' }, next);
-  }
+/**
+ * Fastify onRequest hook: the rest of the request runs in a fresh context holding its id
+ * (accepted or generated once by the adapter's genReqId). A hook rather than ClsMiddleware,
+ * so requests skip @fastify/middie's route matching for it (docs/performance.md).
+ */
+export function enterRequestContext(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+): void {
+  cls.runWith({ [CLS_ID]: request.id }, done);
 }
 
-/** Runs background work (relays, jobs) under an id of its own, so its calls and logs correlate. */
+/**
+ * Runs background work (relays, jobs) under an id of its own, so its calls and logs correlate.
+ * Anything else in the context (an open transaction) is kept.
+ */
 export function runWithRequestId<T>(requestId: string, work: () => T): T {
-  return storage.run({ requestId }, work);
+  return cls.run({ ifNested: 'inherit' }, () => {
+    cls.set(CLS_ID, requestId);
+    return work();
+  });
 }

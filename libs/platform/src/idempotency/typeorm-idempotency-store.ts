@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { IdempotencyClaim, IdempotencyScope, IdempotencyStore, StoredOutcome } from '@app/kernel';
-import { TransactionalEntityManager } from '../database/transactional-entity-manager';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { IdempotencySettings } from './idempotency.config';
 
 function rowsOf(result: unknown): Array<Record<string, unknown>> {
@@ -30,7 +31,7 @@ export class TypeormIdempotencyStore
   private purgeTimer?: NodeJS.Timeout;
 
   constructor(
-    private readonly tx: TransactionalEntityManager,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly settings: IdempotencySettings,
   ) {
     super();
@@ -50,7 +51,7 @@ export class TypeormIdempotencyStore
     for (let attempt = 0; attempt < 3; attempt++) {
       const token = randomUUID();
       const won = rowsOf(
-        await this.tx.manager.query(
+        await this.txHost.tx.query(
           `INSERT INTO idempotency_keys AS k
              (caller_id, key, request_hash, state, lease_token, locked_until, outcome, created_at, expires_at)
            VALUES ($1, $2, $3, 'in_flight', $4, now() + make_interval(secs => $5), NULL, now(),
@@ -76,7 +77,7 @@ export class TypeormIdempotencyStore
       if (won.length === 1 && won[0].lease_token === token) return { kind: 'acquired', token };
 
       const existing = rowsOf(
-        await this.tx.manager.query(
+        await this.txHost.tx.query(
           `SELECT request_hash, state, outcome FROM idempotency_keys WHERE caller_id = $1 AND key = $2`,
           [scope.callerId, scope.key],
         ),
@@ -92,7 +93,7 @@ export class TypeormIdempotencyStore
 
   async complete(scope: IdempotencyScope, token: string, outcome: StoredOutcome): Promise<boolean> {
     const updated = rowsOf(
-      await this.tx.manager.query(
+      await this.txHost.tx.query(
         `UPDATE idempotency_keys
             SET state = 'completed', outcome = $4::jsonb, lease_token = NULL, locked_until = NULL
           WHERE caller_id = $1 AND key = $2 AND lease_token = $3
@@ -104,7 +105,7 @@ export class TypeormIdempotencyStore
   }
 
   async abandon(scope: IdempotencyScope, token: string): Promise<void> {
-    await this.tx.manager.query(
+    await this.txHost.tx.query(
       `DELETE FROM idempotency_keys WHERE caller_id = $1 AND key = $2 AND lease_token = $3`,
       [scope.callerId, scope.key, token],
     );
@@ -113,7 +114,7 @@ export class TypeormIdempotencyStore
   /** Deletes the keys whose time is up; hourly, and callable (tests, an operator's job). */
   async purgeExpired(): Promise<void> {
     try {
-      await this.tx.manager.query(`DELETE FROM idempotency_keys WHERE expires_at <= now()`);
+      await this.txHost.tx.query(`DELETE FROM idempotency_keys WHERE expires_at <= now()`);
     } catch (error) {
       this.logger.warn(
         { err_class: error instanceof Error ? error.constructor.name : typeof error },

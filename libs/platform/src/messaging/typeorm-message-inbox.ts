@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { MessageInbox } from '@app/kernel';
-import { TransactionalEntityManager } from '../database/transactional-entity-manager';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 
 @Injectable()
 export class TypeormMessageInbox extends MessageInbox {
-  constructor(private readonly tx: TransactionalEntityManager) {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
 
   async firstDelivery(messageId: string): Promise<boolean> {
     // A concurrent duplicate waits on the primary key and then sees the conflict.
-    const rows: unknown[] = await this.tx.manager.query(
+    const rows: unknown[] = await this.txHost.tx.query(
       `INSERT INTO inbox_messages (message_id) VALUES ($1)
        ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
       [messageId],

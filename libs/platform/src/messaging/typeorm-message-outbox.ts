@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { MessageOutbox, OutgoingMessage } from '@app/kernel';
 import { randomUUID } from 'node:crypto';
-import { TransactionalEntityManager } from '../database/transactional-entity-manager';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 
 @Injectable()
 export class TypeormMessageOutbox extends MessageOutbox {
-  constructor(private readonly tx: TransactionalEntityManager) {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
 
@@ -25,7 +26,7 @@ export class TypeormMessageOutbox extends MessageOutbox {
       const p = index * 6;
       return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}::jsonb)`;
     });
-    await this.tx.manager.query(
+    await this.txHost.tx.query(
       `INSERT INTO outbox_messages (id, type, aggregate_id, destination, path, payload)
        VALUES ${rows.join(', ')}`,
       values,

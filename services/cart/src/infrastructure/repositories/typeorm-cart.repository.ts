@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionalEntityManager } from '@app/platform';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { EntityManager } from 'typeorm';
 import { Cart } from '../../domain/entities/cart';
 import { CartRepository } from '../../domain/repositories/cart.repository';
@@ -9,12 +10,12 @@ import { CartMapper } from './cart.mapper';
 
 @Injectable()
 export class TypeormCartRepository extends CartRepository {
-  constructor(private readonly tx: TransactionalEntityManager) {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
 
   async findById(id: string, options?: { forUpdate?: boolean }): Promise<Cart | null> {
-    const manager = this.tx.manager;
+    const manager = this.txHost.tx;
     // The cart row alone is locked (a FOR UPDATE over an outer join is refused by PostgreSQL);
     // every change to its lines goes through that lock.
     const query = manager.getRepository(CartOrmEntity).createQueryBuilder('c').where('c.id = :id', {
@@ -26,7 +27,7 @@ export class TypeormCartRepository extends CartRepository {
   }
 
   async findActiveByUser(userId: string): Promise<Cart | null> {
-    const manager = this.tx.manager;
+    const manager = this.txHost.tx;
     const row = await manager.findOne(CartOrmEntity, { where: { userId, status: 'active' } });
     return row ? this.withItems(manager, row) : null;
   }
@@ -35,7 +36,7 @@ export class TypeormCartRepository extends CartRepository {
     const row = CartMapper.toOrm(cart);
     // Arbitrates on the partial unique index: a concurrent insert for the same user waits for
     // the first to commit and then inserts nothing.
-    const inserted: unknown = await this.tx.manager.query(
+    const inserted: unknown = await this.txHost.tx.query(
       `INSERT INTO carts (id, user_id, status, order_id, checkout_attempts, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (user_id) WHERE status = 'active' DO NOTHING
@@ -54,7 +55,7 @@ export class TypeormCartRepository extends CartRepository {
   }
 
   async save(cart: Cart): Promise<void> {
-    const manager = this.tx.manager;
+    const manager = this.txHost.tx;
     const { id, ...columns } = CartMapper.toOrm(cart);
     await manager.update(CartOrmEntity, { id }, columns);
     const rows = CartMapper.toItemRows(cart);

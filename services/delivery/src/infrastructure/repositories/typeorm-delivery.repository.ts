@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionalEntityManager } from '@app/platform';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { EntityManager } from 'typeorm';
 import { Delivery } from '../../domain/entities/delivery';
 import {
@@ -21,12 +22,12 @@ function rowsOf(result: unknown): unknown[] {
 
 @Injectable()
 export class TypeormDeliveryRepository extends DeliveryRepository {
-  constructor(private readonly tx: TransactionalEntityManager) {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
 
   private get manager(): EntityManager {
-    return this.tx.manager;
+    return this.txHost.tx;
   }
 
   async lockOrder(orderId: string): Promise<void> {

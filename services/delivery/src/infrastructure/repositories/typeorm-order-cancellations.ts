@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionalEntityManager } from '@app/platform';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { OrderCancellations } from '../../domain/repositories/order-cancellations.repository';
 import { OrderCancellationOrmEntity } from '../database/order-cancellation.orm-entity';
 
 @Injectable()
 export class TypeormOrderCancellations extends OrderCancellations {
-  constructor(private readonly tx: TransactionalEntityManager) {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
 
   async record(orderId: string, cause: string, at: Date): Promise<void> {
-    await this.tx.manager.query(
+    await this.txHost.tx.query(
       `INSERT INTO order_cancellations (order_id, cause, cancelled_at) VALUES ($1, $2, $3)
        ON CONFLICT (order_id) DO NOTHING`,
       [orderId, cause.trim().slice(0, 200), at],
@@ -18,6 +19,6 @@ export class TypeormOrderCancellations extends OrderCancellations {
   }
 
   isCancelled(orderId: string): Promise<boolean> {
-    return this.tx.manager.exists(OrderCancellationOrmEntity, { where: { orderId } });
+    return this.txHost.tx.exists(OrderCancellationOrmEntity, { where: { orderId } });
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionalEntityManager } from '@app/platform';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { EntityManager, In } from 'typeorm';
 import { Order } from '../../domain/entities/order';
 import { OrderEvent } from '../../domain/entities/order-event';
@@ -15,12 +16,12 @@ import { OrderMapper } from './order.mapper';
 
 @Injectable()
 export class TypeormOrderRepository extends OrderRepository {
-  constructor(private readonly tx: TransactionalEntityManager) {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
 
   private get manager(): EntityManager {
-    return this.tx.manager;
+    return this.txHost.tx;
   }
 
   async insert(order: Order): Promise<void> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionalEntityManager } from '@app/platform';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { InboxRecord, ProcessedMessages } from '../../application/ports/processed-messages.port';
 
 /** pg answers an INSERT ... RETURNING through TypeORM as rows. */
@@ -9,7 +10,7 @@ function rowsOf(result: unknown): Array<Record<string, unknown>> {
 
 @Injectable()
 export class TypeormProcessedMessages extends ProcessedMessages {
-  constructor(private readonly tx: TransactionalEntityManager) {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
 
@@ -17,7 +18,7 @@ export class TypeormProcessedMessages extends ProcessedMessages {
     // A concurrent insert of the same id waits for the other transaction: it then conflicts
     // (the other committed) or inserts (the other rolled back). Never both apply it.
     const inserted = rowsOf(
-      await this.tx.manager.query(
+      await this.txHost.tx.query(
         `INSERT INTO processed_messages (message_id, order_id, processed_at)
          VALUES ($1, $2, now())
          ON CONFLICT (message_id) DO NOTHING
@@ -27,7 +28,7 @@ export class TypeormProcessedMessages extends ProcessedMessages {
     );
     if (inserted.length === 1) return { fresh: true };
     const existing = rowsOf(
-      await this.tx.manager.query(`SELECT order_id FROM processed_messages WHERE message_id = $1`, [
+      await this.txHost.tx.query(`SELECT order_id FROM processed_messages WHERE message_id = $1`, [
         messageId,
       ]),
     );

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionalEntityManager } from '@app/platform';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { EntityManager, LessThanOrEqual } from 'typeorm';
 import { Payment } from '../../domain/entities/payment';
 import { CHARGE_HOLDING_STATUSES, PaymentStatus } from '../../domain/entities/payment-status';
@@ -16,12 +17,12 @@ const HOLDING = CHARGE_HOLDING_STATUSES.map((status) => `'${status}'`).join(', '
 
 @Injectable()
 export class TypeormPaymentRepository extends PaymentRepository {
-  constructor(private readonly tx: TransactionalEntityManager) {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
 
   private get manager(): EntityManager {
-    return this.tx.manager;
+    return this.txHost.tx;
   }
 
   async insertIfOrderFree(payment: Payment): Promise<InsertResult> {

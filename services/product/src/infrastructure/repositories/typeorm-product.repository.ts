@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionalEntityManager } from '@app/platform';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { In, Repository } from 'typeorm';
 import { Product } from '../../domain/entities/product';
 import {
@@ -25,12 +26,12 @@ function updatedRows(result: unknown): unknown[] {
 
 @Injectable()
 export class TypeormProductRepository extends ProductRepository {
-  constructor(private readonly tx: TransactionalEntityManager) {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
 
   private get repo(): Repository<ProductOrmEntity> {
-    return this.tx.manager.getRepository(ProductOrmEntity);
+    return this.txHost.tx.getRepository(ProductOrmEntity);
   }
 
   async findById(id: string, options?: { forUpdate?: boolean }): Promise<Product | null> {
@@ -96,7 +97,7 @@ export class TypeormProductRepository extends ProductRepository {
   async takeStock(productId: string, quantity: number): Promise<boolean> {
     // The condition and the decrement are one statement: PostgreSQL re-checks it against the
     // latest committed row after waiting for a concurrent writer, so stock never goes negative.
-    const result: unknown = await this.tx.manager.query(
+    const result: unknown = await this.txHost.tx.query(
       `UPDATE products
           SET stock_quantity = stock_quantity - $1, updated_at = now()
         WHERE id = $2 AND stock_quantity >= $1
@@ -107,7 +108,7 @@ export class TypeormProductRepository extends ProductRepository {
   }
 
   async returnStock(productId: string, quantity: number): Promise<boolean> {
-    const result: unknown = await this.tx.manager.query(
+    const result: unknown = await this.txHost.tx.query(
       `UPDATE products
           SET stock_quantity = stock_quantity + $1, updated_at = now()
         WHERE id = $2

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionalEntityManager } from '@app/platform';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { StockReservation } from '../../domain/entities/stock-reservation';
 import { StockReservationRepository } from '../../domain/repositories/stock-reservation.repository';
 import { StockReservationItemOrmEntity } from '../database/stock-reservation-item.orm-entity';
@@ -7,12 +8,12 @@ import { StockReservationOrmEntity } from '../database/stock-reservation.orm-ent
 
 @Injectable()
 export class TypeormStockReservationRepository extends StockReservationRepository {
-  constructor(private readonly tx: TransactionalEntityManager) {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
 
   async insertIfAbsent(reservation: StockReservation): Promise<boolean> {
-    const manager = this.tx.manager;
+    const manager = this.txHost.tx;
     const inserted: unknown = await manager.query(
       `INSERT INTO stock_reservations (order_id, status, created_at, released_at)
        VALUES ($1, $2, $3, $4)
@@ -33,7 +34,7 @@ export class TypeormStockReservationRepository extends StockReservationRepositor
   }
 
   async findByOrderId(orderId: string): Promise<StockReservation | null> {
-    const row = await this.tx.manager.findOne(StockReservationOrmEntity, {
+    const row = await this.txHost.tx.findOne(StockReservationOrmEntity, {
       where: { orderId },
       relations: { items: true },
     });
@@ -51,7 +52,7 @@ export class TypeormStockReservationRepository extends StockReservationRepositor
   }
 
   async markReleased(reservation: StockReservation): Promise<boolean> {
-    const result = await this.tx.manager
+    const result = await this.txHost.tx
       .createQueryBuilder()
       .update(StockReservationOrmEntity)
       .set({ status: 'released', releasedAt: reservation.releasedAt ?? new Date() })

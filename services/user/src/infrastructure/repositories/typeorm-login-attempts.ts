@@ -1,5 +1,6 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { TransactionalEntityManager } from '@app/platform';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { createHash } from 'node:crypto';
 import {
   AttemptDecision,
@@ -22,12 +23,12 @@ const digest = (email: string): Buffer => createHash('sha256').update(email).dig
 export class TypeormLoginAttempts extends LoginAttempts implements OnModuleInit, OnModuleDestroy {
   private pruneTimer?: NodeJS.Timeout;
 
-  constructor(private readonly tx: TransactionalEntityManager) {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
 
   async begin(email: string, policy: LoginThrottlePolicy): Promise<AttemptDecision> {
-    const rows = (await this.tx.manager.query(
+    const rows = (await this.txHost.tx.query(
       `INSERT INTO login_attempts AS a (email_digest, attempts, window_started_at)
        VALUES ($1, 1, now())
        ON CONFLICT (email_digest) DO UPDATE SET
@@ -46,14 +47,14 @@ export class TypeormLoginAttempts extends LoginAttempts implements OnModuleInit,
   }
 
   async clear(email: string): Promise<void> {
-    await this.tx.manager.query(`DELETE FROM login_attempts WHERE email_digest = $1`, [
+    await this.txHost.tx.query(`DELETE FROM login_attempts WHERE email_digest = $1`, [
       digest(email),
     ]);
   }
 
   async forgive(email: string): Promise<void> {
     // attempts > 0 is a table constraint: the last attempt goes with its row.
-    await this.tx.manager.query(
+    await this.txHost.tx.query(
       `WITH last AS (DELETE FROM login_attempts WHERE email_digest = $1 AND attempts <= 1)
        UPDATE login_attempts SET attempts = attempts - 1
         WHERE email_digest = $1 AND attempts > 1`,
@@ -73,7 +74,7 @@ export class TypeormLoginAttempts extends LoginAttempts implements OnModuleInit,
   /** Expired windows of emails nobody retried: the table would otherwise only grow. */
   private async prune(): Promise<void> {
     try {
-      await this.tx.manager.query(
+      await this.txHost.tx.query(
         `DELETE FROM login_attempts WHERE window_started_at < now() - make_interval(secs => $1)`,
         [KEEP_EXPIRED_SECONDS],
       );

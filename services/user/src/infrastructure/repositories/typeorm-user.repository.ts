@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionalEntityManager } from '@app/platform';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { User } from '../../domain/entities/user';
 import { EmailTaken } from '../../domain/errors/user.errors';
@@ -19,12 +20,12 @@ function isEmailConflict(error: unknown): boolean {
 
 @Injectable()
 export class TypeormUserRepository extends UserRepository {
-  constructor(private readonly tx: TransactionalEntityManager) {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
 
   private get repo(): Repository<UserOrmEntity> {
-    return this.tx.manager.getRepository(UserOrmEntity);
+    return this.txHost.tx.getRepository(UserOrmEntity);
   }
 
   async findById(id: string, options?: { forUpdate?: boolean }): Promise<User | null> {
@@ -60,7 +61,7 @@ export class TypeormUserRepository extends UserRepository {
 
   async insertIfEmailFree(user: User): Promise<boolean> {
     const row = UserMapper.toOrm(user);
-    const result: unknown = await this.tx.manager.query(
+    const result: unknown = await this.txHost.tx.query(
       `INSERT INTO users (id, name, email, role, password_hash, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT ((lower(email))) DO NOTHING

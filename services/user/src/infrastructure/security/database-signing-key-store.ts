@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionalEntityManager } from '@app/platform';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { KeyObject, createPrivateKey, generateKeyPair } from 'node:crypto';
 import { PublishedKey, RotationResult } from '../../application/ports/signing-keys.port';
 import { SigningKeyStatus } from '../database/signing-key.orm-entity';
@@ -59,7 +60,7 @@ async function generateKey(): Promise<NewKey> {
 export class DatabaseSigningKeyStore extends SigningKeyStore {
   private cache?: { loadedAt: number; keys: Promise<LiveKeys> };
 
-  constructor(private readonly tx: TransactionalEntityManager) {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
 
@@ -71,8 +72,8 @@ export class DatabaseSigningKeyStore extends SigningKeyStore {
     if (missing.length === 0) return;
     // Generated outside the transaction: no lock is held while RSA keys are made.
     const fresh = await Promise.all(missing.map(() => generateKey()));
-    await this.tx.run(async () => {
-      await this.tx.manager.query(LOCK);
+    await this.txHost.withTransaction(async () => {
+      await this.txHost.tx.query(LOCK);
       await this.fillMissing(fresh);
     });
     this.cache = undefined;
@@ -80,18 +81,18 @@ export class DatabaseSigningKeyStore extends SigningKeyStore {
 
   async rotate(): Promise<RotationResult> {
     const fresh = await Promise.all([generateKey(), generateKey(), generateKey()]);
-    const result = await this.tx.run(async () => {
-      await this.tx.manager.query(LOCK);
+    const result = await this.txHost.withTransaction(async () => {
+      await this.txHost.tx.query(LOCK);
       // A store that was never prepared gets its current and next key first.
       await this.fillMissing(fresh.slice(1));
-      await this.tx.manager.query(
+      await this.txHost.tx.query(
         `UPDATE signing_keys SET status = 'retired', private_key_pem = NULL, retired_at = now()
           WHERE status = 'previous'`,
       );
-      const previous = (await this.tx.manager.query(
+      const previous = (await this.txHost.tx.query(
         `UPDATE signing_keys SET status = 'previous' WHERE status = 'current' RETURNING kid`,
       )) as [Array<{ kid: string }>, number];
-      const current = (await this.tx.manager.query(
+      const current = (await this.txHost.tx.query(
         `UPDATE signing_keys SET status = 'current', activated_at = now()
           WHERE status = 'next' RETURNING kid`,
       )) as [Array<{ kid: string }>, number];
@@ -150,7 +151,7 @@ export class DatabaseSigningKeyStore extends SigningKeyStore {
   }
 
   private liveRows(): Promise<Row[]> {
-    return this.tx.manager.query(
+    return this.txHost.tx.query(
       `SELECT kid, status, private_key_pem, public_jwk FROM signing_keys
         WHERE status IN ('next', 'current', 'previous')`,
     ) as Promise<Row[]>;
@@ -168,7 +169,7 @@ export class DatabaseSigningKeyStore extends SigningKeyStore {
   }
 
   private async insert(key: NewKey, status: SigningKeyStatus): Promise<void> {
-    await this.tx.manager.query(
+    await this.txHost.tx.query(
       `INSERT INTO signing_keys (kid, algorithm, status, private_key_pem, public_jwk, activated_at)
        VALUES ($1, 'RS256', $2::varchar, $3, $4, CASE WHEN $2::varchar = 'current' THEN now() END)`,
       [key.kid, status, key.privatePem, JSON.stringify(key.jwk)],

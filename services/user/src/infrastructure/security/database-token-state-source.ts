@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { TokenState, TokenStateSource, TransactionalEntityManager } from '@app/platform';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { TokenState, TokenStateSource } from '@app/platform';
 import { GetTokenStateUseCase } from '../../application/use-cases/get-token-state.use-case';
 import { TypeormUserRepository } from '../repositories/typeorm-user.repository';
 
@@ -14,9 +16,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class DatabaseTokenStateSource extends TokenStateSource {
   private readonly tokenState: GetTokenStateUseCase;
 
-  constructor(tx: TransactionalEntityManager) {
+  constructor(txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
-    this.tokenState = new GetTokenStateUseCase(new TypeormUserRepository(tx));
+    this.tokenState = new GetTokenStateUseCase(new TypeormUserRepository(txHost));
   }
 
   async stateFor(userId: string): Promise<TokenState> {
