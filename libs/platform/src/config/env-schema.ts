@@ -14,17 +14,17 @@ export function envInt(min: number, max?: number) {
   return max === undefined ? int : int.max(max);
 }
 
-/** A URL variable with one of the given schemes (`//` after the scheme, a host). */
+/** A URL variable: one of the given schemes, then `://` and a host (as class-validator's isUrl). */
 export function envUrl(protocols: string[], whenMissing = 'is required') {
-  return z.url({
-    protocol: new RegExp(`^(${protocols.join('|')})$`),
-    error: (issue) => {
-      if (issue.input === undefined) return whenMissing;
-      return issue.code === 'invalid_format'
-        ? `must be a ${protocols.join(' or ')} URL`
-        : undefined;
-    },
-  });
+  const schemes = protocols.join('|');
+  const rule = `must be a ${protocols.join(' or ')} URL (${protocols[0]}://host…)`;
+  return z
+    .url({
+      protocol: new RegExp(`^(${schemes})$`),
+      hostname: /./,
+      error: (issue) => (issue.input === undefined ? whenMissing : rule),
+    })
+    .regex(new RegExp(`^(${schemes})://`, 'i'), rule);
 }
 
 /** A variable holding JSON that must match `schema`; `description` says what it must be. */

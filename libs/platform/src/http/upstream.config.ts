@@ -16,7 +16,7 @@ export function upstreamEnvName(upstream: string): string {
 }
 
 /** UpstreamEnvSchema plus <NAME>_SERVICE_URL of each upstream (default: its SPEC port). */
-export function upstreamSettingsSchema(upstreams: string[]) {
+export function upstreamEnvSchema(upstreams: string[]) {
   // typed as no keys: known only at run time, an index signature would swallow the others
   const urls: Record<never, z.ZodType<string>> = Object.fromEntries(
     upstreams.map((upstream) => [
@@ -24,7 +24,11 @@ export function upstreamSettingsSchema(upstreams: string[]) {
       envUrl(['http', 'https']).default(`http://localhost:${SERVICE_PORTS[upstream]}`),
     ]),
   );
-  return UpstreamEnvSchema.extend(urls).transform((env) => ({
+  return UpstreamEnvSchema.extend(urls);
+}
+
+export function upstreamSettingsSchema(upstreams: string[]) {
+  return upstreamEnvSchema(upstreams).transform((env) => ({
     timeoutMs: env.UPSTREAM_TIMEOUT_MS,
     retries: env.UPSTREAM_RETRIES,
     breakerThreshold: env.UPSTREAM_BREAKER_THRESHOLD,
