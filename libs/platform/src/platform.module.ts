@@ -10,10 +10,14 @@ import { ClsModule } from 'nestjs-cls';
 import { ConfigModule } from '@nestjs/config';
 import { IdempotencyStore, MessageInbox, MessageOutbox, UnitOfWork } from '@app/kernel';
 import { withIdempotency } from './idempotency/idempotency';
-import { IdempotencyOptions, IdempotencySettings } from './idempotency/idempotency.config';
+import {
+  IdempotencyOptions,
+  IdempotencySettings,
+  loadIdempotencySettings,
+} from './idempotency/idempotency.config';
 import { TypeormIdempotencyStore } from './idempotency/typeorm-idempotency-store';
 import { withMessaging } from './messaging/messaging';
-import { MessagingSettings } from './messaging/messaging.config';
+import { MessagingSettings, loadMessagingSettings } from './messaging/messaging.config';
 import { OutboxAdminController } from './messaging/outbox-admin.controller';
 import { OutboxRelay } from './messaging/outbox-relay';
 import { TypeormMessageInbox } from './messaging/typeorm-message-inbox';
@@ -25,8 +29,8 @@ import { TokenStateSource } from './auth/token-state';
 import { TokenStateNoticesController } from './auth/token-state-notices.controller';
 import { ServiceKeyGuard } from './auth/service-key.guard';
 import { ServiceKeyVerifier } from './auth/service-key.verifier';
-import { loadPlatformConfig } from './config/load-platform-config';
-import { PlatformConfig } from './config/platform.config';
+import { loadConfigs } from './config/config-error';
+import { PlatformConfig, loadPlatformConfig } from './config/platform.config';
 import { DatabaseDefinition, dataSourceOptions } from './database/database-options';
 import { ClsUnitOfWork } from './database/cls-unit-of-work';
 import { ProblemExceptionFilter } from './errors/problem-exception.filter';
@@ -87,11 +91,20 @@ export class PlatformModule {
     let database =
       options.database && options.messaging ? withMessaging(options.database) : options.database;
     if (database && options.idempotency) database = withIdempotency(database);
-    const config = loadPlatformConfig({
-      service: options.service,
-      env: options.env,
-      database: options.database !== undefined,
-    });
+    // every part's variables are checked before any problem is reported
+    const [config, upstreamSettings, messagingSettings, idempotencySettings] = loadConfigs(
+      () =>
+        loadPlatformConfig({
+          service: options.service,
+          env: options.env,
+          database: options.database !== undefined,
+        }),
+      () =>
+        options.upstreams?.length ? loadUpstreamSettings(options.upstreams, options.env) : null,
+      () => (options.messaging ? loadMessagingSettings(options.env) : null),
+      () =>
+        options.idempotency ? loadIdempotencySettings(options.env, options.idempotency) : null,
+    );
 
     const imports: Array<DynamicModule | Promise<DynamicModule>> = [
       ConfigModule.forRoot({
@@ -171,15 +184,9 @@ export class PlatformModule {
       }),
     );
 
-    if (options.upstreams?.length) {
+    if (upstreamSettings) {
       imports.push(HttpModule.register({}));
-      providers.push(
-        {
-          provide: UPSTREAM_SETTINGS,
-          useValue: loadUpstreamSettings(options.upstreams, options.env),
-        },
-        UpstreamClients,
-      );
+      providers.push({ provide: UPSTREAM_SETTINGS, useValue: upstreamSettings }, UpstreamClients);
       exported.push(UpstreamClients);
     }
 
@@ -202,9 +209,9 @@ export class PlatformModule {
     ];
     // the user service judges tokens by its own rows; every other service caches and is told
     if (!options.tokenStateSource) controllers.push(TokenStateNoticesController);
-    if (options.messaging) {
+    if (messagingSettings) {
       providers.push(
-        { provide: MessagingSettings, useValue: MessagingSettings.from(options.env) },
+        { provide: MessagingSettings, useValue: messagingSettings },
         { provide: MessageOutbox, useClass: TypeormMessageOutbox },
         { provide: MessageInbox, useClass: TypeormMessageInbox },
         OutboxRelay,
@@ -212,12 +219,9 @@ export class PlatformModule {
       exported.push(MessageOutbox, MessageInbox, OutboxRelay);
       controllers.push(OutboxAdminController);
     }
-    if (options.idempotency) {
+    if (idempotencySettings) {
       providers.push(
-        {
-          provide: IdempotencySettings,
-          useValue: IdempotencySettings.from(options.env, options.idempotency),
-        },
+        { provide: IdempotencySettings, useValue: idempotencySettings },
         { provide: IdempotencyStore, useClass: TypeormIdempotencyStore },
       );
       exported.push(IdempotencyStore);

@@ -7,7 +7,7 @@ import { IdempotencyScope, IdempotencyStore, StoredOutcome, UnitOfWork } from '@
 import { TestDatabase, createTestDatabase, startTestService, testEnv } from '@app/testing';
 import {
   ConfigError,
-  IdempotencySettings,
+  loadIdempotencySettings,
   PlatformModule,
   canonicalJson,
   requestHash,
@@ -19,20 +19,20 @@ import { IdempotencyFixtureModule } from './idempotency-fixture.module';
 
 describe('Idempotency-Key settings', () => {
   it('keeps keys 24 hours and takes the service default lease unless the env sets one', () => {
-    expect(IdempotencySettings.from({})).toEqual({ ttlHours: 24, leaseSeconds: 60 });
-    expect(IdempotencySettings.from({}, { defaultLeaseSeconds: 120 })).toEqual({
+    expect(loadIdempotencySettings({})).toEqual({ ttlHours: 24, leaseSeconds: 60 });
+    expect(loadIdempotencySettings({}, { defaultLeaseSeconds: 120 })).toEqual({
       ttlHours: 24,
       leaseSeconds: 120,
     });
     expect(
-      IdempotencySettings.from(
+      loadIdempotencySettings(
         { IDEMPOTENCY_TTL_HOURS: '48', IDEMPOTENCY_LEASE_SECONDS: '30' },
         { defaultLeaseSeconds: 120 },
       ),
     ).toEqual({ ttlHours: 48, leaseSeconds: 30 });
     // empty counts as unset, as everywhere else
     expect(
-      IdempotencySettings.from({ IDEMPOTENCY_LEASE_SECONDS: '' }, { defaultLeaseSeconds: 120 }),
+      loadIdempotencySettings({ IDEMPOTENCY_LEASE_SECONDS: '' }, { defaultLeaseSeconds: 120 }),
     ).toEqual({ ttlHours: 24, leaseSeconds: 120 });
   });
 
@@ -42,12 +42,12 @@ describe('Idempotency-Key settings', () => {
     ['IDEMPOTENCY_LEASE_SECONDS', '9'],
     ['IDEMPOTENCY_LEASE_SECONDS', '3601'],
   ])('refuses %s=%s, naming it', (name, value) => {
-    expect(() => IdempotencySettings.from({ [name]: value })).toThrow(ConfigError);
-    expect(() => IdempotencySettings.from({ [name]: value })).toThrow(name);
+    expect(() => loadIdempotencySettings({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadIdempotencySettings({ [name]: value })).toThrow(name);
   });
 
   it('refuses a service default outside the range, and idempotency without a database', () => {
-    expect(() => IdempotencySettings.from({}, { defaultLeaseSeconds: 5 })).toThrow(
+    expect(() => loadIdempotencySettings({}, { defaultLeaseSeconds: 5 })).toThrow(
       'defaultLeaseSeconds',
     );
     expect(() =>

@@ -4,3 +4,4 @@ export * from './test-env';
 export * from './start-test-service';
 export * from './capture-logs';
 export * from './contract-check';
+export * from './env-schema-cases';

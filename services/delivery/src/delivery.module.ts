@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OrderClient } from '@app/clients';
-import { PlatformModule } from '@app/platform';
+import { PlatformModule, loadConfigs } from '@app/platform';
 import { DeliveryOpener } from './application/delivery-opener';
 import { DeliverySettings } from './application/delivery-settings';
 import { OrderDirectory } from './application/ports/order-directory.port';
@@ -29,15 +29,18 @@ import { TrackingController } from './interfaces/api/tracking.controller';
 @Module({})
 export class DeliveryModule {
   static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
-    // Platform first: its configuration errors are the ones to report first.
-    const platform = PlatformModule.forRoot({
-      service: 'delivery',
-      env,
-      database: deliveryDatabase,
-      upstreams: ['order'],
-      messaging: true,
-    });
-    const config = loadDeliveryConfig(env);
+    // Every variable is checked before the start stops; the platform's problems come first.
+    const [platform, config] = loadConfigs(
+      () =>
+        PlatformModule.forRoot({
+          service: 'delivery',
+          env,
+          database: deliveryDatabase,
+          upstreams: ['order'],
+          messaging: true,
+        }),
+      () => loadDeliveryConfig(env),
+    );
     return {
       module: DeliveryModule,
       imports: [platform],

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OrderClient, ProductClient, UserClient } from '@app/clients';
-import { PlatformModule } from '@app/platform';
+import { PlatformModule, loadConfigs } from '@app/platform';
 import { OrderSource } from './application/ports/order-source.port';
 import { ProductCatalog } from './application/ports/product-catalog.port';
 import { UserDirectory } from './application/ports/user-directory.port';
@@ -27,14 +27,17 @@ const UPSTREAMS = ['order', 'user', 'product'];
 @Module({})
 export class OrderValidationModule {
   static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
-    // Platform first: its configuration errors are the ones to report first.
-    const platform = PlatformModule.forRoot({
-      service: 'order-validation',
-      env,
-      upstreams: UPSTREAMS,
-      healthOfUpstreams: UPSTREAMS,
-    });
-    const config = loadOrderValidationConfig(env);
+    // Every variable is checked before the start stops; the platform's problems come first.
+    const [platform, config] = loadConfigs(
+      () =>
+        PlatformModule.forRoot({
+          service: 'order-validation',
+          env,
+          upstreams: UPSTREAMS,
+          healthOfUpstreams: UPSTREAMS,
+        }),
+      () => loadOrderValidationConfig(env),
+    );
     return {
       module: OrderValidationModule,
       imports: [platform],

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ProductClient } from '@app/clients';
-import { PlatformModule } from '@app/platform';
+import { PlatformModule, loadConfigs } from '@app/platform';
 import { OrderOutbox } from './application/ports/order-outbox.port';
 import { ProcessedMessages } from './application/ports/processed-messages.port';
 import { ProductCatalog } from './application/ports/product-catalog.port';
@@ -25,20 +25,23 @@ import { OrdersController } from './interfaces/api/orders.controller';
 @Module({})
 export class OrderModule {
   static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
-    // Platform first: its configuration errors are the ones to report first.
-    const platform = PlatformModule.forRoot({
-      service: 'order',
-      env,
-      database: orderDatabase,
-      // product: catalog and reservations (synchronous) and stock releases (outbox);
-      // delivery and payment: receivers of the order's outbox messages only
-      upstreams: ['product', 'delivery', 'payment'],
-      messaging: true,
-      // Idempotency-Key on POST /orders; a placement (catalog lookups and the reservation, each
-      // within the upstream timeout and retries) ends well within 60 s
-      idempotency: { defaultLeaseSeconds: 60 },
-    });
-    validateOrderEnv(env);
+    // Every variable is checked before the start stops; the platform's problems come first.
+    const [platform] = loadConfigs(
+      () =>
+        PlatformModule.forRoot({
+          service: 'order',
+          env,
+          database: orderDatabase,
+          // product: catalog and reservations (synchronous) and stock releases (outbox);
+          // delivery and payment: receivers of the order's outbox messages only
+          upstreams: ['product', 'delivery', 'payment'],
+          messaging: true,
+          // Idempotency-Key on POST /orders; a placement (catalog lookups and the reservation, each
+          // within the upstream timeout and retries) ends well within 60 s
+          idempotency: { defaultLeaseSeconds: 60 },
+        }),
+      () => validateOrderEnv(env),
+    );
     return {
       module: OrderModule,
       imports: [platform],

@@ -1,6 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { OrderClient } from '@app/clients';
-import { PlatformModule } from '@app/platform';
+import { PlatformModule, loadConfigs } from '@app/platform';
 import { PaymentSettings } from './application/payment-settings';
 import { OrderDirectory } from './application/ports/order-directory.port';
 import { PaymentGateway } from './application/ports/payment-gateway.port';
@@ -43,18 +43,21 @@ const GATEWAYS: Record<GatewayChoice, Type<PaymentGateway>> = {
 @Module({})
 export class PaymentModule {
   static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
-    // Platform first: its configuration errors are the ones to report first.
-    const platform = PlatformModule.forRoot({
-      service: 'payment',
-      env,
-      database: paymentDatabase,
-      upstreams: ['order'],
-      messaging: true,
-      // Idempotency-Key on POST /payments/process; a payment (an order lookup and up to three
-      // gateway calls at their timeout) may run longer than an order placement
-      idempotency: { defaultLeaseSeconds: 120 },
-    });
-    const config = loadPaymentConfig(env);
+    // Every variable is checked before the start stops; the platform's problems come first.
+    const [platform, config] = loadConfigs(
+      () =>
+        PlatformModule.forRoot({
+          service: 'payment',
+          env,
+          database: paymentDatabase,
+          upstreams: ['order'],
+          messaging: true,
+          // Idempotency-Key on POST /payments/process; a payment (an order lookup and up to three
+          // gateway calls at their timeout) may run longer than an order placement
+          idempotency: { defaultLeaseSeconds: 120 },
+        }),
+      () => loadPaymentConfig(env),
+    );
     return {
       module: PaymentModule,
       imports: [platform],

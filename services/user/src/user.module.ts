@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@app/platform';
+import { PlatformModule, loadConfigs } from '@app/platform';
 import { AccessTokenIssuer } from './application/ports/access-token-issuer.port';
 import { LoginAttempts } from './application/ports/login-attempts.port';
 import { PasswordHasher } from './application/ports/password-hasher.port';
@@ -44,18 +44,21 @@ import {
 @Module({})
 export class UserModule {
   static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
-    // Platform first: its configuration errors are the ones to report first.
+    // Every variable is checked before the start stops; the platform's problems come first.
     // Tokens on the user service's own routes are judged by its own database, at once.
     const subscribers = tokenStateSubscribers(env);
-    const platform = PlatformModule.forRoot({
-      service: 'user',
-      env,
-      database: userDatabase,
-      tokenStateSource: DatabaseTokenStateSource,
-      // the services told at once when a user's tokens change
-      upstreams: subscribers,
-    });
-    const config = loadUserConfig(env);
+    const [platform, config] = loadConfigs(
+      () =>
+        PlatformModule.forRoot({
+          service: 'user',
+          env,
+          database: userDatabase,
+          tokenStateSource: DatabaseTokenStateSource,
+          // the services told at once when a user's tokens change
+          upstreams: subscribers,
+        }),
+      () => loadUserConfig(env),
+    );
     return {
       module: UserModule,
       imports: [platform],
@@ -67,7 +70,7 @@ export class UserModule {
       ],
       providers: [
         { provide: UserConfig, useValue: config },
-        { provide: UserSettings, useValue: config },
+        { provide: UserSettings, useValue: config satisfies UserSettings },
         { provide: UserRepository, useClass: TypeormUserRepository },
         { provide: LoginAttempts, useClass: TypeormLoginAttempts },
         { provide: PasswordHasher, useClass: ScryptPasswordHasher },

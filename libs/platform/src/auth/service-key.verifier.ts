@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { PlatformConfig } from '../config/platform.config';
-import { ConfigError } from '../config/validate-env';
+import { ConfigError } from '../config/config-error';
 import { SERVICE_NAMES, ServiceName, isServiceName } from './service-name';
 
 export const SERVICE_KEY_HEADER = 'x-service-key';

@@ -2,7 +2,7 @@ import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PlatformConfig } from '../config/platform.config';
-import { ConfigError } from '../config/validate-env';
+import { ConfigError } from '../config/config-error';
 import { configureApp } from './configure-app';
 import { createFastifyAdapter } from './create-fastify-adapter';
 import { createLogger } from '../logging/create-logger';

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { loadPlatformConfig } from '../config/load-platform-config';
+import { loadPlatformConfig } from '../config/platform.config';
 import { DatabaseDefinition, dataSourceOptions } from './database-options';
 import { withMessaging } from '../messaging/messaging';
 

@@ -1,71 +1,53 @@
-import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
-import { ConfigError, validateEnv } from '../config/validate-env';
+import { z } from 'zod';
+import { envInt, envUrl, parseEnv } from '../config/env-schema';
 import { SERVICE_PORTS } from '../config/service-ports';
 
 /** Resilience settings shared by every upstream of a service. */
-export class UpstreamEnv {
-  @Type(() => Number)
-  @IsInt()
-  @Min(50)
-  @Max(60_000)
-  UPSTREAM_TIMEOUT_MS = 2000;
-
+export const UpstreamEnvSchema = z.object({
+  UPSTREAM_TIMEOUT_MS: envInt(50, 60_000).default(2000),
   /** extra attempts for calls that are safe to repeat (GET, or POST with an idempotency key) */
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(5)
-  UPSTREAM_RETRIES = 2;
-
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  UPSTREAM_BREAKER_THRESHOLD = 5;
-
-  @Type(() => Number)
-  @IsInt()
-  @Min(100)
-  UPSTREAM_BREAKER_HALF_OPEN_MS = 10_000;
-}
-
-export interface UpstreamSettings {
-  timeoutMs: number;
-  retries: number;
-  breakerThreshold: number;
-  breakerHalfOpenMs: number;
-  /** upstream name -> base URL (scheme, host, port), from <NAME>_SERVICE_URL or the SPEC port */
-  baseUrls: Record<string, string>;
-}
+  UPSTREAM_RETRIES: envInt(0, 5).default(2),
+  UPSTREAM_BREAKER_THRESHOLD: envInt(1).default(5),
+  UPSTREAM_BREAKER_HALF_OPEN_MS: envInt(100).default(10_000),
+});
 
 export function upstreamEnvName(upstream: string): string {
   return `${upstream.toUpperCase().replace(/-/g, '_')}_SERVICE_URL`;
 }
 
+/** UpstreamEnvSchema plus <NAME>_SERVICE_URL of each upstream (default: its SPEC port). */
+export function upstreamEnvSchema(upstreams: string[]) {
+  // typed as no keys: known only at run time, an index signature would swallow the others
+  const urls: Record<never, z.ZodType<string>> = Object.fromEntries(
+    upstreams.map((upstream) => [
+      upstreamEnvName(upstream),
+      envUrl(['http', 'https']).default(`http://localhost:${SERVICE_PORTS[upstream]}`),
+    ]),
+  );
+  return UpstreamEnvSchema.extend(urls);
+}
+
+export function upstreamSettingsSchema(upstreams: string[]) {
+  return upstreamEnvSchema(upstreams).transform((env) => ({
+    timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+    retries: env.UPSTREAM_RETRIES,
+    breakerThreshold: env.UPSTREAM_BREAKER_THRESHOLD,
+    breakerHalfOpenMs: env.UPSTREAM_BREAKER_HALF_OPEN_MS,
+    /** upstream name -> base URL (scheme, host, port), from <NAME>_SERVICE_URL or the SPEC port */
+    baseUrls: Object.fromEntries(
+      upstreams.map((upstream) => [
+        upstream,
+        String((env as Record<string, unknown>)[upstreamEnvName(upstream)]).replace(/\/+$/, ''),
+      ]),
+    ),
+  }));
+}
+
+export type UpstreamSettings = z.output<ReturnType<typeof upstreamSettingsSchema>>;
+
 export function loadUpstreamSettings(
   upstreams: string[],
   env: Record<string, string | undefined>,
 ): UpstreamSettings {
-  const parsed = validateEnv(UpstreamEnv, env);
-  const baseUrls: Record<string, string> = {};
-  const problems: string[] = [];
-  for (const upstream of upstreams) {
-    const variable = upstreamEnvName(upstream);
-    const raw = env[variable] || `http://localhost:${SERVICE_PORTS[upstream]}`;
-    try {
-      const url = new URL(raw);
-      if (!['http:', 'https:'].includes(url.protocol)) throw new Error('scheme');
-      baseUrls[upstream] = raw.replace(/\/+$/, '');
-    } catch {
-      problems.push(`${variable} must be an http(s) URL`);
-    }
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return {
-    timeoutMs: parsed.UPSTREAM_TIMEOUT_MS,
-    retries: parsed.UPSTREAM_RETRIES,
-    breakerThreshold: parsed.UPSTREAM_BREAKER_THRESHOLD,
-    breakerHalfOpenMs: parsed.UPSTREAM_BREAKER_HALF_OPEN_MS,
-    baseUrls,
-  };
+  return parseEnv(upstreamSettingsSchema(upstreams), env);
 }

@@ -1,6 +1,6 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { validateEnv } from '../config/validate-env';
+import { z } from 'zod';
+import { configToken } from '../config/config-token';
+import { envInt, parseEnv } from '../config/env-schema';
 
 const LEASE_MIN = 10;
 const LEASE_MAX = 3600;
@@ -15,41 +15,30 @@ export interface IdempotencyOptions {
   defaultLeaseSeconds?: number;
 }
 
-export class IdempotencyEnv {
+export const IdempotencyEnvSchema = z.object({
   /** How long an Idempotency-Key and its answer are kept (at least 24 hours, as SPEC.md says). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(24)
-  @Max(24 * 30)
-  IDEMPOTENCY_TTL_HOURS = 24;
-
+  IDEMPOTENCY_TTL_HOURS: envInt(24, 24 * 30).default(24),
   /** How long a request owns its key while running; unset, the service's default. */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(LEASE_MIN)
-  @Max(LEASE_MAX)
-  IDEMPOTENCY_LEASE_SECONDS?: number;
+  IDEMPOTENCY_LEASE_SECONDS: envInt(LEASE_MIN, LEASE_MAX).optional(),
+});
+
+export function idempotencySettingsSchema(options: IdempotencyOptions = {}) {
+  const defaultLease = options.defaultLeaseSeconds ?? 60;
+  if (!Number.isInteger(defaultLease) || defaultLease < LEASE_MIN || defaultLease > LEASE_MAX) {
+    throw new Error(`defaultLeaseSeconds must be an integer from ${LEASE_MIN} to ${LEASE_MAX}`);
+  }
+  return IdempotencyEnvSchema.transform((env) => ({
+    ttlHours: env.IDEMPOTENCY_TTL_HOURS,
+    leaseSeconds: env.IDEMPOTENCY_LEASE_SECONDS ?? defaultLease,
+  }));
 }
 
-export class IdempotencySettings {
-  constructor(
-    readonly ttlHours: number,
-    readonly leaseSeconds: number,
-  ) {}
+export type IdempotencySettings = z.output<ReturnType<typeof idempotencySettingsSchema>>;
+export const IdempotencySettings = configToken<IdempotencySettings>('IdempotencySettings');
 
-  static from(
-    env: Record<string, string | undefined>,
-    options: IdempotencyOptions = {},
-  ): IdempotencySettings {
-    const defaultLease = options.defaultLeaseSeconds ?? 60;
-    if (!Number.isInteger(defaultLease) || defaultLease < LEASE_MIN || defaultLease > LEASE_MAX) {
-      throw new Error(`defaultLeaseSeconds must be an integer from ${LEASE_MIN} to ${LEASE_MAX}`);
-    }
-    const e = validateEnv(IdempotencyEnv, env);
-    return new IdempotencySettings(
-      e.IDEMPOTENCY_TTL_HOURS,
-      e.IDEMPOTENCY_LEASE_SECONDS ?? defaultLease,
-    );
-  }
+export function loadIdempotencySettings(
+  env: Record<string, string | undefined>,
+  options: IdempotencyOptions = {},
+): IdempotencySettings {
+  return parseEnv(idempotencySettingsSchema(options), env);
 }

@@ -1,65 +1,41 @@
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, Max, Min } from 'class-validator';
-import { validateEnv } from '../config/validate-env';
+import { z } from 'zod';
+import { configToken } from '../config/config-token';
+import { envInt, parseEnv } from '../config/env-schema';
 
-export class MessagingEnv {
-  @Transform(({ value }) => value === true || value === 'true')
-  @IsBoolean()
-  OUTBOX_RELAY_ENABLED = true;
-
-  @Type(() => Number)
-  @IsInt()
-  @Min(10)
-  OUTBOX_POLL_INTERVAL_MS = 500;
-
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  OUTBOX_BATCH_SIZE = 20;
-
+export const MessagingEnvSchema = z.object({
+  OUTBOX_RELAY_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  OUTBOX_POLL_INTERVAL_MS: envInt(10).default(500),
+  OUTBOX_BATCH_SIZE: envInt(1, 500).default(20),
   /** deliveries tried before a message is dead-lettered */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  OUTBOX_MAX_ATTEMPTS = 60;
+  OUTBOX_MAX_ATTEMPTS: envInt(1).default(60),
+  OUTBOX_BACKOFF_BASE_MS: envInt(10).default(500),
+  OUTBOX_BACKOFF_MAX_MS: envInt(10).default(60_000),
+});
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(10)
-  OUTBOX_BACKOFF_BASE_MS = 500;
+export const MessagingSettingsSchema = MessagingEnvSchema.transform((env) => ({
+  relayEnabled: env.OUTBOX_RELAY_ENABLED,
+  pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+  batchSize: env.OUTBOX_BATCH_SIZE,
+  maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+  backoffBaseMs: env.OUTBOX_BACKOFF_BASE_MS,
+  backoffMaxMs: env.OUTBOX_BACKOFF_MAX_MS,
+}));
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(10)
-  OUTBOX_BACKOFF_MAX_MS = 60_000;
+export type MessagingSettings = z.output<typeof MessagingSettingsSchema>;
+export const MessagingSettings = configToken<MessagingSettings>('MessagingSettings');
+
+export function loadMessagingSettings(env: Record<string, string | undefined>): MessagingSettings {
+  return parseEnv(MessagingSettingsSchema, env);
 }
 
-export class MessagingSettings {
-  constructor(
-    readonly relayEnabled: boolean,
-    readonly pollIntervalMs: number,
-    readonly batchSize: number,
-    readonly maxAttempts: number,
-    readonly backoffBaseMs: number,
-    readonly backoffMaxMs: number,
-  ) {}
-
-  static from(env: Record<string, string | undefined>): MessagingSettings {
-    const e = validateEnv(MessagingEnv, env);
-    return new MessagingSettings(
-      e.OUTBOX_RELAY_ENABLED,
-      e.OUTBOX_POLL_INTERVAL_MS,
-      e.OUTBOX_BATCH_SIZE,
-      e.OUTBOX_MAX_ATTEMPTS,
-      e.OUTBOX_BACKOFF_BASE_MS,
-      e.OUTBOX_BACKOFF_MAX_MS,
-    );
-  }
-
-  /** capped exponential backoff with full jitter */
-  backoffMs(attempts: number): number {
-    const ceiling = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** Math.min(attempts, 20));
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-  }
+/** Capped exponential backoff with full jitter, before the next delivery of a message. */
+export function outboxBackoffMs(settings: MessagingSettings, attempts: number): number {
+  const ceiling = Math.min(
+    settings.backoffMaxMs,
+    settings.backoffBaseMs * 2 ** Math.min(attempts, 20),
+  );
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { runWithRequestId } from '../context/request-context';
 import { UpstreamUnavailableError } from '../errors/upstream-unavailable.error';
 import { UpstreamClients } from '../http/upstream-clients';
-import { MessagingSettings } from './messaging.config';
+import { MessagingSettings, outboxBackoffMs } from './messaging.config';
 
 interface ClaimedMessage {
   id: string;
@@ -139,7 +139,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         attempts,
         reason,
         dead ? 'dead' : 'pending',
-        this.settings.backoffMs(attempts) / 1000,
+        outboxBackoffMs(this.settings, attempts) / 1000,
       ],
     );
     const log = {

@@ -1,5 +1,6 @@
 import { ConfigError } from '@app/platform';
-import { loadDeliveryConfig } from './delivery.config';
+import { describeEnvSchema, intCase, stringCase } from '@app/testing';
+import { DeliveryEnvSchema, loadDeliveryConfig } from './delivery.config';
 
 const KEY = 'delivery-to-order-key-0000';
 
@@ -35,4 +36,15 @@ describe('delivery configuration', () => {
     expect(() => loadDeliveryConfig(env)).toThrow(ConfigError);
     expect(() => loadDeliveryConfig(env)).toThrow(new RegExp(variable));
   });
+});
+
+describeEnvSchema('delivery', {
+  schema: DeliveryEnvSchema,
+  load: loadDeliveryConfig,
+  base: { SERVICE_API_KEY: KEY },
+  variables: {
+    SERVICE_API_KEY: stringCase(16, undefined, true),
+    DELIVERY_CARRIER: stringCase(1, 100),
+    DELIVERY_ESTIMATE_DAYS: intCase(1, 60),
+  },
 });

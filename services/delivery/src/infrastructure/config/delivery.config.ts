@@ -1,46 +1,28 @@
-import { Transform, Type } from 'class-transformer';
-import { IsInt, IsString, Length, Max, Min, MinLength } from 'class-validator';
-import { validateEnv } from '@app/platform';
-import { DeliverySettings } from '../../application/delivery-settings';
+import { z } from 'zod';
+import { envInt, parseEnv, requiredServiceApiKey } from '@app/platform';
 import { CARRIER_MAX, ESTIMATE_DAYS_MAX } from '../../domain/entities/delivery';
 
-/**
- * The delivery service's own variables (on top of PlatformEnv, UpstreamEnv and MessagingEnv).
- * Names are the variables, so a validation message names exactly what to fix.
- */
-export class DeliveryEnv {
+/** The delivery service's own variables (on top of the platform's, upstream's and messaging's). */
+export const DeliveryEnvSchema = z.object({
   /**
    * Required here (optional for the platform): the relay delivers the order status notices to
    * the order service's internal endpoint with it; without it no order would ever ship.
    */
-  @IsString({
-    message: 'SERVICE_API_KEY is required: the delivery service notifies the order service with it',
-  })
-  @MinLength(16)
-  SERVICE_API_KEY!: string;
-
+  SERVICE_API_KEY: requiredServiceApiKey('the delivery service notifies the order service with it'),
   /** The carrier new deliveries are handed to (shown on tracking pages). */
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
-  @IsString()
-  @Length(1, CARRIER_MAX)
-  DELIVERY_CARRIER = 'NestPost';
-
+  DELIVERY_CARRIER: z.string().trim().min(1).max(CARRIER_MAX).default('NestPost'),
   /** estimated_delivery = creation time + this many days. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(ESTIMATE_DAYS_MAX)
-  DELIVERY_ESTIMATE_DAYS = 3;
-}
+  DELIVERY_ESTIMATE_DAYS: envInt(1, ESTIMATE_DAYS_MAX).default(3),
+});
 
-export class DeliveryConfig implements DeliverySettings {
-  constructor(
-    readonly carrier: string,
-    readonly estimateDays: number,
-  ) {}
-}
+/** Its output is bound to the application's DeliverySettings. */
+export const DeliveryConfigSchema = DeliveryEnvSchema.transform((env) => ({
+  carrier: env.DELIVERY_CARRIER,
+  estimateDays: env.DELIVERY_ESTIMATE_DAYS,
+}));
 
-export function loadDeliveryConfig(rawEnv: Record<string, string | undefined>): DeliveryConfig {
-  const env = validateEnv(DeliveryEnv, rawEnv);
-  return new DeliveryConfig(env.DELIVERY_CARRIER, env.DELIVERY_ESTIMATE_DAYS);
+export type DeliveryConfig = z.output<typeof DeliveryConfigSchema>;
+
+export function loadDeliveryConfig(env: Record<string, string | undefined>): DeliveryConfig {
+  return parseEnv(DeliveryConfigSchema, env);
 }

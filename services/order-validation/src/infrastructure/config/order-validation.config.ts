@@ -1,47 +1,29 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
-import { validateEnv } from '@app/platform';
+import { z } from 'zod';
+import { configToken, envInt, parseEnv, requiredServiceApiKey } from '@app/platform';
 
-/**
- * The order-validation service's own variables (on top of PlatformEnv and UpstreamEnv). Names
- * are the variables, so a validation message names exactly what to fix.
- */
-export class OrderValidationEnv {
+/** The order-validation service's own variables (on top of the platform's and upstream's). */
+export const OrderValidationEnvSchema = z.object({
   /**
    * Required here (optional for the platform): the order and user lookups are
    * service-to-service endpoints, so without a key not a single order could be validated.
    */
-  @IsString({
-    message: 'SERVICE_API_KEY is required: order-validation reads orders and users with it',
-  })
-  @MinLength(16)
-  SERVICE_API_KEY!: string;
-
+  SERVICE_API_KEY: requiredServiceApiKey('order-validation reads orders and users with it'),
   /** Most results kept in memory; the least recently used goes first. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  VALIDATION_CACHE_MAX = 10_000;
-
+  VALIDATION_CACHE_MAX: envInt(1, 1_000_000).default(10_000),
   /** How long a result is kept after the validation that made it (seconds, up to a week). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(7 * 24 * 3600)
-  VALIDATION_CACHE_TTL_SECONDS = 3600;
-}
+  VALIDATION_CACHE_TTL_SECONDS: envInt(1, 7 * 24 * 3600).default(3600),
+});
 
-export class OrderValidationConfig {
-  constructor(
-    readonly cacheMaxEntries: number,
-    readonly cacheTtlSeconds: number,
-  ) {}
-}
+export const OrderValidationConfigSchema = OrderValidationEnvSchema.transform((env) => ({
+  cacheMaxEntries: env.VALIDATION_CACHE_MAX,
+  cacheTtlSeconds: env.VALIDATION_CACHE_TTL_SECONDS,
+}));
+
+export type OrderValidationConfig = z.output<typeof OrderValidationConfigSchema>;
+export const OrderValidationConfig = configToken<OrderValidationConfig>('OrderValidationConfig');
 
 export function loadOrderValidationConfig(
-  rawEnv: Record<string, string | undefined>,
+  env: Record<string, string | undefined>,
 ): OrderValidationConfig {
-  const env = validateEnv(OrderValidationEnv, rawEnv);
-  return new OrderValidationConfig(env.VALIDATION_CACHE_MAX, env.VALIDATION_CACHE_TTL_SECONDS);
+  return parseEnv(OrderValidationConfigSchema, env);
 }

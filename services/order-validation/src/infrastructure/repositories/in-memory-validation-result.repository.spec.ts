@@ -1,8 +1,5 @@
 import { ValidationResult } from '../../domain/entities/validation-result';
-import {
-  OrderValidationConfig,
-  loadOrderValidationConfig,
-} from '../config/order-validation.config';
+import { loadOrderValidationConfig } from '../config/order-validation.config';
 import { InMemoryValidationResultRepository } from './in-memory-validation-result.repository';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -12,7 +9,10 @@ describe('InMemoryValidationResultRepository', () => {
   afterEach(() => jest.useRealTimers());
 
   it('keeps the last result per order, found by id in any letter case', async () => {
-    const repo = new InMemoryValidationResultRepository(new OrderValidationConfig(10, 60));
+    const repo = new InMemoryValidationResultRepository({
+      cacheMaxEntries: 10,
+      cacheTtlSeconds: 60,
+    });
     const first = result(1);
     const second = ValidationResult.of(
       id(1),
@@ -26,7 +26,10 @@ describe('InMemoryValidationResultRepository', () => {
   });
 
   it('holds at most VALIDATION_CACHE_MAX results', async () => {
-    const repo = new InMemoryValidationResultRepository(new OrderValidationConfig(2, 60));
+    const repo = new InMemoryValidationResultRepository({
+      cacheMaxEntries: 2,
+      cacheTtlSeconds: 60,
+    });
     for (const n of [1, 2, 3]) await repo.save(result(n));
     expect(await repo.findByOrderId(id(1))).toBeNull();
     expect(await repo.findByOrderId(id(3))).not.toBeNull();
@@ -34,7 +37,10 @@ describe('InMemoryValidationResultRepository', () => {
 
   it('forgets a result VALIDATION_CACHE_TTL_SECONDS after it was saved', async () => {
     jest.useFakeTimers({ now: new Date('2025-01-15T10:00:00Z') });
-    const repo = new InMemoryValidationResultRepository(new OrderValidationConfig(10, 60));
+    const repo = new InMemoryValidationResultRepository({
+      cacheMaxEntries: 10,
+      cacheTtlSeconds: 60,
+    });
     await repo.save(result(1));
     jest.setSystemTime(new Date('2025-01-15T10:00:59.999Z'));
     expect(await repo.findByOrderId(id(1))).not.toBeNull();
@@ -47,7 +53,10 @@ describe('loadOrderValidationConfig', () => {
   const key = { SERVICE_API_KEY: 'a-key-of-sixteen-chars' };
 
   it('defaults: 10,000 results for an hour', () => {
-    expect(loadOrderValidationConfig(key)).toEqual(new OrderValidationConfig(10_000, 3600));
+    expect(loadOrderValidationConfig(key)).toEqual({
+      cacheMaxEntries: 10_000,
+      cacheTtlSeconds: 3600,
+    });
   });
 
   it('reads both variables', () => {
@@ -57,7 +66,7 @@ describe('loadOrderValidationConfig', () => {
         VALIDATION_CACHE_MAX: '5',
         VALIDATION_CACHE_TTL_SECONDS: '30',
       }),
-    ).toEqual(new OrderValidationConfig(5, 30));
+    ).toEqual({ cacheMaxEntries: 5, cacheTtlSeconds: 30 });
   });
 
   it.each([
