@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { Money } from '@app/kernel';
 import { ChargeRequest } from '../src/application/ports/payment-gateway.port';
 import { loadPaymentConfig } from '../src/infrastructure/config/payment.config';
-import { StripePaymentGateway } from '../src/infrastructure/gateways/stripe.payment-gateway';
-import { FakeStripe, parseForm, startFakeStripe } from './fakes/fake-stripe';
+import {
+  STRIPE_TEST_PAYMENT_METHODS,
+  StripePaymentGateway,
+} from '../src/infrastructure/gateways/stripe.payment-gateway';
+import {
+  FAKE_STRIPE_API_VERSION,
+  FakeStripe,
+  parseForm,
+  startFakeStripe,
+} from './fakes/fake-stripe';
 import { CARDS, PaymentTestApp, bearer, card, startPaymentTestApp } from './payment-test-app';
 
 function stripeFor(fake: { url: string }, secretKey: string, timeoutMs = 400) {
@@ -17,6 +26,16 @@ function stripeFor(fake: { url: string }, secretKey: string, timeoutMs = 400) {
     }),
   );
 }
+
+const CREATE = /^\/v1\/payment_intents$/;
+const SEED = 23_2026;
+
+/** Stripe failing before it acted: its own 500, and a proxy's page that is no JSON at all. */
+const STRIPE_500 = {
+  status: 500,
+  body: { error: { type: 'api_error', message: 'An unknown error occurred' } },
+};
+const PROXY_502 = { status: 502, body: null, rawBody: '<html><h1>502 Bad Gateway</h1></html>' };
 
 function chargeOf(number: string, paymentId = randomUUID()): ChargeRequest {
   return {
@@ -50,6 +69,7 @@ describe('Stripe adapter against a local fake of the Stripe API', () => {
     const sent = fake.requests.filter((r) => r.path === '/v1/payment_intents').at(-1)!;
     expect(sent.method).toBe('POST');
     expect(sent.headers.authorization).toBe(`Bearer ${fake.secretKey}`);
+    expect(sent.headers['stripe-version']).toBe(FAKE_STRIPE_API_VERSION);
     expect(sent.headers['idempotency-key']).toBe(request.paymentId);
     expect(sent.headers['content-type']).toContain('application/x-www-form-urlencoded');
     expect(parseForm(sent.body)).toMatchObject({
@@ -99,6 +119,129 @@ describe('Stripe adapter against a local fake of the Stripe API', () => {
     expect(replays).toHaveLength(2);
   });
 
+  it('sends exactly the form fields of the pinned API version, for generated amounts and currencies', async () => {
+    const testCards = Object.keys(STRIPE_TEST_PAYMENT_METHODS);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 99_999_999 }),
+        fc.stringMatching(/^[a-z]{3}$/),
+        fc.constantFrom(...testCards),
+        async (cents, currency, number) => {
+          const request = { ...chargeOf(number), amount: Money.ofCents(cents), currency };
+          await stripe.charge(request);
+          const sent = fake.requests.filter(
+            (r) => r.headers['idempotency-key'] === request.idempotencyKey,
+          );
+          expect(sent).toHaveLength(1);
+          expect(sent[0].headers['stripe-version']).toBe(FAKE_STRIPE_API_VERSION);
+          expect([...new URLSearchParams(sent[0].body)].sort()).toEqual(
+            [
+              ['amount', String(cents)],
+              ['currency', currency],
+              ['confirm', 'true'],
+              ['payment_method_types[0]', 'card'],
+              ['payment_method', STRIPE_TEST_PAYMENT_METHODS[number]],
+              ['description', `Order ${request.orderId}`],
+              ['metadata[payment_id]', request.paymentId],
+              ['metadata[order_id]', request.orderId],
+            ].sort(),
+          );
+        },
+      ),
+      { seed: SEED, numRuns: 40 },
+    );
+  });
+
+  it('Stripe 5xx, a proxy page, 409 or a body that is no PaymentIntent: unknown, asked once (no retries), nothing charged', async () => {
+    const failures = [
+      STRIPE_500,
+      PROXY_502,
+      {
+        status: 409,
+        body: { error: { type: 'idempotency_error', code: 'idempotency_key_in_use' } },
+      },
+      { status: 200, body: { message: 'maintenance' } },
+    ];
+    for (const answer of failures) {
+      const request = chargeOf(CARDS.approved);
+      fake.fail(CREATE, answer);
+      expect(await stripe.charge(request)).toEqual({ kind: 'unknown', reference: null });
+      const sent = fake.requests.filter((r) => r.headers['idempotency-key'] === request.paymentId);
+      expect(sent).toHaveLength(1);
+      expect(fake.chargesFor(request.paymentId)).toBe(0);
+      // asked again under the same key once Stripe is back: charged, once
+      expect(await stripe.charge(request)).toMatchObject({ kind: 'approved' });
+      expect(fake.chargesFor(request.paymentId)).toBe(1);
+    }
+  });
+
+  it('a rate limit (429) is refused before any charge: declined, nothing moved', async () => {
+    const request = chargeOf(CARDS.approved);
+    fake.fail(CREATE, {
+      status: 429,
+      body: { error: { type: 'invalid_request_error', code: 'rate_limit' } },
+    });
+    expect(await stripe.charge(request)).toEqual({
+      kind: 'declined',
+      reason: 'gateway_error:rate_limit',
+      reference: null,
+    });
+    expect(fake.chargesFor(request.paymentId)).toBe(0);
+  });
+
+  it('lookups and refunds: 5xx, a proxy page or a timeout is unknown, never an error', async () => {
+    const request = chargeOf(CARDS.approved);
+    const { reference } = (await stripe.charge(request)) as { reference: string };
+    const refundRequest = {
+      idempotencyKey: `refund-${request.paymentId}`,
+      paymentId: request.paymentId,
+      reference,
+      amount: request.amount,
+      currency: 'eur',
+    };
+    for (const answer of [STRIPE_500, PROXY_502]) {
+      fake.fail(/^\/v1\/payment_intents\/pi_/, answer);
+      expect(await stripe.lookup({ ...request, reference })).toEqual({
+        kind: 'unknown',
+        reference,
+      });
+      fake.fail(/^\/v1\/payment_intents\/search$/, answer);
+      expect(await stripe.lookup({ ...request, reference: null })).toEqual({
+        kind: 'unknown',
+        reference: null,
+      });
+      fake.fail(/^\/v1\/refunds$/, answer);
+      expect(await stripe.refund(refundRequest)).toEqual({ kind: 'unknown' });
+    }
+    fake.hang(/^\/v1\/payment_intents\/pi_/, 1000);
+    expect(await stripe.lookup({ ...request, reference })).toEqual({ kind: 'unknown', reference });
+    fake.hang(/^\/v1\/refunds$/, 1000);
+    expect(await stripe.refund(refundRequest)).toEqual({ kind: 'unknown' });
+    // the refund whose answer was lost did happen; asking again under its key replays it
+    expect(await stripe.refund(refundRequest)).toMatchObject({ kind: 'refunded' });
+    expect(fake.refundsFor(reference)).toBe(1);
+  });
+
+  it('a connection cut after Stripe acted: the SDK repeats it once under the same Idempotency-Key, Stripe replays, charged once', async () => {
+    const request = chargeOf(CARDS.approved);
+    fake.drop(CREATE);
+    expect(await stripe.charge(request)).toMatchObject({ kind: 'approved' });
+    const sent = fake.requests.filter((r) => r.headers['idempotency-key'] === request.paymentId);
+    expect(sent).toHaveLength(2);
+    expect(sent[1].body).toBe(sent[0].body);
+    expect(fake.chargesFor(request.paymentId)).toBe(1);
+
+    // cut twice: one repeat only, then unknown (reconciliation asks later); still charged once
+    const twice = chargeOf(CARDS.approved);
+    fake.drop(CREATE, 2);
+    expect(await stripe.charge(twice)).toEqual({ kind: 'unknown', reference: null });
+    expect(
+      fake.requests.filter((r) => r.headers['idempotency-key'] === twice.paymentId),
+    ).toHaveLength(2);
+    expect(await stripe.lookup({ ...twice, reference: null })).toMatchObject({ kind: 'approved' });
+    expect(fake.chargesFor(twice.paymentId)).toBe(1);
+  });
+
   it('refunds with a stable key: a repeat refunds nothing more; already refunded counts as refunded', async () => {
     const request = chargeOf(CARDS.approved);
     const { reference } = (await stripe.charge(request)) as { reference: string };
@@ -135,8 +278,11 @@ describe('Stripe adapter against a local fake of the Stripe API', () => {
 
   it('a timeout is unknown; reconciliation finds the intent by its payment id and it was charged once', async () => {
     const request = chargeOf(CARDS.approved);
-    fake.hang(/^\/v1\/payment_intents$/, 1000);
+    fake.hang(CREATE, 1000);
+    const started = Date.now();
     expect(await stripe.charge(request)).toEqual({ kind: 'unknown', reference: null });
+    // gave up at PAYMENT_GATEWAY_TIMEOUT_MS (400 here), not when the answer came
+    expect(Date.now() - started).toBeLessThan(900);
     const found = await stripe.lookup({ ...request, reference: null });
     expect(found).toMatchObject({ kind: 'approved' });
     expect(fake.chargesFor(request.paymentId)).toBe(1);
@@ -249,6 +395,26 @@ describe('the payment service with PAYMENT_GATEWAY=stripe (e2e against the fake)
       .expect(200);
     expect(read.body.status).toBe('aprobado');
     expect(fake.chargesFor(pending.body.id)).toBe(1);
+  });
+
+  it('Stripe failing (500, a proxy page): 202 pendiente, never a 500; a refund then is a 503 problem', async () => {
+    const alice = await t.customer();
+    for (const answer of [STRIPE_500, PROXY_502]) {
+      const order = await t.placeOrder(alice, 3, 1);
+      fake.fail(CREATE, answer);
+      const pending = await t.pay(order).expect(202);
+      expect(pending.body).toMatchObject({ status: 'pendiente', gateway: 'stripe' });
+    }
+    const order = await t.placeOrder(alice, 4, 1);
+    const approved = await t.pay(order).expect(201);
+    fake.fail(/^\/v1\/refunds$/, PROXY_502);
+    const refused = await t
+      .http()
+      .post(`/api/v1/payments/${approved.body.id}/refund`)
+      .set(bearer(t.adminToken))
+      .expect(503);
+    expect(refused.body.type).toBe('https://nest-commerce.dev/problems/upstream-unavailable');
+    expect(JSON.stringify(refused.body)).not.toMatch(/Bad Gateway|stripe-node|at \w+ \(/);
   });
 
   it('PayPal is not a Stripe method here: 422 payment-method-not-supported', async () => {

@@ -14,6 +14,8 @@ export interface Answer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** sent as is instead of the JSON of `body` (a proxy's error page) */
+  rawBody?: string;
 }
 
 export type Handler = (request: RecordedRequest) => Answer | Promise<Answer>;
@@ -23,6 +25,8 @@ export interface FakeServer {
   requests: RecordedRequest[];
   /** answers to requests matching `path` wait this long (after being processed), once each */
   hang(path: RegExp, ms: number, times?: number): void;
+  /** requests matching `path` are processed, then their connection is cut (once each) */
+  drop(path: RegExp, times?: number): void;
   stop(): Promise<void>;
 }
 
@@ -30,6 +34,7 @@ export interface FakeServer {
 export async function startFakeHttpServer(handler: Handler): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
   const hangs: Array<{ path: RegExp; ms: number; times: number }> = [];
+  const drops: Array<{ path: RegExp; times: number }> = [];
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -50,12 +55,17 @@ export async function startFakeHttpServer(handler: Handler): Promise<FakeServer>
           hang.times -= 1;
           await sleep(hang.ms);
         }
+        const drop = drops.find((d) => d.times > 0 && d.path.test(recorded.path));
+        if (drop) {
+          drop.times -= 1;
+          req.socket.destroy();
+        }
         if (res.destroyed) return;
         res.writeHead(answer.status, {
           'content-type': 'application/json',
           ...answer.headers,
         });
-        res.end(JSON.stringify(answer.body));
+        res.end(answer.rawBody ?? JSON.stringify(answer.body));
       });
     });
   });
@@ -66,6 +76,9 @@ export async function startFakeHttpServer(handler: Handler): Promise<FakeServer>
     requests,
     hang(path, ms, times = 1) {
       hangs.push({ path, ms, times });
+    },
+    drop(path, times = 1) {
+      drops.push({ path, times });
     },
     stop: () =>
       new Promise<void>((resolve) => {

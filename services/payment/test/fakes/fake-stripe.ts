@@ -17,6 +17,11 @@ import { Answer, FakeServer, RecordedRequest, startFakeHttpServer } from './fake
  */
 export interface FakeStripe extends FakeServer {
   secretKey: string;
+  /**
+   * The next `times` requests matching `path` get `answer` without being processed (Stripe
+   * failing before it acted: a 500, a proxy's 502 page…).
+   */
+  fail(path: RegExp, answer: Answer, times?: number): void;
   /** successful charges per metadata.payment_id */
   chargesFor(paymentId: string): number;
   /** refunds per PaymentIntent id */
@@ -44,6 +49,24 @@ const TEST_METHODS: Record<string, string> = {
   pm_card_chargeDeclinedProcessingError: '4000000000000119',
 };
 
+/** The only API version this fake speaks. */
+export const FAKE_STRIPE_API_VERSION = '2024-06-20';
+
+/** Top-level parameters each POST takes (Stripe answers parameter_unknown for others). */
+const KNOWN_PARAMS: Record<string, readonly string[]> = {
+  '/v1/payment_intents': [
+    'amount',
+    'currency',
+    'confirm',
+    'payment_method_types',
+    'payment_method',
+    'payment_method_data',
+    'description',
+    'metadata',
+  ],
+  '/v1/refunds': ['payment_intent', 'amount', 'reason', 'metadata'],
+};
+
 const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 
 /** `a[b][c]=v&list[0]=x` → nested objects (Stripe's encoding). */
@@ -69,6 +92,8 @@ export async function startFakeStripe(secretKey = 'sk_test_fake_4eC39HqLyjWDarjt
   const charges = new Map<string, number>();
   const refunds = new Map<string, number>();
   const idempotency = new Map<string, { fingerprint: string; answer: Answer }>();
+  const failures: Array<{ path: RegExp; answer: Answer; times: number }> = [];
+  const basic = `Basic ${Buffer.from(`${secretKey}:`).toString('base64')}`;
 
   function createIntent(params: Record<string, unknown>): Answer {
     const amount = Number(params.amount);
@@ -209,11 +234,24 @@ export async function startFakeStripe(secretKey = 'sk_test_fake_4eC39HqLyjWDarjt
   }
 
   const server = await startFakeHttpServer((request) => {
-    if (request.headers.authorization !== `Bearer ${secretKey}`) {
+    const auth = request.headers.authorization;
+    if (auth !== `Bearer ${secretKey}` && auth !== basic) {
       return stripeError(401, {
         type: 'invalid_request_error',
         message: 'Invalid API Key provided: sk_test_****',
       });
+    }
+    const version = request.headers['stripe-version'];
+    if (version !== FAKE_STRIPE_API_VERSION) {
+      return stripeError(400, {
+        type: 'invalid_request_error',
+        message: `This fake speaks Stripe-Version ${FAKE_STRIPE_API_VERSION} only, got ${String(version)}`,
+      });
+    }
+    const failure = failures.find((f) => f.times > 0 && f.path.test(request.path));
+    if (failure) {
+      failure.times -= 1;
+      return failure.answer;
     }
     let params: Record<string, unknown> = {};
     if (request.method === 'POST') {
@@ -226,6 +264,15 @@ export async function startFakeStripe(secretKey = 'sk_test_fake_4eC39HqLyjWDarjt
         });
       }
       params = parseForm(request.body);
+      const unknown = Object.keys(params).find((k) => !KNOWN_PARAMS[request.path]?.includes(k));
+      if (unknown) {
+        return stripeError(400, {
+          type: 'invalid_request_error',
+          code: 'parameter_unknown',
+          param: unknown,
+          message: `Received unknown parameter: ${unknown}`,
+        });
+      }
     }
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || typeof key !== 'string') return route(request, params);
@@ -249,6 +296,9 @@ export async function startFakeStripe(secretKey = 'sk_test_fake_4eC39HqLyjWDarjt
   const fake: FakeStripe = {
     ...server,
     secretKey,
+    fail(path, answer, times = 1) {
+      failures.push({ path, answer, times });
+    },
     chargesFor: (paymentId) => charges.get(paymentId) ?? 0,
     refundsFor: (intentId) => refunds.get(intentId) ?? 0,
   };

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import Stripe from 'stripe';
 import {
   CardDetails,
   ChargeRequest,
@@ -11,11 +12,9 @@ import {
 } from '../../application/ports/payment-gateway.port';
 import { PaymentMethod } from '../../domain/entities/payment';
 import { PaymentConfig } from '../config/payment.config';
-import { encodeForm } from './form-encoding';
-import { GatewayAnswer, GatewayHttp } from './gateway-http';
+import { createStripeClient } from './stripe-client';
 
-/** The API version the mapping below was written against (Stripe-Version header). */
-export const STRIPE_API_VERSION = '2024-06-20';
+export { STRIPE_API_VERSION } from './stripe-client';
 
 /**
  * Stripe's test PaymentMethods for its documented test cards: in test mode a card number never
@@ -31,51 +30,68 @@ export const STRIPE_TEST_PAYMENT_METHODS: Readonly<Record<string, string>> = {
   '4000000000000119': 'pm_card_chargeDeclinedProcessingError',
 };
 
-interface StripePaymentIntent {
-  id: string;
-  object: 'payment_intent';
-  status: string;
-  amount: number;
-  currency: string;
-  metadata?: Record<string, string>;
-  last_payment_error?: StripeErrorBody | null;
-}
+/**
+ * The create parameters as the pinned API version names them: the SDK's types follow its
+ * newest version, where `payment_method_types` became `allowed_payment_method_types`, and leave
+ * out raw card numbers (they need a permission on the account).
+ */
+type PinnedCreateParams = Omit<Stripe.PaymentIntentCreateParams, 'payment_method_data'> & {
+  payment_method_types: string[];
+  payment_method_data?: {
+    type: 'card';
+    card: { number: string; exp_month: number; exp_year: number; cvc: string };
+  };
+};
 
-interface StripeErrorBody {
-  type?: string;
-  code?: string;
-  decline_code?: string;
-  payment_intent?: { id?: string } | null;
-}
-
-interface StripeRefund {
-  id: string;
-  object: 'refund';
-  status: string;
-}
-
-type StripeError = { error?: StripeErrorBody };
+/** Connection errors after which Stripe cannot have seen the request. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
 /**
- * PaymentGateway over Stripe's REST API (PaymentIntents). A charge is one form-encoded
+ * What a failed call tells: `refused` (never connected, Stripe saw nothing), `lost` (a timeout,
+ * a broken connection, an unreadable answer: Stripe may have acted), or Stripe's own error.
+ */
+type Failure =
+  | { kind: 'refused' }
+  | { kind: 'lost' }
+  | { kind: 'stripe'; status: number; error: Stripe.errors.StripeError };
+
+function failureOf(error: unknown): Failure {
+  if (error instanceof Stripe.errors.StripeConnectionError) {
+    const code = (error.detail as { code?: unknown } | undefined)?.code;
+    return typeof code === 'string' && NEVER_CONNECTED.has(code)
+      ? { kind: 'refused' }
+      : { kind: 'lost' };
+  }
+  // no status: an answer that was not JSON (a proxy's page); anything else thrown: lost too
+  if (error instanceof Stripe.errors.StripeError && error.statusCode) {
+    return { kind: 'stripe', status: error.statusCode, error };
+  }
+  return { kind: 'lost' };
+}
+
+/** 409 (the same key still in progress at Stripe) or 5xx: the outcome is not known. */
+const undecided = (status: number) => status === 409 || status >= 500;
+
+/**
+ * PaymentGateway over Stripe's API (PaymentIntents) through the official SDK. A charge is one
  * `POST /v1/payment_intents` with `confirm=true` and the payment id as `Idempotency-Key`, so a
  * repeat returns the first result and never charges again. `succeeded` approves; a card error
- * (402, `code`/`decline_code`) declines; a timeout or 5xx is `unknown` and reconciliation asks
+ * (402, `decline_code`/`code`) declines; a timeout or 5xx is `unknown` and reconciliation asks
  * later: `GET /v1/payment_intents/{id}` when the intent's id is known, otherwise a search by
  * `metadata['payment_id']`. Refunds: `POST /v1/refunds` with a key stable per payment.
+ * Never throws: Stripe being slow, down or refusing is an outcome.
  */
 @Injectable()
 export class StripePaymentGateway extends PaymentGateway {
   readonly name = 'stripe';
   private readonly logger = new Logger(StripePaymentGateway.name);
-  private readonly http: GatewayHttp;
-  private readonly secretKey: string;
+  private readonly stripe: Stripe;
+  private readonly testMode: boolean;
 
   constructor(config: PaymentConfig) {
     super();
-    if (!config.stripe.secretKey) throw new Error('STRIPE_SECRET_KEY is required for Stripe');
-    this.secretKey = config.stripe.secretKey;
-    this.http = new GatewayHttp(config.stripe.apiBase, config.gatewayTimeoutMs);
+    this.stripe = createStripeClient(config);
+    this.testMode = config.stripe.secretKey?.startsWith('sk_test_') ?? false;
   }
 
   supports(method: PaymentMethod): boolean {
@@ -84,98 +100,97 @@ export class StripePaymentGateway extends PaymentGateway {
 
   async charge(request: ChargeRequest): Promise<GatewayOutcome> {
     if (!request.card) return { kind: 'declined', reason: 'card_required', reference: null };
-    const answer = await this.call<StripePaymentIntent | StripeError>(
-      'POST',
-      '/v1/payment_intents',
-      {
-        amount: request.amount.cents,
-        currency: request.currency,
-        confirm: true,
-        payment_method_types: ['card'],
-        ...this.paymentMethodOf(request.card),
-        description: `Order ${request.orderId}`,
-        metadata: { payment_id: request.paymentId, order_id: request.orderId },
-      },
-      request.idempotencyKey,
-    );
-    if (answer.kind === 'no_answer') {
-      // Refused: Stripe never saw it. Lost: it may have charged; reconciliation will ask.
-      return answer.reason === 'refused'
-        ? { kind: 'declined', reason: 'gateway_unavailable', reference: null }
-        : { kind: 'unknown', reference: null };
+    const params: PinnedCreateParams = {
+      amount: request.amount.cents,
+      currency: request.currency,
+      confirm: true,
+      payment_method_types: ['card'],
+      ...this.paymentMethodOf(request.card),
+      description: `Order ${request.orderId}`,
+      metadata: { payment_id: request.paymentId, order_id: request.orderId },
+    };
+    let intent: Stripe.PaymentIntent;
+    try {
+      intent = await this.stripe.paymentIntents.create(params, {
+        idempotencyKey: request.idempotencyKey,
+      });
+    } catch (error) {
+      return this.chargeFailure(failureOf(error));
     }
-    const { status, data } = answer;
-    if (status === 200) return intentOutcome(data as StripePaymentIntent);
-    const error = (data as StripeError)?.error ?? {};
+    return intentOutcome(intent);
+  }
+
+  async lookup(request: LookupRequest): Promise<LookupOutcome> {
+    if (request.reference) {
+      try {
+        return intentOutcome(await this.stripe.paymentIntents.retrieve(request.reference));
+      } catch (error) {
+        const failure = failureOf(error);
+        if (failure.kind === 'stripe' && failure.status === 404) return { kind: 'not_found' };
+        return { kind: 'unknown', reference: request.reference };
+      }
+    }
+    // The create call got no answer: find the intent by the payment id it carries.
+    try {
+      const found = await this.stripe.paymentIntents.search({
+        query: `metadata['payment_id']:'${request.paymentId}'`,
+      });
+      if (!Array.isArray(found.data)) return { kind: 'unknown', reference: null };
+      const intent = found.data[0];
+      return intent ? intentOutcome(intent) : { kind: 'not_found' };
+    } catch {
+      return { kind: 'unknown', reference: null };
+    }
+  }
+
+  async refund(request: RefundRequest): Promise<RefundOutcome> {
+    let refund: Stripe.Refund;
+    try {
+      refund = await this.stripe.refunds.create(
+        { payment_intent: request.reference, metadata: { payment_id: request.paymentId } },
+        { idempotencyKey: request.idempotencyKey },
+      );
+    } catch (error) {
+      const failure = failureOf(error);
+      if (failure.kind !== 'stripe' || undecided(failure.status)) return { kind: 'unknown' };
+      const code = failure.error.code;
+      if (code === 'charge_already_refunded') return { kind: 'refunded', reference: null };
+      return { kind: 'refused', reason: code ?? `HTTP ${failure.status}` };
+    }
+    if (refund.object !== 'refund') return { kind: 'unknown' };
+    return refund.status === 'failed' || refund.status === 'canceled'
+      ? { kind: 'refused', reason: `refund ${refund.status}` }
+      : { kind: 'refunded', reference: refund.id };
+  }
+
+  private chargeFailure(failure: Failure): GatewayOutcome {
+    // Refused: Stripe never saw it. Lost: it may have charged; reconciliation will ask.
+    if (failure.kind === 'refused') {
+      return { kind: 'declined', reason: 'gateway_unavailable', reference: null };
+    }
+    if (failure.kind === 'lost') return { kind: 'unknown', reference: null };
+    const { status, error } = failure;
     const reference = error.payment_intent?.id ?? null;
     if (status === 402) {
-      return {
-        kind: 'declined',
-        reason: error.decline_code ?? error.code ?? 'card_declined',
-        reference,
-      };
+      // the SDK gives a card error without decline_code an empty one
+      const reason = error.decline_code || error.code || 'card_declined';
+      return { kind: 'declined', reason, reference };
     }
-    // 409: the same key is still being processed at Stripe; 5xx: the outcome is unknown.
-    if (status === 409 || status >= 500) return { kind: 'unknown', reference };
+    if (undecided(status)) return { kind: 'unknown', reference };
     // Anything else (400, 401, 429…) was refused before a charge: nothing moved.
     this.logger.warn(
-      { status, error_type: error.type, error_code: error.code },
+      { status, error_type: error.rawType, error_code: error.code },
       'Stripe refused a payment request',
     );
     return { kind: 'declined', reason: `gateway_error:${error.code ?? status}`, reference };
   }
 
-  async lookup(request: LookupRequest): Promise<LookupOutcome> {
-    if (request.reference) {
-      const answer = await this.call<StripePaymentIntent>(
-        'GET',
-        `/v1/payment_intents/${encodeURIComponent(request.reference)}`,
-      );
-      if (answer.kind === 'no_answer') return { kind: 'unknown', reference: request.reference };
-      if (answer.status === 404) return { kind: 'not_found' };
-      if (answer.status !== 200) return { kind: 'unknown', reference: request.reference };
-      return intentOutcome(answer.data);
-    }
-    // The create call got no answer: find the intent by the payment id it carries.
-    const answer = await this.call<{ data?: StripePaymentIntent[] }>(
-      'GET',
-      '/v1/payment_intents/search',
-      undefined,
-      undefined,
-      { query: `metadata['payment_id']:'${request.paymentId}'` },
-    );
-    if (answer.kind === 'no_answer' || answer.status !== 200) {
-      return { kind: 'unknown', reference: null };
-    }
-    const intent = answer.data.data?.[0];
-    return intent ? intentOutcome(intent) : { kind: 'not_found' };
-  }
-
-  async refund(request: RefundRequest): Promise<RefundOutcome> {
-    const answer = await this.call<StripeRefund | StripeError>(
-      'POST',
-      '/v1/refunds',
-      { payment_intent: request.reference, metadata: { payment_id: request.paymentId } },
-      request.idempotencyKey,
-    );
-    if (answer.kind === 'no_answer') return { kind: 'unknown' };
-    const { status, data } = answer;
-    if (status === 200) {
-      const refund = data as StripeRefund;
-      return refund.status === 'failed' || refund.status === 'canceled'
-        ? { kind: 'refused', reason: `refund ${refund.status}` }
-        : { kind: 'refunded', reference: refund.id };
-    }
-    if (status === 409 || status >= 500) return { kind: 'unknown' };
-    const error = (data as StripeError)?.error ?? {};
-    if (error.code === 'charge_already_refunded') return { kind: 'refunded', reference: null };
-    return { kind: 'refused', reason: error.code ?? `HTTP ${status}` };
-  }
-
   /** In test mode a documented test card becomes its test PaymentMethod; else the raw card. */
-  private paymentMethodOf(card: CardDetails): Record<string, unknown> {
+  private paymentMethodOf(
+    card: CardDetails,
+  ): Pick<PinnedCreateParams, 'payment_method' | 'payment_method_data'> {
     const testMethod = STRIPE_TEST_PAYMENT_METHODS[card.number];
-    if (this.secretKey.startsWith('sk_test_') && testMethod) return { payment_method: testMethod };
+    if (this.testMode && testMethod) return { payment_method: testMethod };
     return {
       payment_method_data: {
         type: 'card',
@@ -188,33 +203,13 @@ export class StripePaymentGateway extends PaymentGateway {
       },
     };
   }
-
-  private call<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    params?: Record<string, unknown>,
-    idempotencyKey?: string,
-    query?: Record<string, string>,
-  ): Promise<GatewayAnswer<T>> {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${this.secretKey}`,
-      'stripe-version': STRIPE_API_VERSION,
-    };
-    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-    if (params) headers['content-type'] = 'application/x-www-form-urlencoded';
-    return this.http.send<T>({
-      method,
-      path,
-      headers,
-      body: params ? encodeForm(params) : undefined,
-      query,
-    });
-  }
 }
 
 /** A PaymentIntent's status as an outcome: only `succeeded` is money taken. */
-function intentOutcome(intent: StripePaymentIntent): GatewayOutcome {
-  const error = intent.last_payment_error ?? {};
+function intentOutcome(intent: Stripe.PaymentIntent): GatewayOutcome {
+  // a 2xx whose body is no PaymentIntent (a proxy's JSON): nothing can be concluded
+  if (intent?.object !== 'payment_intent') return { kind: 'unknown', reference: null };
+  const error = intent.last_payment_error;
   switch (intent.status) {
     case 'succeeded':
       return { kind: 'approved', reference: intent.id };
@@ -227,7 +222,7 @@ function intentOutcome(intent: StripePaymentIntent): GatewayOutcome {
     case 'requires_payment_method':
       return {
         kind: 'declined',
-        reason: error.decline_code ?? error.code ?? 'requires_payment_method',
+        reason: error?.decline_code ?? error?.code ?? 'requires_payment_method',
         reference: intent.id,
       };
     default:
