@@ -295,7 +295,7 @@ function machineCpu() {
 /** CPU time (ms) of every user process (not kernel threads) except `exclude`, by pid. */
 function otherProcessesCpu(exclude) {
   // pidusage reads processes it is given: the list comes from /proc (empty elsewhere).
-  let pids = [];
+  let pids;
   try {
     pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   } catch {

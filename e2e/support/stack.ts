@@ -217,7 +217,9 @@ export class FullStack {
       return stack;
     } catch (err) {
       await stack.shutdown().catch(() => undefined);
-      throw new Error(`${(err as Error).message}\n--- ${logFile} (tail) ---\n${stack.logTail()}`);
+      throw new Error(`${(err as Error).message}\n--- ${logFile} (tail) ---\n${stack.logTail()}`, {
+        cause: err,
+      });
     }
   }
 

@@ -84,6 +84,7 @@ async function binaries() {
   } catch (err) {
     throw new Error(
       `embedded PostgreSQL binaries (${pkg}) are not installed for this platform: ${err.message}. Set POSTGRES_URL to use another PostgreSQL.`,
+      { cause: err },
     );
   }
 }
@@ -209,6 +210,7 @@ export async function startPostgres({
       rmSync(dataDir, { recursive: true, force: true });
       throw new Error(
         `embedded PostgreSQL initdb failed: ${err.message}\n--- ${logFile} ---\n${tail(logFile)}`,
+        { cause: err },
       );
     }
     out.end();
@@ -321,7 +323,7 @@ export async function startPostgres({
 function usersRegistry(dir) {
   const me = String(process.pid);
   const others = () => {
-    let entries = [];
+    let entries;
     try {
       entries = readdirSync(dir);
     } catch {

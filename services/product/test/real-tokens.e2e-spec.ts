@@ -155,8 +155,9 @@ describe('product service with tokens from the user service (e2e)', () => {
     expect(res.headers['content-type']).toContain('application/problem+json');
   });
 
-  it('refuses a token that expired by its own TTL (ACCESS_TOKEN_TTL_SECONDS=1)', async () => {
-    const shortLived = await startUserTestApp({ extra: { ACCESS_TOKEN_TTL_SECONDS: '1' } });
+  it('refuses a token that expired by its own TTL (ACCESS_TOKEN_TTL_SECONDS=3)', async () => {
+    // 3 s: exp counts whole seconds, so a 1 s token can have only milliseconds left at first use
+    const shortLived = await startUserTestApp({ extra: { ACCESS_TOKEN_TTL_SECONDS: '3' } });
     try {
       const productsForShort = await startTestService(
         ProductModule.forRoot(
@@ -175,7 +176,7 @@ describe('product service with tokens from the user service (e2e)', () => {
             .set('authorization', `Bearer ${token}`)
             .send(product);
         await post().expect(201);
-        await sleep(2100);
+        await sleep(4100);
         await post().expect(401);
       } finally {
         await productsForShort.close();
