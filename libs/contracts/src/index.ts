@@ -7,3 +7,4 @@ export * from './user';
 export * from './messages';
 export * from './validation';
 export * from './payment';
+export * from './events';

@@ -1,0 +1,3 @@
+export * from './event-envelope';
+export * from './event-payloads';
+export * from './event-catalogue';
