@@ -42,3 +42,8 @@ export * from './idempotency/idempotency';
 export * from './idempotency/idempotency.config';
 export * from './idempotency/idempotency-key.decorator';
 export * from './idempotency/request-hash';
+export * from './events/event-broker';
+export * from './events/event-dispatcher';
+export * from './events/event-handlers';
+export * from './events/event-routing';
+export * from './context/trace-context';
