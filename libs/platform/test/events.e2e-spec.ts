@@ -10,6 +10,7 @@ import {
   TestDatabase,
   TestTokenIssuer,
   baseUrlOf,
+  captureLogs,
   createTestDatabase,
   startTestService,
   testEnv,
@@ -54,7 +55,7 @@ describe('integration events over HTTP push (real PostgreSQL, real HTTP between 
           databaseUrl: consumerDb.url,
           issuer,
           serviceKeys: { payment: PAYMENT_KEY, delivery: DELIVERY_KEY },
-          extra: common,
+          extra: { ...common, LOG_LEVEL: 'info' },
         }),
       ),
       { listen: true },
@@ -134,8 +135,20 @@ describe('integration events over HTTP push (real PostgreSQL, real HTTP between 
     });
     expect(row.payload.traceparent).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-01$`));
 
-    await producer.get(OutboxRelay).drainOnce();
+    const logs = captureLogs();
+    try {
+      await producer.get(OutboxRelay).drainOnce();
+    } finally {
+      logs.restore();
+    }
     expect((await outbox()).find((r) => r.id === row.id)?.status).toBe('delivered');
+    // the consumer's request line for it carries the id of the request that caused the event
+    const received = logs
+      .lines()
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { service?: string; request_id?: string; msg?: string })
+      .find((l) => l.service === 'order' && l.msg?.startsWith(`POST ${EVENTS_PATH} 200`));
+    expect(received?.request_id).toBe(requestId);
     expect((await effects()).filter((e) => e.subject === orderId)).toEqual([
       { event_id: row.payload.id, type: 'payment.approved', subject: orderId },
     ]);
