@@ -16,7 +16,7 @@ import {
   UnitOfWork,
 } from '@app/kernel';
 import { EVENT_CATALOGUE, EVENT_TYPES, EventParty, eventsConsumedBy } from '@app/contracts';
-import { EventDispatcher } from './events/event-dispatcher';
+import { EVENT_HANDLERS_TYPE, EventDispatcher } from './events/event-dispatcher';
 import { EventHandlers } from './events/event-handlers';
 import { EVENT_TRANSPORT, EventTransportKind } from './events/event-routing';
 import { eventsControllerFor } from './events/events.controller';
@@ -88,7 +88,8 @@ export interface PlatformModuleOptions {
   /**
    * The service's handlers of the events it consumes (needs `messaging`): serves
    * POST /api/v1/internal/events for their producers and dispatches what arrives there (or from
-   * the broker) through the inbox.
+   * the broker) through the inbox. A class whose use cases live in the service's module is also
+   * listed among that module's providers (the dispatcher finds it there).
    */
   eventHandlers?: Type<EventHandlers>;
 }
@@ -248,7 +249,7 @@ export class PlatformModule {
       exported.push(MessageOutbox, MessageInbox, OutboxRelay, EventOutbox);
       if (options.eventHandlers) {
         providers.push(
-          { provide: EventHandlers, useClass: options.eventHandlers },
+          { provide: EVENT_HANDLERS_TYPE, useValue: options.eventHandlers },
           EventDispatcher,
         );
         exported.push(EventDispatcher);

@@ -4,26 +4,29 @@ import { PlatformModule, loadConfigs } from '@app/platform';
 import { DeliveryOpener } from './application/delivery-opener';
 import { DeliverySettings } from './application/delivery-settings';
 import { OrderDirectory } from './application/ports/order-directory.port';
-import { OrderStatusNotifier } from './application/ports/order-status-notifier.port';
+import { DeliveryOutbox } from './application/ports/delivery-outbox.port';
 import { CancelDeliveryForOrderUseCase } from './application/use-cases/cancel-delivery-for-order.use-case';
 import { ChangeDeliveryStatusUseCase } from './application/use-cases/change-delivery-status.use-case';
-import { CreateDeliveryFromMessageUseCase } from './application/use-cases/create-delivery-from-message.use-case';
 import { FindDeliveryByOrderUseCase } from './application/use-cases/find-delivery-by-order.use-case';
 import { GetDeliveryUseCase } from './application/use-cases/get-delivery.use-case';
 import { ListDeliveriesUseCase } from './application/use-cases/list-deliveries.use-case';
+import { OpenDeliveryForPaidOrderUseCase } from './application/use-cases/open-delivery-for-paid-order.use-case';
 import { RequestDeliveryUseCase } from './application/use-cases/request-delivery.use-case';
 import { TrackDeliveryUseCase } from './application/use-cases/track-delivery.use-case';
 import { DeliveryRepository } from './domain/repositories/delivery.repository';
 import { OrderCancellations } from './domain/repositories/order-cancellations.repository';
+import { PaidOrders } from './domain/repositories/paid-orders.repository';
 import { loadDeliveryConfig } from './infrastructure/config/delivery.config';
 import { deliveryDatabase } from './infrastructure/database';
 import { HttpOrderDirectory } from './infrastructure/gateways/http-order-directory';
-import { OutboxOrderStatusNotifier } from './infrastructure/messaging/outbox-order-status-notifier';
+import { PlatformDeliveryOutbox } from './infrastructure/messaging/platform-delivery-outbox';
 import { TypeormDeliveryRepository } from './infrastructure/repositories/typeorm-delivery.repository';
 import { TypeormOrderCancellations } from './infrastructure/repositories/typeorm-order-cancellations';
+import { TypeormPaidOrders } from './infrastructure/repositories/typeorm-paid-orders';
 import { DeliveriesController } from './interfaces/api/deliveries.controller';
 import { InternalDeliveriesController } from './interfaces/api/internal-deliveries.controller';
 import { TrackingController } from './interfaces/api/tracking.controller';
+import { DeliveryEventHandlers } from './interfaces/events/delivery-event-handlers';
 
 /** Composition root of the delivery service: binds each port to its adapter. */
 @Module({})
@@ -38,6 +41,7 @@ export class DeliveryModule {
           database: deliveryDatabase,
           upstreams: ['order'],
           messaging: true,
+          eventHandlers: DeliveryEventHandlers,
         }),
       () => loadDeliveryConfig(env),
     );
@@ -49,11 +53,12 @@ export class DeliveryModule {
         { provide: DeliverySettings, useValue: config },
         { provide: DeliveryRepository, useClass: TypeormDeliveryRepository },
         { provide: OrderCancellations, useClass: TypeormOrderCancellations },
+        { provide: PaidOrders, useClass: TypeormPaidOrders },
         { provide: OrderDirectory, useClass: HttpOrderDirectory },
-        { provide: OrderStatusNotifier, useClass: OutboxOrderStatusNotifier },
+        { provide: DeliveryOutbox, useClass: PlatformDeliveryOutbox },
         OrderClient,
         DeliveryOpener,
-        CreateDeliveryFromMessageUseCase,
+        OpenDeliveryForPaidOrderUseCase,
         CancelDeliveryForOrderUseCase,
         RequestDeliveryUseCase,
         ChangeDeliveryStatusUseCase,
@@ -61,6 +66,7 @@ export class DeliveryModule {
         ListDeliveriesUseCase,
         FindDeliveryByOrderUseCase,
         TrackDeliveryUseCase,
+        DeliveryEventHandlers,
       ],
     };
   }

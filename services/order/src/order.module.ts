@@ -2,7 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ProductClient } from '@app/clients';
 import { PlatformModule, loadConfigs } from '@app/platform';
 import { OrderOutbox } from './application/ports/order-outbox.port';
-import { ProcessedMessages } from './application/ports/processed-messages.port';
 import { ProductCatalog } from './application/ports/product-catalog.port';
 import { CancelOrderUseCase } from './application/use-cases/cancel-order.use-case';
 import { ChangeOrderStatusUseCase } from './application/use-cases/change-order-status.use-case';
@@ -17,8 +16,8 @@ import { orderDatabase } from './infrastructure/database';
 import { HttpProductCatalog } from './infrastructure/gateways/http-product-catalog';
 import { PlatformOrderOutbox } from './infrastructure/messaging/platform-order-outbox';
 import { TypeormOrderRepository } from './infrastructure/repositories/typeorm-order.repository';
-import { TypeormProcessedMessages } from './infrastructure/repositories/typeorm-processed-messages';
 import { InternalOrdersController } from './interfaces/api/internal-orders.controller';
+import { OrderEventHandlers } from './interfaces/events/order-event-handlers';
 import { OrdersController } from './interfaces/api/orders.controller';
 
 /** Composition root of the order service: binds each port to its adapter. */
@@ -32,10 +31,11 @@ export class OrderModule {
           service: 'order',
           env,
           database: orderDatabase,
-          // product: catalog and reservations (synchronous) and stock releases (outbox);
-          // delivery and payment: receivers of the order's outbox messages only
-          upstreams: ['product', 'delivery', 'payment'],
+          // product: catalog, reservations and their release (synchronous); the subscribers of
+          // the order's events are added by the platform from the catalogue
+          upstreams: ['product'],
           messaging: true,
+          eventHandlers: OrderEventHandlers,
           // Idempotency-Key on POST /orders; a placement (catalog lookups and the reservation, each
           // within the upstream timeout and retries) ends well within 60 s
           idempotency: { defaultLeaseSeconds: 60 },
@@ -48,7 +48,6 @@ export class OrderModule {
       controllers: [OrdersController, InternalOrdersController],
       providers: [
         { provide: OrderRepository, useClass: TypeormOrderRepository },
-        { provide: ProcessedMessages, useClass: TypeormProcessedMessages },
         { provide: ProductCatalog, useClass: HttpProductCatalog },
         { provide: OrderOutbox, useClass: PlatformOrderOutbox },
         ProductClient,
@@ -59,6 +58,7 @@ export class OrderModule {
         CancelOrderUseCase,
         ChangeOrderStatusUseCase,
         RecordOrderEventUseCase,
+        OrderEventHandlers,
       ],
     };
   }

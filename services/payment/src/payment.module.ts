@@ -27,6 +27,7 @@ import { PaypalPaymentGateway } from './infrastructure/gateways/paypal.payment-g
 import { SimulatedPaymentGateway } from './infrastructure/gateways/simulated.payment-gateway';
 import { StripePaymentGateway } from './infrastructure/gateways/stripe.payment-gateway';
 import { PlatformPaymentOutbox } from './infrastructure/messaging/platform-payment-outbox';
+import { PaymentEventHandlers } from './interfaces/events/payment-event-handlers';
 import { TypeormPaymentRepository } from './infrastructure/repositories/typeorm-payment.repository';
 import { InternalPaymentsController } from './interfaces/api/internal-payments.controller';
 import { PaymentsController } from './interfaces/api/payments.controller';
@@ -52,6 +53,7 @@ export class PaymentModule {
           database: paymentDatabase,
           upstreams: ['order'],
           messaging: true,
+          eventHandlers: PaymentEventHandlers,
           // Idempotency-Key on POST /payments/process; a payment (an order lookup and up to three
           // gateway calls at their timeout) may run longer than an order placement
           idempotency: { defaultLeaseSeconds: 120 },
@@ -87,6 +89,7 @@ export class PaymentModule {
         RefundOrderPaymentUseCase,
         ReconcilePendingPaymentsUseCase,
         PaymentReconciliationJob,
+        PaymentEventHandlers,
       ],
     };
   }

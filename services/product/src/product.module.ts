@@ -16,6 +16,7 @@ import { TypeormProductRepository } from './infrastructure/repositories/typeorm-
 import { TypeormStockReservationRepository } from './infrastructure/repositories/typeorm-stock-reservation.repository';
 import { ProductsController } from './interfaces/api/products.controller';
 import { StockReservationsController } from './interfaces/api/stock-reservations.controller';
+import { ProductEventHandlers } from './interfaces/events/product-event-handlers';
 
 /** Composition root of the product service: binds each port to its adapter. */
 @Module({})
@@ -23,7 +24,16 @@ export class ProductModule {
   static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
     return {
       module: ProductModule,
-      imports: [PlatformModule.forRoot({ service: 'product', env, database: productDatabase })],
+      imports: [
+        PlatformModule.forRoot({
+          service: 'product',
+          env,
+          database: productDatabase,
+          // the inbox of the events it consumes (order.cancelled) lives with the outbox
+          messaging: true,
+          eventHandlers: ProductEventHandlers,
+        }),
+      ],
       controllers: [ProductsController, StockReservationsController],
       providers: [
         { provide: ProductRepository, useClass: TypeormProductRepository },
@@ -37,6 +47,7 @@ export class ProductModule {
         ReserveStockUseCase,
         ReleaseStockUseCase,
         SeedCatalogUseCase,
+        ProductEventHandlers,
       ],
     };
   }

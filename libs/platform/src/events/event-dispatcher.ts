@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import {
   EVENT_CATALOGUE,
   EventEnvelope,
@@ -12,6 +13,9 @@ import { PlatformConfig } from '../config/platform.config';
 import { runWithRequestId } from '../context/request-context';
 import type { HandleResult } from './event-broker';
 import { EventHandler, EventHandlers } from './event-handlers';
+
+/** The service's EventHandlers class (PlatformModule's `eventHandlers` option). */
+export const EVENT_HANDLERS_TYPE = Symbol('EVENT_HANDLERS_TYPE');
 
 export interface Dispatched {
   result: HandleResult;
@@ -29,22 +33,39 @@ const PERMANENT: ReadonlySet<string> = new Set(['invalid', 'unprocessable']);
  * with the inbox record, so an event applies once however often it arrives.
  */
 @Injectable()
-export class EventDispatcher {
+export class EventDispatcher implements OnModuleInit {
   private readonly logger = new Logger('EventDispatcher');
   private readonly consumer: string;
+  private handlers!: EventHandlers;
 
   constructor(
     config: PlatformConfig,
-    private readonly handlers: EventHandlers,
     private readonly uow: UnitOfWork,
     private readonly inbox: MessageInbox,
+    private readonly moduleRef: ModuleRef,
+    @Inject(EVENT_HANDLERS_TYPE) private readonly handlersType: Type<EventHandlers>,
   ) {
     this.consumer = config.service;
-    const expected = eventsConsumedBy(config.service as EventParty).sort();
-    const handled = Object.keys(handlers.handlers).sort();
+  }
+
+  /**
+   * The handlers call the service's use cases, which live in the service's module: the service
+   * lists its handlers class among its providers and it is found here once every module exists.
+   * Handlers needing only the platform (test fixtures) are created here.
+   */
+  async onModuleInit(): Promise<void> {
+    let handlers: EventHandlers | undefined;
+    try {
+      handlers = this.moduleRef.get(this.handlersType, { strict: false });
+    } catch {
+      handlers = undefined;
+    }
+    this.handlers = handlers ?? (await this.moduleRef.create(this.handlersType));
+    const expected = eventsConsumedBy(this.consumer as EventParty).sort();
+    const handled = Object.keys(this.handlers.handlers).sort();
     if (expected.join() !== handled.join()) {
       throw new Error(
-        `${config.service} must handle exactly the events the catalogue says it consumes: ` +
+        `${this.consumer} must handle exactly the events the catalogue says it consumes: ` +
           `[${expected.join(', ')}], not [${handled.join(', ')}]`,
       );
     }

@@ -42,7 +42,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly upstreams: UpstreamClients,
+    // absent in a service that calls no one and produces no events (product: a consumer only)
+    @Optional() private readonly upstreams: UpstreamClients | undefined,
     private readonly settings: MessagingSettings,
     @Optional() private readonly broker?: EventBroker,
   ) {}
@@ -145,13 +146,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       );
       return 200;
     }
+    const upstreams = this.upstreams;
+    if (!upstreams) throw new UpstreamUnavailableError(message.destination, 'No upstreams.');
     if (message.path === EVENTS_PATH) {
       // the event travels as is: its consumer sees the request id and trace that caused it
       const envelope = message.payload as unknown as EventEnvelope;
       const response = await runWithRequestId(
         envelope.request_id ?? `outbox-${message.id}`,
         () =>
-          this.upstreams
+          upstreams
             .get(message.destination)
             .request({ method: 'POST', path: message.path, body: envelope }),
         envelope.traceparent,
@@ -159,7 +162,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       return response.status;
     }
     const response = await runWithRequestId(`outbox-${message.id}`, () =>
-      this.upstreams.get(message.destination).request({
+      upstreams.get(message.destination).request({
         method: 'POST',
         path: message.path,
         body: { ...message.payload, message_id: message.id },

@@ -3,6 +3,7 @@ import { Delivery, DeliveryAddress } from '../domain/entities/delivery';
 import { DeliveryRepository } from '../domain/repositories/delivery.repository';
 import { OrderCancellations } from '../domain/repositories/order-cancellations.repository';
 import { DeliverySettings } from './delivery-settings';
+import { DeliveryOutbox } from './ports/delivery-outbox.port';
 
 /** Tracking numbers drawn before giving up (a collision is about one in 10^15 per pair). */
 const TRACKING_NUMBER_ATTEMPTS = 5;
@@ -17,7 +18,7 @@ export interface NewDelivery {
 }
 
 /**
- * Shared by the two ways a delivery comes to be (the order's message, the owner's request).
+ * Shared by the two ways a delivery comes to be (the order paid, the owner's request).
  * Callers run inside a unit of work and call `lock` first, so creating and cancelling one
  * order's delivery never interleave.
  */
@@ -27,6 +28,7 @@ export class DeliveryOpener {
     private readonly deliveries: DeliveryRepository,
     private readonly cancellations: OrderCancellations,
     private readonly settings: DeliverySettings,
+    private readonly outbox: DeliveryOutbox,
   ) {}
 
   lock(orderId: string): Promise<void> {
@@ -41,7 +43,10 @@ export class DeliveryOpener {
     return { kind: 'none' };
   }
 
-  /** A new `pendiente` delivery; the existing one if the order has one after all. */
+  /**
+   * A new `pendiente` delivery, with `delivery.created` in the same transaction; the existing one
+   * if the order has one after all.
+   */
   async open(
     input: NewDelivery,
     now = new Date(),
@@ -56,7 +61,10 @@ export class DeliveryOpener {
         now,
       );
       const outcome = await this.deliveries.insertIfAbsent(delivery);
-      if (outcome === 'inserted') return { created: true, delivery };
+      if (outcome === 'inserted') {
+        await this.outbox.opened(delivery);
+        return { created: true, delivery };
+      }
       if (outcome === 'order_has_delivery') {
         const existing = await this.deliveries.findByOrderId(input.orderId);
         if (existing) return { created: false, delivery: existing };

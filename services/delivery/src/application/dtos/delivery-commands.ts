@@ -3,33 +3,32 @@ import { Delivery } from '../../domain/entities/delivery';
 import { DeliveryStatus } from '../../domain/entities/delivery-status';
 import { Requester } from './requester';
 
-/** order → delivery: open the shipment of a paid order (once per message id). */
-export interface CreateDeliveryMessage {
-  messageId: string;
+/** An order was paid (`order.paid`): its shipment opens if it has an address. */
+export interface OrderPaidFact {
   orderId: string;
   userId: string;
-  address: DeliveryAddress;
+  /** null: the order has none; its owner may ask for a delivery later (POST /deliveries) */
+  address: DeliveryAddress | null;
 }
 
-/** order → delivery: the order was cancelled (once per message id). */
-export interface CancelDeliveryMessage {
-  messageId: string;
+/** An order was cancelled (`order.cancelled`). */
+export interface OrderCancelledFact {
   orderId: string;
   cause: string;
 }
 
-export type MessageOutcome =
+export type FactOutcome =
   | 'created'
   | 'existing'
+  | 'no_address'
   | 'cancelled'
   | 'unchanged'
   | 'no_delivery'
-  | 'order_cancelled'
-  | 'duplicate';
+  | 'order_cancelled';
 
-/** What a message did, and the order's delivery after it (null when there is none). */
-export interface MessageResult {
-  outcome: MessageOutcome;
+/** What a fact did, and the order's delivery after it (null when there is none). */
+export interface FactResult {
+  outcome: FactOutcome;
   delivery: Delivery | null;
 }
 

@@ -10,15 +10,20 @@ export class OrderNotFound extends DomainError {
   }
 }
 
-/** A delivery is for a paid order: creada, cancelled (or not yet paid) orders are refused. */
+/**
+ * A delivery is for a paid order that is not cancelled, as far as the order's events told this
+ * service (`order.paid`, `order.cancelled`); an order paid a moment ago may not be known yet.
+ */
 export class OrderNotPaid extends DomainError {
   readonly kind = 'unprocessable';
   readonly code = 'order_not_paid';
 
-  constructor(orderId: string, currentStatus: string) {
+  constructor(orderId: string, cancelled: boolean) {
     super(
-      `Order ${orderId} is ${currentStatus}: a delivery can only be created for a paid order (pagada).`,
-      { order_id: orderId, current_status: currentStatus },
+      cancelled
+        ? `Order ${orderId} was cancelled: it gets no delivery.`
+        : `Order ${orderId} is not known to be paid: a delivery is for a paid order.`,
+      { order_id: orderId, cancelled },
     );
   }
 }

@@ -2,8 +2,6 @@
 export interface OrderSnapshot {
   id: string;
   userId: string;
-  /** creada | pagada | enviada | entregada | cancelada */
-  status: string;
 }
 
 /**

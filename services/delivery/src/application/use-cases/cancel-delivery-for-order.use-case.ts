@@ -1,15 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MessageInbox, UnitOfWork } from '@app/kernel';
+import { UnitOfWork } from '@app/kernel';
 import { DeliveryRepository } from '../../domain/repositories/delivery.repository';
 import { OrderCancellations } from '../../domain/repositories/order-cancellations.repository';
-import { MessageResult, CancelDeliveryMessage } from '../dtos/delivery-commands';
+import { FactResult, OrderCancelledFact } from '../dtos/delivery-commands';
+import { DeliveryOutbox } from '../ports/delivery-outbox.port';
+
+/** delivery.cancelled's cause, from the order's: "order cancelled: cancelled by the customer". */
+const CAUSE_MAX = 200;
 
 /**
- * The order service's "this order is cancelled" message. One transaction: lock the order's
- * deliveries, record the message id (inbox), remember the cancellation (so a late create opens
- * nothing), then cancel a `pendiente` delivery. One already `en_transito` or `entregada` stays
- * (`unchanged`): the parcel has left. No delivery at all is fine too (`no_delivery`: the order
- * may have had no address). A message id seen before changes nothing.
+ * An order was cancelled (`order.cancelled`). Runs in the unit of work of the event's inbox
+ * record (so it applies once), with the order's deliveries locked: remember the cancellation (so
+ * a later `order.paid` or owner's request opens nothing), then cancel a `pendiente` delivery and
+ * publish `delivery.cancelled`. One already `en_transito` or `entregada` stays (`unchanged`):
+ * the parcel has left. No delivery at all is fine too (`no_delivery`). A cancellation stated
+ * again changes nothing.
  */
 @Injectable()
 export class CancelDeliveryForOrderUseCase {
@@ -17,21 +22,17 @@ export class CancelDeliveryForOrderUseCase {
 
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly inbox: MessageInbox,
     private readonly deliveries: DeliveryRepository,
     private readonly cancellations: OrderCancellations,
+    private readonly outbox: DeliveryOutbox,
   ) {}
 
-  execute(message: CancelDeliveryMessage): Promise<MessageResult> {
+  execute(fact: OrderCancelledFact): Promise<FactResult> {
     return this.uow.run(async () => {
-      await this.deliveries.lockOrder(message.orderId);
-      if (!(await this.inbox.firstDelivery(message.messageId))) {
-        const current = await this.deliveries.findByOrderId(message.orderId);
-        return { outcome: 'duplicate', delivery: current };
-      }
+      await this.deliveries.lockOrder(fact.orderId);
       const now = new Date();
-      await this.cancellations.record(message.orderId, message.cause, now);
-      const delivery = await this.deliveries.findByOrderIdForUpdate(message.orderId);
+      await this.cancellations.record(fact.orderId, fact.cause, now);
+      const delivery = await this.deliveries.findByOrderIdForUpdate(fact.orderId);
       if (!delivery) return { outcome: 'no_delivery', delivery: null };
       if (!delivery.cancelForOrder(now)) {
         if (delivery.status !== 'cancelada') {
@@ -44,6 +45,7 @@ export class CancelDeliveryForOrderUseCase {
         return { outcome: 'unchanged', delivery };
       }
       await this.deliveries.save(delivery);
+      await this.outbox.cancelled(delivery, `order cancelled: ${fact.cause}`.slice(0, CAUSE_MAX));
       return { outcome: 'cancelled', delivery };
     });
   }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { MessageInbox, UnitOfWork } from '@app/kernel';
+import { UnitOfWork } from '@app/kernel';
 import { Delivery } from '../../domain/entities/delivery';
 import { IllegalDeliveryTransition } from '../../domain/errors/delivery.errors';
 import {
@@ -9,14 +9,15 @@ import {
   InsertOutcome,
 } from '../../domain/repositories/delivery.repository';
 import { OrderCancellations } from '../../domain/repositories/order-cancellations.repository';
+import { PaidOrders } from '../../domain/repositories/paid-orders.repository';
 import { DeliveryOpener } from '../delivery-opener';
 import { DeliverySettings } from '../delivery-settings';
-import { OrderNotFound, OrderNotPaid } from '../errors/delivery-request.errors';
+import { OrderNotFound } from '../errors/delivery-request.errors';
 import { OrderDirectory, OrderSnapshot } from '../ports/order-directory.port';
-import { OrderStatusNotice, OrderStatusNotifier } from '../ports/order-status-notifier.port';
+import { DeliveryOutbox } from '../ports/delivery-outbox.port';
 import { CancelDeliveryForOrderUseCase } from './cancel-delivery-for-order.use-case';
 import { ChangeDeliveryStatusUseCase } from './change-delivery-status.use-case';
-import { CreateDeliveryFromMessageUseCase } from './create-delivery-from-message.use-case';
+import { OpenDeliveryForPaidOrderUseCase } from './open-delivery-for-paid-order.use-case';
 import { RequestDeliveryUseCase } from './request-delivery.use-case';
 
 // In-memory fakes of the ports: the use cases' decisions, without Nest or a database.
@@ -28,15 +29,6 @@ afterAll(() => jest.restoreAllMocks());
 class ImmediateUnitOfWork extends UnitOfWork {
   run<T>(work: () => Promise<T>): Promise<T> {
     return work();
-  }
-}
-
-class MemoryInbox extends MessageInbox {
-  readonly seen = new Set<string>();
-  async firstDelivery(messageId: string): Promise<boolean> {
-    if (this.seen.has(messageId)) return false;
-    this.seen.add(messageId);
-    return true;
   }
 }
 
@@ -109,10 +101,27 @@ class MemoryCancellations extends OrderCancellations {
   }
 }
 
-class MemoryNotifier extends OrderStatusNotifier {
-  readonly notices: OrderStatusNotice[] = [];
-  async notify(notice: OrderStatusNotice): Promise<void> {
-    this.notices.push(notice);
+class MemoryPaidOrders extends PaidOrders {
+  readonly orders = new Set<string>();
+  async record(orderId: string): Promise<void> {
+    this.orders.add(orderId);
+  }
+  async isPaid(orderId: string): Promise<boolean> {
+    return this.orders.has(orderId);
+  }
+}
+
+/** What was published, as `<fact>:<delivery status>` */
+class MemoryOutbox extends DeliveryOutbox {
+  readonly facts: string[] = [];
+  async opened(delivery: Delivery): Promise<void> {
+    this.facts.push(`created:${delivery.status}`);
+  }
+  async moved(delivery: Delivery): Promise<void> {
+    this.facts.push(`moved:${delivery.status}`);
+  }
+  async cancelled(delivery: Delivery, cause: string): Promise<void> {
+    this.facts.push(`cancelled:${delivery.status}:${cause}`);
   }
 }
 
@@ -128,48 +137,57 @@ const ORDER = '9b2d7c1e-0f4a-4e59-8a3b-6c5d4e3f2a10';
 const ALICE = '5b1c2f7e-8d4a-4c3b-9e2f-1a0b3c4d5e6f';
 const BOB = '6c2d3e8f-9e5b-4d4c-8f3a-2b1c4d5e6f70';
 const ADDRESS = { street: 'Calle Mayor 1', city: 'Madrid', postalCode: '28013', country: 'ES' };
-let nextMessage = 0;
-const messageId = () => `00000000-0000-4000-8000-${String(++nextMessage).padStart(12, '0')}`;
 
 function setup() {
   const uow = new ImmediateUnitOfWork();
-  const inbox = new MemoryInbox();
   const deliveries = new MemoryDeliveries();
   const cancellations = new MemoryCancellations();
-  const notifier = new MemoryNotifier();
+  const paid = new MemoryPaidOrders();
+  const outbox = new MemoryOutbox();
   const orders = new FixedOrders();
-  const opener = new DeliveryOpener(deliveries, cancellations, settings);
+  const opener = new DeliveryOpener(deliveries, cancellations, settings, outbox);
   return {
     deliveries,
     cancellations,
-    notifier,
+    paid,
+    outbox,
     orders,
-    create: new CreateDeliveryFromMessageUseCase(uow, inbox, deliveries, opener),
-    cancel: new CancelDeliveryForOrderUseCase(uow, inbox, deliveries, cancellations),
-    request: new RequestDeliveryUseCase(uow, orders, opener),
-    change: new ChangeDeliveryStatusUseCase(uow, deliveries, notifier),
+    create: new OpenDeliveryForPaidOrderUseCase(uow, opener, paid),
+    cancel: new CancelDeliveryForOrderUseCase(uow, deliveries, cancellations, outbox),
+    request: new RequestDeliveryUseCase(uow, orders, opener, paid),
+    change: new ChangeDeliveryStatusUseCase(uow, deliveries, outbox),
   };
 }
 
-describe('create from the order message', () => {
-  it('opens once per order; a repeated message id applies nothing again', async () => {
+describe('open for a paid order (order.paid)', () => {
+  it('opens once per order, with delivery.created; a repeated fact finds it', async () => {
     const t = setup();
-    const message = { messageId: messageId(), orderId: ORDER, userId: ALICE, address: ADDRESS };
-    const first = await t.create.execute(message);
+    const fact = { orderId: ORDER, userId: ALICE, address: ADDRESS };
+    const first = await t.create.execute(fact);
     expect(first.outcome).toBe('created');
     expect(first.delivery).toMatchObject({ status: 'pendiente', carrier: 'NestPost' });
-    expect((await t.create.execute(message)).outcome).toBe('duplicate');
-    const other = await t.create.execute({ ...message, messageId: messageId() });
+    const other = await t.create.execute(fact);
     expect(other).toMatchObject({ outcome: 'existing', delivery: { id: first.delivery?.id } });
     expect(t.deliveries.rows.size).toBe(1);
+    expect(t.outbox.facts).toEqual(['created:pendiente']);
+    expect(t.paid.orders.has(ORDER)).toBe(true);
     expect(t.deliveries.locked.every((id) => id === ORDER)).toBe(true);
+  });
+
+  it('no address: nothing opens, but the order is known paid (its owner may ask later)', async () => {
+    const t = setup();
+    expect(await t.create.execute({ orderId: ORDER, userId: ALICE, address: null })).toEqual({
+      outcome: 'no_address',
+      delivery: null,
+    });
+    expect(t.deliveries.rows.size).toBe(0);
+    expect(t.paid.orders.has(ORDER)).toBe(true);
   });
 
   it('draws another tracking number when one is taken', async () => {
     const t = setup();
     t.deliveries.takenTrackingNumbers = 2;
     const result = await t.create.execute({
-      messageId: messageId(),
       orderId: ORDER,
       userId: ALICE,
       address: ADDRESS,
@@ -182,15 +200,14 @@ describe('create from the order message', () => {
     const t = setup();
     t.deliveries.takenTrackingNumbers = 10;
     await expect(
-      t.create.execute({ messageId: messageId(), orderId: ORDER, userId: ALICE, address: ADDRESS }),
+      t.create.execute({ orderId: ORDER, userId: ALICE, address: ADDRESS }),
     ).rejects.toThrow(/no free tracking number/);
   });
 
   it('opens nothing for an order already cancelled (the cancel overtook it)', async () => {
     const t = setup();
-    await t.cancel.execute({ messageId: messageId(), orderId: ORDER, cause: 'cancelled' });
+    await t.cancel.execute({ orderId: ORDER, cause: 'cancelled' });
     const result = await t.create.execute({
-      messageId: messageId(),
       orderId: ORDER,
       userId: ALICE,
       address: ADDRESS,
@@ -200,10 +217,9 @@ describe('create from the order message', () => {
   });
 });
 
-describe('cancel from the order message', () => {
+describe('cancel for a cancelled order (order.cancelled)', () => {
   async function opened(t: ReturnType<typeof setup>): Promise<Delivery> {
     const result = await t.create.execute({
-      messageId: messageId(),
       orderId: ORDER,
       userId: ALICE,
       address: ADDRESS,
@@ -211,31 +227,32 @@ describe('cancel from the order message', () => {
     return result.delivery as Delivery;
   }
 
-  it('cancels a pending delivery, once', async () => {
+  it('cancels a pending delivery, once, with delivery.cancelled', async () => {
     const t = setup();
     await opened(t);
-    const message = { messageId: messageId(), orderId: ORDER, cause: 'order cancelled' };
-    expect(await t.cancel.execute(message)).toMatchObject({
+    const fact = { orderId: ORDER, cause: 'cancelled by the customer' };
+    expect(await t.cancel.execute(fact)).toMatchObject({
       outcome: 'cancelled',
       delivery: { status: 'cancelada' },
     });
-    expect((await t.cancel.execute(message)).outcome).toBe('duplicate');
-    expect((await t.cancel.execute({ ...message, messageId: messageId() })).outcome).toBe(
-      'unchanged',
-    );
+    expect((await t.cancel.execute(fact)).outcome).toBe('unchanged');
+    expect(t.outbox.facts).toEqual([
+      'created:pendiente',
+      'cancelled:cancelada:order cancelled: cancelled by the customer',
+    ]);
   });
 
   it('leaves a delivery in transit as it is', async () => {
     const t = setup();
     const delivery = await opened(t);
     await t.change.execute({ deliveryId: delivery.id, target: 'en_transito' });
-    const result = await t.cancel.execute({ messageId: messageId(), orderId: ORDER, cause: 'x' });
+    const result = await t.cancel.execute({ orderId: ORDER, cause: 'x' });
     expect(result).toMatchObject({ outcome: 'unchanged', delivery: { status: 'en_transito' } });
   });
 
   it('is a no-op without a delivery, but remembered', async () => {
     const t = setup();
-    const result = await t.cancel.execute({ messageId: messageId(), orderId: ORDER, cause: 'x' });
+    const result = await t.cancel.execute({ orderId: ORDER, cause: 'x' });
     expect(result).toEqual({ outcome: 'no_delivery', delivery: null });
     expect(t.cancellations.orders.get(ORDER)).toBe('x');
   });
@@ -246,7 +263,8 @@ describe('the owner asks for a delivery', () => {
 
   it('opens one for a paid order, then returns it', async () => {
     const t = setup();
-    t.orders.orders.set(ORDER, { id: ORDER, userId: ALICE, status: 'pagada' });
+    t.orders.orders.set(ORDER, { id: ORDER, userId: ALICE });
+    t.paid.orders.add(ORDER);
     const command = { requester: alice, userToken: 't', orderId: ORDER, address: ADDRESS };
     const first = await t.request.execute(command);
     expect(first.created).toBe(true);
@@ -260,21 +278,22 @@ describe('the owner asks for a delivery', () => {
     expect(again.delivery.address.street).toBe('Calle Mayor 1');
   });
 
-  it.each(['creada', 'cancelada'])('refuses an order in %s (422)', async (status) => {
+  it('refuses an order not known to be paid (422)', async () => {
     const t = setup();
-    t.orders.orders.set(ORDER, { id: ORDER, userId: ALICE, status });
+    t.orders.orders.set(ORDER, { id: ORDER, userId: ALICE });
     await expect(
       t.request.execute({ requester: alice, userToken: 't', orderId: ORDER, address: ADDRESS }),
-    ).rejects.toBeInstanceOf(OrderNotPaid);
+    ).rejects.toMatchObject({ code: 'order_not_paid', details: { cancelled: false } });
   });
 
   it('refuses a paid order whose cancellation already arrived (422)', async () => {
     const t = setup();
-    t.orders.orders.set(ORDER, { id: ORDER, userId: ALICE, status: 'pagada' });
-    await t.cancel.execute({ messageId: messageId(), orderId: ORDER, cause: 'x' });
+    t.orders.orders.set(ORDER, { id: ORDER, userId: ALICE });
+    t.paid.orders.add(ORDER);
+    await t.cancel.execute({ orderId: ORDER, cause: 'x' });
     await expect(
       t.request.execute({ requester: alice, userToken: 't', orderId: ORDER, address: ADDRESS }),
-    ).rejects.toMatchObject({ code: 'order_not_paid', details: { current_status: 'cancelada' } });
+    ).rejects.toMatchObject({ code: 'order_not_paid', details: { cancelled: true } });
   });
 
   it('404 for an unknown order or another customer’s; admin may ask for anyone', async () => {
@@ -282,7 +301,8 @@ describe('the owner asks for a delivery', () => {
     await expect(
       t.request.execute({ requester: alice, userToken: 't', orderId: ORDER, address: ADDRESS }),
     ).rejects.toBeInstanceOf(OrderNotFound);
-    t.orders.orders.set(ORDER, { id: ORDER, userId: BOB, status: 'pagada' });
+    t.orders.orders.set(ORDER, { id: ORDER, userId: BOB });
+    t.paid.orders.add(ORDER);
     await expect(
       t.request.execute({ requester: alice, userToken: 't', orderId: ORDER, address: ADDRESS }),
     ).rejects.toBeInstanceOf(OrderNotFound);
@@ -297,41 +317,26 @@ describe('the owner asks for a delivery', () => {
 });
 
 describe('status changes', () => {
-  it('notify the order on en_transito and entregada only, with the delivery id', async () => {
+  it('publish in transit and delivered; an illegal move publishes nothing', async () => {
     const t = setup();
-    const created = await t.create.execute({
-      messageId: messageId(),
-      orderId: ORDER,
-      userId: ALICE,
-      address: ADDRESS,
-    });
+    const created = await t.create.execute({ orderId: ORDER, userId: ALICE, address: ADDRESS });
     const id = (created.delivery as Delivery).id;
     await t.change.execute({ deliveryId: id, target: 'en_transito' });
     await t.change.execute({ deliveryId: id, target: 'entregada' });
-    expect(t.notifier.notices).toEqual([
-      {
-        orderId: ORDER,
-        deliveryId: id,
-        status: 'enviada',
-        cause: expect.stringMatching(/NestPost/),
-      },
-      { orderId: ORDER, deliveryId: id, status: 'entregada', cause: expect.any(String) },
-    ]);
+    expect(t.outbox.facts).toEqual(['created:pendiente', 'moved:en_transito', 'moved:entregada']);
     await expect(t.change.execute({ deliveryId: id, target: 'cancelada' })).rejects.toBeInstanceOf(
       IllegalDeliveryTransition,
     );
-    expect(t.notifier.notices).toHaveLength(2);
+    expect(t.outbox.facts).toHaveLength(3);
   });
 
-  it('cancelling a pending delivery tells the order nothing', async () => {
+  it('cancelling a pending delivery publishes delivery.cancelled', async () => {
     const t = setup();
-    const created = await t.create.execute({
-      messageId: messageId(),
-      orderId: ORDER,
-      userId: ALICE,
-      address: ADDRESS,
-    });
+    const created = await t.create.execute({ orderId: ORDER, userId: ALICE, address: ADDRESS });
     await t.change.execute({ deliveryId: (created.delivery as Delivery).id, target: 'cancelada' });
-    expect(t.notifier.notices).toEqual([]);
+    expect(t.outbox.facts).toEqual([
+      'created:pendiente',
+      'cancelled:cancelada:cancelled by an administrator',
+    ]);
   });
 });

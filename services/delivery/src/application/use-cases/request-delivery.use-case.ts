@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '@app/kernel';
+import { PaidOrders } from '../../domain/repositories/paid-orders.repository';
 import { DeliveryOpener } from '../delivery-opener';
 import { RequestDeliveryCommand, RequestDeliveryResult } from '../dtos/delivery-commands';
 import { canSeeDeliveriesOf } from '../dtos/requester';
@@ -10,7 +11,8 @@ import { OrderDirectory } from '../ports/order-directory.port';
  * `POST /deliveries` by the order's owner (or admin). The order is read from the order service
  * with the caller's own token, so it answers 404 for an order that is not theirs. An order that
  * has a delivery gets it back as it is (idempotent per order, whatever address is sent); else the
- * order must be `pagada` (422 order-not-paid) and a `pendiente` delivery is opened.
+ * order must be known paid (`order.paid`) and not cancelled (`order.cancelled`), 422
+ * order-not-paid otherwise, and a `pendiente` delivery is opened.
  */
 @Injectable()
 export class RequestDeliveryUseCase {
@@ -18,6 +20,7 @@ export class RequestDeliveryUseCase {
     private readonly uow: UnitOfWork,
     private readonly orders: OrderDirectory,
     private readonly opener: DeliveryOpener,
+    private readonly paidOrders: PaidOrders,
   ) {}
 
   async execute(command: RequestDeliveryCommand): Promise<RequestDeliveryResult> {
@@ -30,9 +33,8 @@ export class RequestDeliveryUseCase {
       await this.opener.lock(order.id);
       const state = await this.opener.stateOf(order.id);
       if (state.kind === 'existing') return { created: false, delivery: state.delivery };
-      // The cancellation message can overtake the order answer read above.
-      if (state.kind === 'order_cancelled') throw new OrderNotPaid(order.id, 'cancelada');
-      if (order.status !== 'pagada') throw new OrderNotPaid(order.id, order.status);
+      if (state.kind === 'order_cancelled') throw new OrderNotPaid(order.id, true);
+      if (!(await this.paidOrders.isPaid(order.id))) throw new OrderNotPaid(order.id, false);
       return this.opener.open({
         orderId: order.id,
         userId: order.userId.toLowerCase(),

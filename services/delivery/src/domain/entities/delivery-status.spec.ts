@@ -2,7 +2,6 @@ import {
   DELIVERY_STATUS_VALUES,
   DELIVERY_TRANSITIONS,
   DeliveryStatus,
-  ORDER_STATUS_AFTER,
   canTransition,
 } from './delivery-status';
 
@@ -31,9 +30,5 @@ describe('the delivery transition table', () => {
     expect(DELIVERY_TRANSITIONS.entregada).toEqual([]);
     expect(DELIVERY_TRANSITIONS.cancelada).toEqual([]);
     expect(DELIVERY_STATUS_VALUES.some((from) => canTransition(from, 'pendiente'))).toBe(false);
-  });
-
-  it('en_transito and entregada move the order; the others do not', () => {
-    expect(ORDER_STATUS_AFTER).toEqual({ en_transito: 'enviada', entregada: 'entregada' });
   });
 });

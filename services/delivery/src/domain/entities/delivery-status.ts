@@ -20,11 +20,3 @@ export const DELIVERY_TRANSITIONS: Readonly<Record<DeliveryStatus, readonly Deli
 export function canTransition(from: DeliveryStatus, to: DeliveryStatus): boolean {
   return DELIVERY_TRANSITIONS[from].includes(to);
 }
-
-/** The order statuses a delivery move implies (SPEC.md: en_transito → enviada, entregada → entregada). */
-export type ImpliedOrderStatus = 'enviada' | 'entregada';
-
-export const ORDER_STATUS_AFTER: Readonly<Partial<Record<DeliveryStatus, ImpliedOrderStatus>>> = {
-  en_transito: 'enviada',
-  entregada: 'entregada',
-};

@@ -24,11 +24,7 @@ export class HttpOrderDirectory extends OrderDirectory {
       if (typeof body?.id !== 'string' || typeof body.user_id !== 'string') {
         throw this.unusable(orderId, 'a malformed order');
       }
-      return {
-        id: body.id.toLowerCase(),
-        userId: body.user_id.toLowerCase(),
-        status: String(body.status),
-      };
+      return { id: body.id.toLowerCase(), userId: body.user_id.toLowerCase() };
     }
     if (answer.status === 404) return null;
     if (answer.status === 401) throw new OrderServiceRefusedToken();

@@ -53,7 +53,9 @@ export class DeliveriesController {
       'The order is read from the order service with your token: an order that does not exist ' +
       'or is not yours is 404. If the order already has a delivery (opened when it was paid, or ' +
       'by an earlier request) it is returned as it is, 200, whatever address is sent. Otherwise ' +
-      'the order must be `pagada` (422 `order-not-paid`), and a `pendiente` delivery is opened ' +
+      'the order must be paid and not cancelled, as the order service\'s events told this ' +
+      'service (422 `order-not-paid`; an order paid a moment ago may take a second to be ' +
+      'known), and a `pendiente` delivery is opened ' +
       'with a tracking number, the configured carrier and an estimated delivery date: 201.',
   })
   @ApiCreatedResponse({ type: DeliveryResponseDto, description: 'Opened.' })
@@ -61,7 +63,7 @@ export class DeliveriesController {
   @ApiProblem(400, 'Invalid body; `errors` names the fields.', { validation: EXAMPLES.validation })
   @ApiProblem(401, 'No token, or an invalid one.', UNAUTHORIZED)
   @ApiProblem(404, 'No such order, or not yours.', { orderNotFound: EXAMPLES.orderNotFound })
-  @ApiProblem(422, 'The order is not paid (creada, cancelada, …) and has no delivery.', {
+  @ApiProblem(422, 'The order is not known to be paid, or was cancelled, and has no delivery.', {
     orderNotPaid: EXAMPLES.orderNotPaid,
   })
   @ApiProblem(503, 'The order service is unavailable; nothing was created.', {
@@ -136,10 +138,10 @@ export class DeliveriesController {
     description:
       'Allowed: pendiente → en_transito, en_transito → entregada, pendiente → cancelada. ' +
       'Anything else, the current status included, is 409 `illegal-transition` (so a repeated ' +
-      'request says where the delivery is). `en_transito` makes the order `enviada` and ' +
-      '`entregada` makes it `entregada`: the notice is stored with the change and delivered to ' +
-      'the order service with retries, so this answers 200 even while the order service is ' +
-      'down. Cancelling a delivery does not cancel the order.',
+      'request says where the delivery is). Each move publishes its event (`delivery.in_transit`, ' +
+      '`delivery.delivered`, `delivery.cancelled`), stored with the change and delivered to its ' +
+      'subscribers with retries, so this answers 200 even while they are down (the order ' +
+      'follows: shipped, delivered). Cancelling a delivery does not cancel the order.',
   })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: DeliveryResponseDto, description: 'The delivery after the move.' })

@@ -1,17 +1,15 @@
 import {
   AddressDto,
-  DeliveryMessageResultDto,
   DeliveryPageDto,
   DeliveryResponseDto,
   TrackingDto,
 } from '@app/contracts';
-import { MessageResult } from '../../application/dtos/delivery-commands';
 import { Delivery, DeliveryAddress } from '../../domain/entities/delivery';
 import { DeliveryPage } from '../../domain/repositories/delivery.repository';
 
 /** Wire ↔ domain for the delivery API. Responses list their fields explicitly (a whitelist). */
 export const DeliveryPresenter = {
-  toAddress(dto: AddressDto): DeliveryAddress {
+  toAddress(dto: Pick<AddressDto, keyof AddressDto>): DeliveryAddress {
     return {
       street: dto.street,
       city: dto.city,
@@ -60,13 +58,6 @@ export const DeliveryPresenter = {
       estimated_delivery: delivery.estimatedDelivery.toISOString(),
       destination: { city: address.city, country: address.country },
       updated_at: delivery.updatedAt.toISOString(),
-    };
-  },
-
-  toMessageResult(result: MessageResult): DeliveryMessageResultDto {
-    return {
-      outcome: result.outcome,
-      delivery: result.delivery ? DeliveryPresenter.toResponse(result.delivery) : null,
     };
   },
 };

@@ -107,9 +107,9 @@ export const EXAMPLES = {
   orderNotPaid: problem(
     422,
     'order-not-paid',
-    `Order ${ORDER_ID_EXAMPLE} is creada: a delivery can only be created for a paid order (pagada).`,
+    `Order ${ORDER_ID_EXAMPLE} is not known to be paid: a delivery is for a paid order.`,
     DELIVERIES,
-    { order_id: ORDER_ID_EXAMPLE, current_status: 'creada' },
+    { order_id: ORDER_ID_EXAMPLE, cancelled: false },
   ),
   orderDown: problem(
     503,

@@ -1,9 +1,11 @@
 import { OrderStatus } from '../../domain/entities/order-status';
 import { Order } from '../../domain/entities/order';
 
+/** The status another service's fact implies for an order (payment approved → pagada, …). */
 export interface ChangeStatusCommand {
   orderId: string;
-  messageId: string;
+  /** the event that carried the fact, kept in the order's history */
+  eventId: string;
   target: OrderStatus;
   cause: string;
   paymentId?: string;
@@ -11,10 +13,10 @@ export interface ChangeStatusCommand {
 }
 
 /**
- * applied: moved now; duplicate: this message_id was processed before; already_reached: no-op;
- * refund_requested: `pagada` for an order cancelled before it was paid, a refund was enqueued.
+ * applied: moved now; already_reached: a late or repeated fact, no-op; refund_requested: `pagada`
+ * for an order cancelled before it was paid, the cancellation was stated again for payment.
  */
-export type StatusChangeOutcome = 'applied' | 'duplicate' | 'already_reached' | 'refund_requested';
+export type StatusChangeOutcome = 'applied' | 'already_reached' | 'refund_requested';
 
 export interface ChangeStatusResult {
   order: Order;

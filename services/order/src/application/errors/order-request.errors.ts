@@ -10,15 +10,36 @@ export class OrderForAnotherUser extends DomainError {
   }
 }
 
-/** A service message id is unique platform-wide; the same id for another order is a sender bug. */
-export class MessageIdReused extends DomainError {
+/**
+ * Another service's fact about an order this service never stored: it can never apply (the
+ * order service is where orders come from), so the event goes to the dead letters.
+ */
+export class FactAboutUnknownOrder extends DomainError {
   readonly kind = 'unprocessable';
-  readonly code = 'message_id_reused';
+  readonly code = 'unknown_order';
 
-  constructor(messageId: string, orderId: string) {
-    super(`Message ${messageId} was already processed for order ${orderId}.`, {
-      message_id: messageId,
-      order_id: orderId,
-    });
+  constructor(orderId: string) {
+    super(`There is no order ${orderId}.`, { order_id: orderId });
+  }
+}
+
+/** A fact the order cannot take yet (delivered before shipped): it is delivered again later. */
+export class OrderNotCaughtUp extends DomainError {
+  readonly kind = 'unavailable';
+  readonly code = 'order_not_caught_up';
+  override readonly retryAfterSeconds = 1;
+
+  constructor(orderId: string, status: string, target: string) {
+    super(`Order ${orderId} is ${status}; ${target} can follow only later.`);
+  }
+}
+
+/** A fact that can never move the order from its final status (a cancelled order shipped). */
+export class FactNeverApplies extends DomainError {
+  readonly kind = 'unprocessable';
+  readonly code = 'order_status_final';
+
+  constructor(orderId: string, status: string, target: string) {
+    super(`Order ${orderId} is ${status} for good; it cannot become ${target}.`);
   }
 }

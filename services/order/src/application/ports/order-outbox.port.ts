@@ -1,11 +1,11 @@
-import { OrderFollowUp } from '../../domain/entities/order-follow-ups';
+import { OrderFact } from '../../domain/entities/order-facts';
 
 /**
- * The outbox as the order service uses it: `enqueue` writes the follow-ups of a change in the
- * caller's unit of work (so they commit, or roll back, with the change); a relay then delivers
- * each to the service that acts on it, retrying until acknowledged. Per order and receiver they
- * arrive in the order they were enqueued.
+ * The order's facts on their way out (`order.placed`, `order.paid`, `order.cancelled`):
+ * `publish` writes them in the caller's unit of work, so they commit, or roll back, with the
+ * change; the platform then delivers them to whoever subscribes, until acknowledged. One
+ * order's facts reach each subscriber in the order they were written.
  */
 export abstract class OrderOutbox {
-  abstract enqueue(followUps: OrderFollowUp[]): Promise<void>;
+  abstract publish(facts: OrderFact[]): Promise<void>;
 }

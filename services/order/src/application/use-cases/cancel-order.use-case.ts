@@ -9,11 +9,10 @@ import { OrderOutbox } from '../ports/order-outbox.port';
 /**
  * A customer (their own order) or admin cancels, from `creada` or `pagada` (anything else is
  * 409 illegal-transition, by the table). One transaction, with the order row locked: the
- * `cancelled` event, the status, and the follow-ups in the outbox: the stock release (product),
- * and for a paid order the refund (payment) and the cancellation of a pending delivery
- * (delivery). The answer does not wait for any of them: the relay delivers them until each
- * receiver acknowledges, so a receiver that is down delays its part but never loses it, and
- * the order is cancelled exactly once.
+ * `cancelled` event, the status, and `order.cancelled` in the outbox (product gives the stock
+ * back, payment refunds an approved payment, delivery cancels a pending delivery: each decides).
+ * The answer does not wait for any of them: the relay delivers the event until each subscriber
+ * acknowledges, so one that is down delays its part but never loses it.
  */
 @Injectable()
 export class CancelOrderUseCase {
@@ -34,7 +33,7 @@ export class CancelOrderUseCase {
           : 'cancelled by the customer',
       );
       await this.orders.saveChanges(order);
-      await this.outbox.enqueue(order.pullFollowUps());
+      await this.outbox.publish(order.pullFacts());
       return order;
     });
   }

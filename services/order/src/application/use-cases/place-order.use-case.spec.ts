@@ -9,6 +9,7 @@ import {
 } from '@app/kernel';
 import { Order } from '../../domain/entities/order';
 import { OrderEvent } from '../../domain/entities/order-event';
+import { OrderFact } from '../../domain/entities/order-facts';
 import { InsufficientStock } from '../../domain/errors/order.errors';
 import {
   OrderListCriteria,
@@ -104,6 +105,7 @@ describe('PlaceOrderUseCase (in-memory fakes)', () => {
   let orders: FakeOrders;
   let keys: FakeKeys;
   let useCase: PlaceOrderUseCase;
+  let published: OrderFact[];
 
   const command = (extra: object = {}) => ({
     requester,
@@ -119,7 +121,13 @@ describe('PlaceOrderUseCase (in-memory fakes)', () => {
     catalog.products.set(lamp, { id: lamp, name: 'Lamp', price: Money.fromDecimal('19.99') });
     orders = new FakeOrders();
     keys = new FakeKeys();
-    useCase = new PlaceOrderUseCase(new DirectUnitOfWork(), orders, catalog, keys);
+    published = [];
+    const outbox = {
+      publish: async (facts: OrderFact[]) => {
+        published.push(...facts);
+      },
+    };
+    useCase = new PlaceOrderUseCase(new DirectUnitOfWork(), orders, catalog, keys, outbox);
   });
 
   it('prices from the catalog and reserves under the new order id', async () => {
@@ -128,6 +136,9 @@ describe('PlaceOrderUseCase (in-memory fakes)', () => {
     expect(result.order.total.toNumber()).toBe(59.97);
     expect(catalog.reserved.has(result.order.id)).toBe(true);
     expect(orders.stored).toHaveLength(1);
+    expect(published.map((fact) => [fact.kind, fact.orderId])).toEqual([
+      ['placed', result.order.id],
+    ]);
   });
 
   it('storing fails after the reservation: the reservation is released and the error answered', async () => {

@@ -14,12 +14,13 @@ import { ProductNotFound } from '../../domain/errors/order.errors';
 import { OrderRepository } from '../../domain/repositories/order.repository';
 import { PlaceOrderCommand, PlaceOrderResult } from '../dtos/place-order.command';
 import { OrderForAnotherUser } from '../errors/order-request.errors';
+import { OrderOutbox } from '../ports/order-outbox.port';
 import { ProductCatalog } from '../ports/product-catalog.port';
 import { canSeeOrdersOf } from '../dtos/requester';
 
 /**
  * Places an order as a small saga: price from the catalog → reserve stock (product service) →
- * store the order with its `created` event. The order id is generated first and is the
+ * store the order with its `created` event and `order.placed` (outbox). The order id is generated first and is the
  * reservation's idempotency key. If storing fails after the reservation, the reservation is
  * released (compensation) and the error answered; if the catalog is unreachable, nothing is
  * stored (503). With an Idempotency-Key, the stored answer commits in the order's transaction,
@@ -34,6 +35,7 @@ export class PlaceOrderUseCase {
     private readonly orders: OrderRepository,
     private readonly catalog: ProductCatalog,
     private readonly idempotency: IdempotencyStore,
+    private readonly outbox: OrderOutbox,
   ) {}
 
   async execute(command: PlaceOrderCommand): Promise<PlaceOrderResult> {
@@ -124,6 +126,7 @@ export class PlaceOrderUseCase {
     try {
       await this.uow.run(async () => {
         await this.orders.insert(order);
+        await this.outbox.publish(order.pullFacts());
         await alsoInTransaction?.(order);
       });
     } catch (error) {

@@ -54,13 +54,17 @@ describe('decideStatusMessage (the receiver rule)', () => {
     );
   });
 
-  it('refuses a target never visited and not allowed now', () => {
-    // delivered before shipped
-    expect(decideStatusMessage('pagada', ['creada', 'pagada'], 'entregada')).toBe('illegal');
-    expect(decideStatusMessage('cancelada', ['creada', 'cancelada'], 'enviada')).toBe('illegal');
+  it('a target never visited and not allowed now: not yet while the order can still move', () => {
+    // delivered before shipped: the facts came out of order, the shipped one will come
+    expect(decideStatusMessage('pagada', ['creada', 'pagada'], 'entregada')).toBe('not_yet');
     expect(decideStatusMessage('enviada', ['creada', 'pagada', 'enviada'], 'cancelada')).toBe(
-      'illegal',
+      'not_yet',
     );
+  });
+
+  it('never from a final status (a cancelled order never ships)', () => {
+    expect(decideStatusMessage('cancelada', ['creada', 'cancelada'], 'enviada')).toBe('never');
+    expect(decideStatusMessage('cancelada', ['creada', 'cancelada'], 'entregada')).toBe('never');
   });
 
   it('refunds a payment approved for an order cancelled before it was ever paid', () => {

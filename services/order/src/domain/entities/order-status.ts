@@ -27,17 +27,26 @@ export function isOrderStatus(value: string): value is OrderStatus {
   return (ORDER_STATUS_VALUES as readonly string[]).includes(value);
 }
 
-/** What to do with a status change another service sends (it may be late, or repeated). */
-export type StatusMessageDecision = 'apply' | 'already_reached' | 'refund_late_payment' | 'illegal';
+/**
+ * What to do with a status change another service's fact implies (the fact may be late,
+ * repeated, or early): `not_yet` may apply once the order has caught up (deliver it again),
+ * `never` can not apply from where the order is (a final status).
+ */
+export type StatusMessageDecision =
+  | 'apply'
+  | 'already_reached'
+  | 'refund_late_payment'
+  | 'not_yet'
+  | 'never';
 
 /**
  * The receiver's rule: a target the order is in, or has been in (its event history says so),
- * is a no-op: the message is late or repeated and the order has moved on, never backwards. A
+ * is a no-op: the fact is late or repeated and the order has moved on, never backwards. A
  * target allowed from the current status is applied. `pagada` for an order cancelled before it
  * was ever paid means a payment was approved while (or after) the order was cancelled: the
- * order stays cancelled and the payment is refunded (the sender's outbox cannot act on a
- * refusal, so the receiver settles it). Anything else (a target the order never had and cannot
- * take now, e.g. `entregada` before `enviada`, or `enviada` for a cancelled order) is illegal.
+ * order stays cancelled and the payment is refunded. Any other target the order never had is
+ * `never` from a final status (`enviada` for a cancelled order) and `not_yet` otherwise
+ * (`entregada` before `enviada`: the facts came out of order).
  */
 export function decideStatusMessage(
   current: OrderStatus,
@@ -46,5 +55,6 @@ export function decideStatusMessage(
 ): StatusMessageDecision {
   if (target === current || new Set(visited).has(target)) return 'already_reached';
   if (canTransition(current, target)) return 'apply';
-  return current === 'cancelada' && target === 'pagada' ? 'refund_late_payment' : 'illegal';
+  if (current === 'cancelada' && target === 'pagada') return 'refund_late_payment';
+  return TRANSITIONS[current].length === 0 ? 'never' : 'not_yet';
 }

@@ -25,7 +25,9 @@ function orderIn(status: OrderStatus): Order {
     entregada: ['pagada', 'enviada', 'entregada'],
     cancelada: ['cancelada'],
   };
-  for (const step of path[status]) order.transitionTo(step, 'test');
+  for (const step of path[status]) {
+    order.transitionTo(step, 'test', step === 'pagada' ? { paymentId: randomUUID() } : {});
+  }
   return order;
 }
 
@@ -59,7 +61,7 @@ describe('Order', () => {
       const order = orderIn(from);
       const before = order.newEvents.length;
       if (canTransition(from, to)) {
-        order.transitionTo(to, 'because');
+        order.transitionTo(to, 'because', { paymentId: randomUUID() });
         expect(order.status).toBe(to);
         expect(order.newEvents).toHaveLength(before + 1);
       } else {

@@ -8,7 +8,7 @@ import {
   OrderEventType,
   STATUS_AFTER_EVENT,
 } from './order-event';
-import { OrderFollowUp, followUpsOfMove } from './order-follow-ups';
+import { OrderFact, factsOfMove } from './order-facts';
 import { OrderStatus, canTransition } from './order-status';
 import { ShippingAddress } from './shipping-address';
 
@@ -49,12 +49,12 @@ export interface PlaceOrderInput {
  * The order aggregate. Prices are integer cents; the total is always the sum of the lines.
  * Status changes go through the transition table and each one records an event: the
  * repository appends `newEvents` and writes the status projection in one transaction. A change
- * that other services must act on also records follow-ups (`pullFollowUps`), which the use case
- * writes to the outbox in that same transaction.
+ * other services may care about also records facts (`pullFacts`: placed, paid, cancelled), which
+ * the use case publishes through the outbox in that same transaction.
  */
 export class Order {
   private readonly pending: OrderEvent[] = [];
-  private readonly followUps: OrderFollowUp[] = [];
+  private readonly facts: OrderFact[] = [];
 
   private constructor(private state: OrderState) {}
 
@@ -71,6 +71,18 @@ export class Order {
     });
     if (order.total.cents > MONEY_MAX_CENTS) throw new OrderTotalTooLarge();
     order.record('created', 'creada', 'order placed', {}, now);
+    order.facts.push({
+      kind: 'placed',
+      orderId: order.id,
+      userId: order.userId,
+      lines: order.state.lines.map((line) => ({
+        productId: line.productId,
+        quantity: line.quantity,
+        unitPrice: line.unitPrice,
+      })),
+      total: order.total,
+      shippingAddress: order.shippingAddress,
+    });
     return order;
   }
 
@@ -119,9 +131,9 @@ export class Order {
     return this.pending.splice(0, this.pending.length);
   }
 
-  /** Hands the follow-ups recorded since loading to the outbox, and forgets them. */
-  pullFollowUps(): OrderFollowUp[] {
-    return this.followUps.splice(0, this.followUps.length);
+  /** Hands the facts recorded since loading (or placing) to the outbox, and forgets them. */
+  pullFacts(): OrderFact[] {
+    return this.facts.splice(0, this.facts.length);
   }
 
   isOwnedBy(userId: string): boolean {
@@ -139,10 +151,16 @@ export class Order {
       throw new IllegalTransition(this.state.status, target);
     }
     const trimmed = Order.checkedCause(cause);
-    const from = this.state.status;
     this.state = { ...this.state, status: target, updatedAt: now };
     this.record(EVENT_TYPE_FOR_STATUS[target], target, trimmed, refs, now);
-    this.followUps.push(...followUpsOfMove(this.state, from, target, trimmed));
+    this.facts.push(
+      ...factsOfMove(
+        { id: this.id, userId: this.userId, total: this.total, shippingAddress: this.shippingAddress },
+        target,
+        trimmed,
+        refs.paymentId ?? null,
+      ),
+    );
   }
 
   /**
@@ -164,14 +182,16 @@ export class Order {
 
   /**
    * A payment was approved for an order cancelled before it was ever paid (the payment raced
-   * the cancel). The order stays cancelled; the money goes back: a refund follow-up, no event
-   * (nothing happened to the order; the `refunded` event comes when payment reports it).
+   * the cancel). The order stays cancelled and says so again: a second `cancelled` fact, which
+   * payment receives after it approved the payment, so it refunds it. No history entry (nothing
+   * happened to the order; the `refunded` event comes when payment reports it).
    */
-  refundLatePayment(cause: string): void {
+  restateCancellation(cause: string): void {
     if (this.state.status !== 'cancelada') throw new IllegalTransition(this.state.status, 'pagada');
-    this.followUps.push({
-      kind: 'refund_payment',
-      orderId: this.state.id,
+    this.facts.push({
+      kind: 'cancelled',
+      orderId: this.id,
+      userId: this.userId,
       cause: Order.checkedCause(cause),
     });
   }

@@ -1,101 +1,71 @@
 import { Injectable } from '@nestjs/common';
-import {
-  CancelDeliveryMessageDto,
-  CreateDeliveryMessageDto,
-  MESSAGE_PATHS,
-  MESSAGE_TYPES,
-  RefundOrderPaymentMessageDto,
-} from '@app/contracts';
-import { MessageOutbox, OutgoingMessage } from '@app/kernel';
+import { EventPayload } from '@app/contracts';
+import { EventOutbox, IntegrationEvent } from '@app/kernel';
 import { OrderOutbox } from '../../application/ports/order-outbox.port';
-import { OrderFollowUp } from '../../domain/entities/order-follow-ups';
-
-/** A message body as the relay posts it: the contract's DTO, `message_id` added on delivery. */
-type Body<T> = Omit<T, 'message_id'>;
+import { OrderFact } from '../../domain/entities/order-facts';
+import { ShippingAddress } from '../../domain/entities/shipping-address';
 
 /**
- * OrderOutbox over the platform's transactional outbox: each follow-up becomes one message to
- * the receiver's internal endpoint (paths and bodies from @app/contracts, docs/messaging.md
- * "The messages"). The aggregate id is the order id, so one order's messages reach each
- * receiver in the order they were written (a delivery is created before it is cancelled).
+ * OrderOutbox over the platform's event outbox: each fact becomes one integration event of the
+ * catalogue (@app/contracts), its subject the order id, checked against its contract when
+ * written. Who consumes it is the catalogue's business, not the order's.
  */
 @Injectable()
 export class PlatformOrderOutbox extends OrderOutbox {
-  constructor(private readonly outbox: MessageOutbox) {
+  constructor(private readonly events: EventOutbox) {
     super();
   }
 
-  async enqueue(followUps: OrderFollowUp[]): Promise<void> {
-    if (followUps.length === 0) return;
-    await this.outbox.enqueue(...followUps.map(toMessage));
+  async publish(facts: OrderFact[]): Promise<void> {
+    if (facts.length === 0) return;
+    await this.events.publish(...facts.map(toEvent));
   }
 }
 
-function toMessage(followUp: OrderFollowUp): OutgoingMessage {
-  switch (followUp.kind) {
-    case 'create_delivery': {
-      const body: Body<CreateDeliveryMessageDto> = {
-        order_id: followUp.orderId,
-        user_id: followUp.userId,
-        address: {
-          street: followUp.address.street,
-          city: followUp.address.city,
-          postal_code: followUp.address.postalCode,
-          country: followUp.address.country,
-        },
+function toEvent(fact: OrderFact): IntegrationEvent {
+  switch (fact.kind) {
+    case 'placed': {
+      const payload: EventPayload<'order.placed'> = {
+        order_id: fact.orderId,
+        user_id: fact.userId,
+        items: fact.lines.map((line) => ({
+          product_id: line.productId,
+          quantity: line.quantity,
+          price: line.unitPrice.toNumber(),
+        })),
+        total: fact.total.toNumber(),
+        shipping_address: toAddress(fact.shippingAddress),
       };
-      return message(
-        MESSAGE_TYPES.orderPaid,
-        followUp.orderId,
-        'delivery',
-        MESSAGE_PATHS.createDelivery(),
-        body,
-      );
+      return { type: 'order.placed', subject: fact.orderId, payload };
     }
-    case 'release_stock':
-      // the product service's release takes no body; the relay still adds message_id
-      return message(
-        MESSAGE_TYPES.orderCancelled,
-        followUp.orderId,
-        'product',
-        MESSAGE_PATHS.releaseStock(followUp.orderId),
-        {},
-      );
-    case 'refund_payment': {
-      const body: Body<RefundOrderPaymentMessageDto> = {
-        order_id: followUp.orderId,
-        cause: followUp.cause,
+    case 'paid': {
+      const payload: EventPayload<'order.paid'> = {
+        order_id: fact.orderId,
+        user_id: fact.userId,
+        payment_id: fact.paymentId,
+        total: fact.total.toNumber(),
+        shipping_address: toAddress(fact.shippingAddress),
       };
-      return message(
-        MESSAGE_TYPES.orderCancelled,
-        followUp.orderId,
-        'payment',
-        MESSAGE_PATHS.refundPayment(),
-        body,
-      );
+      return { type: 'order.paid', subject: fact.orderId, payload };
     }
-    case 'cancel_delivery': {
-      const body: Body<CancelDeliveryMessageDto> = {
-        order_id: followUp.orderId,
-        cause: followUp.cause,
+    case 'cancelled': {
+      const payload: EventPayload<'order.cancelled'> = {
+        order_id: fact.orderId,
+        user_id: fact.userId,
+        cause: fact.cause,
       };
-      return message(
-        MESSAGE_TYPES.orderCancelled,
-        followUp.orderId,
-        'delivery',
-        MESSAGE_PATHS.cancelDelivery(),
-        body,
-      );
+      return { type: 'order.cancelled', subject: fact.orderId, payload };
     }
   }
 }
 
-function message(
-  type: string,
-  orderId: string,
-  destination: 'product' | 'payment' | 'delivery',
-  path: string,
-  payload: object,
-): OutgoingMessage {
-  return { type, aggregateId: orderId, destination, path, payload: { ...payload } };
+function toAddress(address: ShippingAddress | null): EventPayload<'order.paid'>['shipping_address'] {
+  return address
+    ? {
+        street: address.street,
+        city: address.city,
+        postal_code: address.postalCode,
+        country: address.country,
+      }
+    : null;
 }

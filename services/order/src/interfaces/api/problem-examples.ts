@@ -83,18 +83,4 @@ export const EXAMPLES = {
     'A valid service credential (X-Service-Key) is required.',
     `/api/v1/internal/orders/${ORDER_ID_EXAMPLE}`,
   ),
-  internalIllegal: problem(
-    409,
-    'illegal-transition',
-    'An order cannot go from pagada to entregada',
-    `/api/v1/internal/orders/${ORDER_ID_EXAMPLE}/status`,
-    { current_status: 'pagada', requested_status: 'entregada' },
-  ),
-  messageReused: problem(
-    422,
-    'message-id-reused',
-    `Message 0d9c8b7a-6f5e-4d3c-8b1a-0f9e8d7c6b5a was already processed for order ${ORDER_ID_EXAMPLE}.`,
-    `/api/v1/internal/orders/${ORDER_ID_EXAMPLE}/status`,
-    { message_id: '0d9c8b7a-6f5e-4d3c-8b1a-0f9e8d7c6b5a', order_id: ORDER_ID_EXAMPLE },
-  ),
 };

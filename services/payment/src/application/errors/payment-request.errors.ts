@@ -25,6 +25,19 @@ export class RefundRefused extends DomainError {
   }
 }
 
+/**
+ * The gateway refused the refund of a cancelled order's payment: retrying the event cannot
+ * change its mind, so the event is dead-lettered for an operator (the money is still charged).
+ */
+export class CancelledOrderRefundRefused extends DomainError {
+  readonly kind = 'unprocessable';
+  readonly code = 'refund_refused';
+
+  constructor(refusal: RefundRefused) {
+    super(refusal.message, refusal.details);
+  }
+}
+
 /** The gateway gave no usable answer to a refund; nothing changed, retrying is safe. */
 export class GatewayUnavailable extends DomainError {
   readonly kind = 'unavailable';

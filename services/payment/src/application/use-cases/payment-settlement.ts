@@ -11,7 +11,8 @@ import { PaymentOutbox } from '../ports/payment-outbox.port';
  * Applies what a gateway said to a stored payment, once. Each call is one transaction with the
  * payment's row locked, so the request that charged and a reconciliation pass asking about the
  * same payment cannot both apply an answer: whoever comes second finds it settled and changes
- * nothing. Approving writes the `pagada` message for the order service in the same transaction.
+ * nothing. Approving or declining publishes `payment.approved` / `payment.declined` in the same
+ * transaction.
  */
 @Injectable()
 export class PaymentSettlement {
@@ -46,6 +47,7 @@ export class PaymentSettlement {
         }
         await this.payments.save(payment);
         if (payment.status === 'aprobado') await this.outbox.paymentApproved(payment);
+        if (payment.status === 'rechazado') await this.outbox.paymentDeclined(payment);
       }
       await alsoInTransaction?.(payment);
       return payment;
@@ -53,15 +55,14 @@ export class PaymentSettlement {
   }
 
   /**
-   * A refund the gateway confirmed moves an approved payment to `reembolsado` and tells the
-   * order service (a `refunded` event in its history), in one transaction. A payment already
+   * A refund the gateway confirmed moves an approved payment to `reembolsado` and publishes
+   * `payment.refunded`, in one transaction. A payment already
    * refunded stays as it is; `refunded` says whether this call refunded it. A refusal changes
    * nothing: RefundRefused (409). Call it inside the caller's unit of work or on its own.
    */
   async refund(
     paymentId: string,
     outcome: Exclude<RefundOutcome, { kind: 'unknown' }>,
-    cause: string,
   ): Promise<{ payment: Payment; refunded: boolean }> {
     if (outcome.kind === 'refused') throw new RefundRefused(paymentId, outcome.reason);
     return this.uow.run(async () => {
@@ -70,7 +71,7 @@ export class PaymentSettlement {
       if (payment.status !== 'aprobado') return { payment, refunded: false };
       payment.refund(outcome.reference ?? 'refunded-at-gateway');
       await this.payments.save(payment);
-      await this.outbox.paymentRefunded(payment, cause);
+      await this.outbox.paymentRefunded(payment);
       return { payment, refunded: true };
     });
   }

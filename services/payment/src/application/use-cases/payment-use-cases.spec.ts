@@ -2,7 +2,6 @@ import {
   IdempotencyClaim,
   IdempotencyScope,
   IdempotencyStore,
-  MessageInbox,
   Money,
   StoredOutcome,
   UnitOfWork,
@@ -125,17 +124,11 @@ class RecordingOutbox extends PaymentOutbox {
   async paymentApproved(payment: Payment): Promise<void> {
     this.messages.push(`approved:${payment.id}`);
   }
+  async paymentDeclined(payment: Payment): Promise<void> {
+    this.messages.push(`declined:${payment.id}`);
+  }
   async paymentRefunded(payment: Payment): Promise<void> {
     this.messages.push(`refunded:${payment.id}`);
-  }
-}
-
-class MemoryInbox extends MessageInbox {
-  seen = new Set<string>();
-  async firstDelivery(messageId: string): Promise<boolean> {
-    if (this.seen.has(messageId)) return false;
-    this.seen.add(messageId);
-    return true;
   }
 }
 
@@ -154,7 +147,6 @@ function setup() {
   const gateway = new ScriptedGateway();
   const orders = new FixedOrders();
   const outbox = new RecordingOutbox();
-  const inbox = new MemoryInbox();
   const uow = new InlineUnitOfWork();
   const settings = new PaymentSettings('eur', 60_000, 30 * 60_000, 50);
   const settlement = new PaymentSettlement(uow, payments, outbox);
@@ -167,13 +159,7 @@ function setup() {
     settings,
   );
   const reconcile = new ReconcilePendingPaymentsUseCase(payments, gateway, settlement, settings);
-  const refundOrder = new RefundOrderPaymentUseCase(
-    uow,
-    inbox,
-    payments,
-    new GatewayRefunds(gateway),
-    settlement,
-  );
+  const refundOrder = new RefundOrderPaymentUseCase(payments, new GatewayRefunds(gateway), settlement);
   const command = (change: Partial<ProcessPaymentCommand> = {}): ProcessPaymentCommand => ({
     requester: { id: 'alice', isAdmin: false },
     userToken: 'token',
@@ -189,7 +175,7 @@ function setup() {
     if (result.kind !== 'processed') throw new Error('expected a processed payment');
     return result.payment;
   };
-  return { payments, gateway, orders, outbox, inbox, pay, reconcile, refundOrder };
+  return { payments, gateway, orders, outbox, pay, reconcile, refundOrder };
 }
 
 describe('ProcessPaymentUseCase', () => {
@@ -202,12 +188,12 @@ describe('ProcessPaymentUseCase', () => {
     expect(payment.card).toEqual({ last4: '4242', brand: 'visa' });
   });
 
-  it('declined: rechazado with the reason, no message; the order can be paid again', async () => {
+  it('declined: rechazado with the reason, payment.declined; the order can be paid again', async () => {
     const s = setup();
     s.gateway.next = { kind: 'declined', reason: 'card_declined', reference: 'ch_x' };
     const declined = await s.pay();
     expect([declined.status, declined.failureReason]).toEqual(['rechazado', 'card_declined']);
-    expect(s.outbox.messages).toEqual([]);
+    expect(s.outbox.messages).toEqual([`declined:${declined.id}`]);
     s.gateway.next = { kind: 'approved', reference: 'ch_2' };
     expect((await s.pay()).status).toBe('aprobado');
   });
@@ -272,6 +258,7 @@ describe('ReconcilePendingPaymentsUseCase', () => {
     const later = new Date(Date.now() + 31 * 60_000);
     expect(await s.reconcile.execute({ now: later })).toMatchObject({ declined: 1 });
     expect(s.payments.rows.get(payment.id)?.failureReason).toBe('gateway_has_no_charge');
+    expect(s.outbox.messages).toEqual([`declined:${payment.id}`]);
   });
 
   it('a buyer who never approves: declined when it expires', async () => {
@@ -295,35 +282,32 @@ describe('ReconcilePendingPaymentsUseCase', () => {
 });
 
 describe('RefundOrderPaymentUseCase', () => {
-  const message = { messageId: 'm-1', orderId: 'order-1', cause: 'order cancelled' };
+  const order = 'order-1';
 
-  it('refunds the approved payment once per message id', async () => {
+  it('refunds the approved payment once, however often the cancellation is stated', async () => {
     const s = setup();
     const payment = await s.pay();
-    expect((await s.refundOrder.execute(message)).outcome).toBe('refunded');
-    expect((await s.refundOrder.execute(message)).outcome).toBe('duplicate');
-    expect((await s.refundOrder.execute({ ...message, messageId: 'm-2' })).outcome).toBe(
-      'already_refunded',
-    );
+    expect((await s.refundOrder.execute(order)).outcome).toBe('refunded');
+    expect((await s.refundOrder.execute(order)).outcome).toBe('already_refunded');
     expect(s.gateway.refunds).toBe(1);
     expect(s.outbox.messages).toEqual([`approved:${payment.id}`, `refunded:${payment.id}`]);
   });
 
-  it('the gateway silent or refusing: an error and nothing recorded, so the message comes again', async () => {
+  it('the gateway silent or refusing: an error and nothing changed, so the event comes again', async () => {
     const s = setup();
-    await s.pay();
+    const payment = await s.pay();
     s.gateway.refundAnswer = { kind: 'unknown' };
-    await expect(s.refundOrder.execute(message)).rejects.toBeInstanceOf(GatewayUnavailable);
+    await expect(s.refundOrder.execute(order)).rejects.toBeInstanceOf(GatewayUnavailable);
     s.gateway.refundAnswer = { kind: 'refused', reason: 'disputed' };
-    await expect(s.refundOrder.execute(message)).rejects.toBeInstanceOf(RefundRefused);
-    expect(s.inbox.seen.size).toBe(0);
+    await expect(s.refundOrder.execute(order)).rejects.toBeInstanceOf(RefundRefused);
+    expect(s.payments.rows.get(payment.id)?.status).toBe('aprobado');
     s.gateway.refundAnswer = { kind: 'refunded', reference: 're_9' };
-    expect((await s.refundOrder.execute(message)).outcome).toBe('refunded');
+    expect((await s.refundOrder.execute(order)).outcome).toBe('refunded');
   });
 
-  it('no approved payment: acknowledged, nothing refunded', async () => {
+  it('no approved payment: done, nothing refunded', async () => {
     const s = setup();
-    expect(await s.refundOrder.execute(message)).toEqual({ outcome: 'no_payment', payment: null });
+    expect(await s.refundOrder.execute(order)).toEqual({ outcome: 'no_payment', payment: null });
     expect(s.gateway.refunds).toBe(0);
   });
 });

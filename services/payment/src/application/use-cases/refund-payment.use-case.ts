@@ -56,11 +56,7 @@ export class RefundPaymentUseCase {
     if (!payment) throw new PaymentNotFound(paymentId);
     const outcome = await this.refunds.refund(payment);
     if (outcome.kind === 'refused') throw new RefundRefused(payment.id, outcome.reason);
-    const { payment: refunded } = await this.settlement.refund(
-      payment.id,
-      outcome,
-      'payment refunded by an administrator',
-    );
+    const { payment: refunded } = await this.settlement.refund(payment.id, outcome);
     return refunded;
   }
 }

@@ -1,50 +1,42 @@
 import { Injectable } from '@nestjs/common';
-import {
-  ChangeOrderStatusDto,
-  MESSAGE_PATHS,
-  MESSAGE_TYPES,
-  RecordOrderEventDto,
-} from '@app/contracts';
-import { MessageOutbox } from '@app/kernel';
+import { EventPayload } from '@app/contracts';
+import { EventOutbox } from '@app/kernel';
 import { PaymentOutbox } from '../../application/ports/payment-outbox.port';
 import { Payment } from '../../domain/entities/payment';
 
-/** A message body as the relay posts it: the contract's DTO, `message_id` added on delivery. */
-type Body<T> = Omit<T, 'message_id'>;
+/** payment.declined's `reason` is 1-200 characters. */
+const REASON_MAX = 200;
 
 /**
- * PaymentOutbox over the platform's transactional outbox (docs/messaging.md). The aggregate is
- * the order, so messages about one order reach the order service in the order written.
+ * PaymentOutbox over the platform's event outbox: each fact is one integration event of the
+ * catalogue (@app/contracts), its subject the order id, so one order's events reach each
+ * subscriber in the order they were written.
  */
 @Injectable()
 export class PlatformPaymentOutbox extends PaymentOutbox {
-  constructor(private readonly outbox: MessageOutbox) {
+  constructor(private readonly events: EventOutbox) {
     super();
   }
 
   async paymentApproved(payment: Payment): Promise<void> {
-    const body: Body<ChangeOrderStatusDto> = {
-      status: 'pagada',
-      cause: 'payment approved',
-      payment_id: payment.id,
-    };
-    await this.outbox.enqueue({
-      type: MESSAGE_TYPES.paymentApproved,
-      aggregateId: payment.orderId,
-      destination: 'order',
-      path: MESSAGE_PATHS.orderStatus(payment.orderId),
-      payload: { ...body },
-    });
+    const payload: EventPayload<'payment.approved'> = facts(payment);
+    await this.events.publish({ type: 'payment.approved', subject: payment.orderId, payload });
   }
 
-  async paymentRefunded(payment: Payment, cause: string): Promise<void> {
-    const body: Body<RecordOrderEventDto> = { type: 'refunded', cause, payment_id: payment.id };
-    await this.outbox.enqueue({
-      type: MESSAGE_TYPES.paymentRefunded,
-      aggregateId: payment.orderId,
-      destination: 'order',
-      path: MESSAGE_PATHS.orderEvents(payment.orderId),
-      payload: { ...body },
-    });
+  async paymentDeclined(payment: Payment): Promise<void> {
+    const payload: EventPayload<'payment.declined'> = {
+      ...facts(payment),
+      reason: (payment.failureReason || 'declined').slice(0, REASON_MAX),
+    };
+    await this.events.publish({ type: 'payment.declined', subject: payment.orderId, payload });
   }
+
+  async paymentRefunded(payment: Payment): Promise<void> {
+    const payload: EventPayload<'payment.refunded'> = facts(payment);
+    await this.events.publish({ type: 'payment.refunded', subject: payment.orderId, payload });
+  }
+}
+
+function facts(payment: Payment): { payment_id: string; order_id: string; amount: number } {
+  return { payment_id: payment.id, order_id: payment.orderId, amount: payment.amount.toNumber() };
 }

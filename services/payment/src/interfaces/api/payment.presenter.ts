@@ -2,10 +2,8 @@ import {
   PaymentPageDto,
   PaymentResponseDto,
   ProcessPaymentDto,
-  RefundOrderPaymentResultDto,
 } from '@app/contracts';
 import { CardDetails } from '../../application/ports/payment-gateway.port';
-import { RefundOrderPaymentResult } from '../../application/use-cases/refund-order-payment.use-case';
 import { Payment } from '../../domain/entities/payment';
 import { PaymentPage } from '../../domain/repositories/payment.repository';
 
@@ -74,18 +72,5 @@ export const PaymentPresenter = {
           },
         }
       : rest;
-  },
-
-  toRefundResult(
-    messageId: string,
-    orderId: string,
-    result: RefundOrderPaymentResult,
-  ): RefundOrderPaymentResultDto {
-    return {
-      message_id: messageId,
-      order_id: orderId,
-      outcome: result.outcome,
-      payment: result.payment ? PaymentPresenter.toResponse(result.payment) : null,
-    };
   },
 };

@@ -5,7 +5,7 @@ export const ORDER_ID_EXAMPLE = '9b2d7c1e-0f4a-4e59-8a3b-6c5d4e3f2a10';
 
 const PROCESS = '/api/v1/payments/process';
 const ONE = `/api/v1/payments/${PAYMENT_ID_EXAMPLE}`;
-const REFUNDS = '/api/v1/internal/payments/refunds';
+const INTERNAL = '/api/v1/internal/payments';
 
 export const EXAMPLES = {
   validation: problem(400, 'validation-error', 'The request has invalid fields.', PROCESS, {
@@ -113,28 +113,6 @@ export const EXAMPLES = {
     401,
     'unauthorized',
     'A valid service credential (X-Service-Key) is required.',
-    REFUNDS,
-  ),
-  refundMessageInvalid: problem(
-    400,
-    'validation-error',
-    'The request has invalid fields.',
-    REFUNDS,
-    {
-      errors: [{ field: 'message_id', message: 'message_id must be a UUID' }],
-    },
-  ),
-  refundGatewayDown: problem(
-    503,
-    'upstream-unavailable',
-    'The stripe payment gateway is unavailable. Try again shortly.',
-    REFUNDS,
-  ),
-  refundRefusedInternal: problem(
-    409,
-    'refund-refused',
-    `The gateway refused to refund payment ${PAYMENT_ID_EXAMPLE}: charge_disputed`,
-    REFUNDS,
-    { payment_id: PAYMENT_ID_EXAMPLE, reason: 'charge_disputed' },
+    INTERNAL,
   ),
 };

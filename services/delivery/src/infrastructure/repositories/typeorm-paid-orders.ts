@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { PaidOrders } from '../../domain/repositories/paid-orders.repository';
+import { PaidOrderOrmEntity } from '../database/paid-order.orm-entity';
+
+@Injectable()
+export class TypeormPaidOrders extends PaidOrders {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
+    super();
+  }
+
+  async record(orderId: string, userId: string, at: Date): Promise<void> {
+    await this.txHost.tx.query(
+      `INSERT INTO paid_orders (order_id, user_id, paid_at) VALUES ($1, $2, $3)
+       ON CONFLICT (order_id) DO NOTHING`,
+      [orderId, userId, at],
+    );
+  }
+
+  isPaid(orderId: string): Promise<boolean> {
+    return this.txHost.tx.exists(PaidOrderOrmEntity, { where: { orderId } });
+  }
+}
