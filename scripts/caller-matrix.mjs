@@ -8,6 +8,14 @@ import { spawnSync } from 'node:child_process';
 const result = spawnSync(
   'npx',
   ['jest', 'e2e/service-scopes/service-scopes.e2e-spec.ts', '-t', 'caller matrix'],
-  { stdio: 'inherit', env: { ...process.env, UPDATE_CALLER_MATRIX: '1' } },
+  {
+    stdio: 'inherit',
+    // jest loads NestJS 12 (ESM only) through the VM modules, as `npm test` does
+    env: {
+      ...process.env,
+      UPDATE_CALLER_MATRIX: '1',
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules`.trim(),
+    },
+  },
 );
 process.exit(result.status ?? 1);

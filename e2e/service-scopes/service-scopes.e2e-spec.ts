@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { EVENT_CATALOGUE, EventType } from '@app/contracts';
 import {
   SERVICE_CALLERS_EXTENSION,
   SERVICE_CALLERS_LINE,
@@ -35,6 +36,33 @@ interface Call {
 const ADDRESS = { street: 'Calle Mayor 1', city: 'Madrid', postal_code: '28013', country: 'ES' };
 const WRONG_KEY = 'not-a-key-of-any-service-0001';
 const UUID_PARAM = /:[A-Za-z_]+/g;
+const EVENTS = '/api/v1/internal/events';
+
+/** An integration event as its producer's relay posts it (the catalogue names the producer). */
+function envelope(type: EventType, orderId: string, payload: Record<string, unknown>) {
+  return {
+    id: randomUUID(),
+    type,
+    version: EVENT_CATALOGUE[type].version,
+    occurred_at: new Date().toISOString(),
+    producer: EVENT_CATALOGUE[type].producer,
+    subject: orderId,
+    payload,
+  };
+}
+
+const approved = (orderId: string) =>
+  envelope('payment.approved', orderId, {
+    payment_id: randomUUID(),
+    order_id: orderId,
+    amount: 2.5,
+  });
+const cancelled = (orderId: string) =>
+  envelope('order.cancelled', orderId, {
+    order_id: orderId,
+    user_id: randomUUID(),
+    cause: 'scoped test',
+  });
 
 describe('service credentials scoped per caller (e2e)', () => {
   let platform: ScopedPlatform;
@@ -133,53 +161,24 @@ describe('service credentials scoped per caller (e2e)', () => {
       path: `/api/v1/internal/orders/${await placeOrder()}`,
       expect: [200],
     }),
-    'POST /api/v1/internal/orders/:id/status': async () => ({
-      path: `/api/v1/internal/orders/${await placeOrder()}/status`,
-      body: { message_id: randomUUID(), status: 'pagada', cause: 'scoped test' },
-      expect: [200],
-    }),
-    'POST /api/v1/internal/orders/:id/events': async () => ({
-      path: `/api/v1/internal/orders/${await placeOrder()}/events`,
-      body: { message_id: randomUUID(), type: 'refunded', cause: 'scoped test' },
-      expect: [200],
-    }),
     'GET /api/v1/internal/payments': async () => ({
       path: `/api/v1/internal/payments?order_id=${randomUUID()}`,
-      expect: [200],
-    }),
-    'POST /api/v1/internal/payments/refunds': async () => ({
-      path: '/api/v1/internal/payments/refunds',
-      body: { message_id: randomUUID(), order_id: randomUUID(), cause: 'scoped test' },
-      expect: [200],
-    }),
-    'POST /api/v1/internal/deliveries': async () => ({
-      path: '/api/v1/internal/deliveries',
-      body: {
-        message_id: randomUUID(),
-        order_id: randomUUID(),
-        user_id: customer.id,
-        address: ADDRESS,
-      },
-      expect: [201],
-    }),
-    'POST /api/v1/internal/deliveries/cancellations': async () => ({
-      path: '/api/v1/internal/deliveries/cancellations',
-      body: { message_id: randomUUID(), order_id: randomUUID(), cause: 'scoped test' },
       expect: [200],
     }),
     'GET /api/v1/internal/deliveries/by-order/:order_id': async () => {
       const orderId = randomUUID();
       await expectStatus(
-        send('delivery', 'POST', '/api/v1/internal/deliveries', {
+        send('delivery', 'POST', EVENTS, {
           key: KEYS.order,
-          body: {
-            message_id: randomUUID(),
+          body: envelope('order.paid', orderId, {
             order_id: orderId,
             user_id: customer.id,
-            address: ADDRESS,
-          },
+            payment_id: randomUUID(),
+            total: 2.5,
+            shipping_address: ADDRESS,
+          }),
         }),
-        201,
+        200,
       );
       return { path: `/api/v1/internal/deliveries/by-order/${orderId}`, expect: [200] };
     },
@@ -205,13 +204,70 @@ describe('service credentials scoped per caller (e2e)', () => {
     },
   };
 
-  const requestFor = (route: RouteEntry): Promise<Call> =>
-    REQUESTS[`${route.method} ${route.path}`]?.() ??
-    Promise.resolve({
-      path: route.path.replace(UUID_PARAM, () => randomUUID()),
-      body: {},
-      expect: [],
-    });
+  /** An event `receiver` consumes, produced by `caller` (a producer posts its own events only). */
+  async function eventCall(receiver: ServiceName, caller: ServiceName | undefined): Promise<Call> {
+    const ok = { path: EVENTS, expect: [200] };
+    switch (`${receiver} ← ${caller ?? ''}`) {
+      case 'order ← payment': {
+        const orderId = await placeOrder();
+        const body = envelope('payment.refunded', orderId, {
+          payment_id: randomUUID(),
+          order_id: orderId,
+          amount: 2.5,
+        });
+        return { ...ok, body };
+      }
+      case 'order ← delivery': {
+        const orderId = await placeOrder();
+        await expectStatus(
+          send('order', 'POST', EVENTS, { key: KEYS.payment, body: approved(orderId) }),
+          200,
+        );
+        const body = envelope('delivery.in_transit', orderId, {
+          delivery_id: randomUUID(),
+          order_id: orderId,
+        });
+        return { ...ok, body };
+      }
+      case 'order ← order-validation': {
+        const orderId = await placeOrder();
+        const body = envelope('order.validated', orderId, {
+          order_id: orderId,
+          valid: true,
+          errors: [],
+          validated_at: new Date().toISOString(),
+        });
+        return { ...ok, body };
+      }
+      case 'product ← order': {
+        const orderId = randomUUID();
+        await expectStatus(
+          send('product', 'POST', '/api/v1/stock/reservations', {
+            key: KEYS.order,
+            body: { order_id: orderId, items: [{ product_id: productId, quantity: 1 }] },
+          }),
+          201,
+        );
+        return { ...ok, body: cancelled(orderId) };
+      }
+      case 'payment ← order':
+      case 'delivery ← order':
+        return { ...ok, body: cancelled(randomUUID()) };
+      default:
+        // another caller's key or none: the guard answers before the body is read
+        return { path: EVENTS, body: cancelled(randomUUID()), expect: [] };
+    }
+  }
+
+  const requestFor = (route: RouteEntry, caller?: ServiceName): Promise<Call> =>
+    route.path === EVENTS
+      ? eventCall(route.service, caller)
+      : (REQUESTS[`${route.method} ${route.path}`]?.() ??
+        Promise.resolve({
+          path: route.path.replace(UUID_PARAM, () => randomUUID()),
+          body: {},
+          expect: [],
+        }));
 
   const named = (route: RouteEntry) => `${route.service} ${route.method} ${route.path}`;
 
@@ -320,7 +376,7 @@ describe('service credentials scoped per caller (e2e)', () => {
     const problems: string[] = [];
     for (const route of scoped) {
       for (const caller of route.callers!) {
-        const call = await requestFor(route);
+        const call = await requestFor(route, caller);
         const res = await send(route.service, route.method, call.path, {
           key: KEYS[caller],
           body: call.body,
@@ -388,20 +444,21 @@ describe('service credentials scoped per caller (e2e)', () => {
     expect(problems).toEqual([]);
   });
 
-  it('the cart’s key cannot mark an order pagada: 403, the order stays creada', async () => {
+  it('neither the cart’s key nor delivery’s can mark an order paid: 403, the order stays creada', async () => {
     const orderId = await placeOrder();
-    const res = await send('order', 'POST', `/api/v1/internal/orders/${orderId}/status`, {
-      key: KEYS.cart,
-      body: { message_id: randomUUID(), status: 'pagada', cause: 'forged' },
+    // cart is no producer of anything order consumes
+    const byCart = await send('order', 'POST', EVENTS, { key: KEYS.cart, body: approved(orderId) });
+    expect(isProblem(byCart, 403)).toBe(true);
+    // delivery may post delivery's events to the order, not payment's
+    const byDelivery = await send('order', 'POST', EVENTS, {
+      key: KEYS.delivery,
+      body: approved(orderId),
     });
-    expect(isProblem(res, 403)).toBe(true);
+    expect(isProblem(byDelivery, 403)).toBe(true);
     expect(await orderStatus(orderId)).toBe('creada');
     // payment's key is the one that may
     await expectStatus(
-      send('order', 'POST', `/api/v1/internal/orders/${orderId}/status`, {
-        key: KEYS.payment,
-        body: { message_id: randomUUID(), status: 'pagada', cause: 'payment approved' },
-      }),
+      send('order', 'POST', EVENTS, { key: KEYS.payment, body: approved(orderId) }),
       200,
     );
     expect(await orderStatus(orderId)).toBe('pagada');

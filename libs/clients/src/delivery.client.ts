@@ -15,8 +15,8 @@ import { UpstreamAnswer, answer } from './upstream-answer';
  * it). Answers: the body for 2xx, the problem for 4xx; 5xx, timeouts and an open breaker throw
  * UpstreamUnavailableError (503 upstream-unavailable).
  *
- * Deliveries are created and cancelled by the order service's outbox messages
- * (MESSAGE_PATHS.createDelivery / cancelDelivery), not through this client.
+ * Deliveries are opened and cancelled by the delivery service itself, from the order's events
+ * (`order.paid`, `order.cancelled`), not through this client.
  */
 @Injectable()
 export class DeliveryClient {

@@ -4,7 +4,6 @@ import {
   ORDERS_PATH,
   ORDER_INTERNAL_PATH,
   ORDER_PROBLEM_TYPES,
-  type ChangeOrderStatusDto,
   type CreateOrderDto,
   type OrderResponseDto,
 } from '@app/contracts';
@@ -75,24 +74,6 @@ export class OrderClient {
       method: 'GET',
       path: `${base}/${encodeURIComponent(id)}`,
       userToken: options.userToken,
-    });
-    return answer<OrderResponseDto>(res);
-  }
-
-  /**
-   * `POST /internal/orders/{id}/status` (service key). Idempotent per `message_id`, so it is
-   * retried safely with the message id as idempotency key. 200 with the current order when
-   * applied, repeated, or already reached/passed; 404 unknown order; 409 illegal-transition.
-   */
-  async changeStatus(
-    orderId: string,
-    dto: ChangeOrderStatusDto,
-  ): Promise<UpstreamAnswer<OrderResponseDto>> {
-    const res = await this.http.request<OrderResponseDto>({
-      method: 'POST',
-      path: `${ORDER_INTERNAL_PATH}/${encodeURIComponent(orderId)}/status`,
-      body: dto,
-      idempotencyKey: dto.message_id,
     });
     return answer<OrderResponseDto>(res);
   }

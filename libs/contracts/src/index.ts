@@ -4,7 +4,6 @@ export * from './delivery';
 export * from './order';
 export * from './product';
 export * from './user';
-export * from './messages';
 export * from './validation';
 export * from './payment';
 export * from './events';

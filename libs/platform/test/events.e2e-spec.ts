@@ -185,8 +185,9 @@ describe('integration events over HTTP push (real PostgreSQL, real HTTP between 
       ['not an object', ['payment.approved']],
       ['no id', { ...envelope(), id: undefined }],
       ['unknown type', envelope({ type: 'payment.exploded' })],
-      ['not consumed here', envelope({ type: 'order.paid', producer: 'order' })],
-      ['wrong producer', envelope({ producer: 'cart' })],
+      // (posted with payment's key: another producer's name on the envelope is 403, below)
+      ['not consumed here', envelope({ type: 'order.paid' })],
+      ['wrong producer', envelope({ type: 'delivery.in_transit' })],
       ['unknown version', envelope({ version: 7 })],
       ['payload missing a field', envelope({ payload: { order_id: randomUUID(), amount: 1 } })],
       [
@@ -247,9 +248,20 @@ describe('integration events over HTTP push (real PostgreSQL, real HTTP between 
     expect((await effects()).filter((e) => e.event_id === event.id)).toHaveLength(1);
   });
 
-  it('accepts only the producers of what it consumes', async () => {
-    const event = envelope();
-    expect((await post(event, DELIVERY_KEY)).status).toBe(200); // delivery produces events order consumes
+  it('accepts only the producers of what it consumes, each posting its own events', async () => {
+    // delivery produces events order consumes: its key is let in, for delivery's events only
+    const orderId = randomUUID();
+    const inTransit = envelope({
+      type: 'delivery.in_transit',
+      producer: 'delivery',
+      subject: orderId,
+      payload: { delivery_id: randomUUID(), order_id: orderId },
+    });
+    expect((await post(inTransit, DELIVERY_KEY)).status).toBe(200);
+    // ... and not payment's: no service speaks for another
+    const forged = envelope();
+    expect((await post(forged, DELIVERY_KEY)).status).toBe(403);
+    expect((await effects()).filter((e) => e.event_id === forged.id)).toHaveLength(0);
     expect((await post(envelope(), 'no-such-key-0123456789')).status).toBe(401);
   });
 

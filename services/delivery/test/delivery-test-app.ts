@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import request from 'supertest';
-import { OutboxRelay } from '@app/platform';
+import { EVENTS_PATH, OutboxRelay } from '@app/platform';
 import {
   TestTokenIssuer,
   createTestDatabase,
@@ -72,20 +72,25 @@ export interface DeliveryTestApp {
   customer(): Promise<Customer>;
   /** places an order for the customer (one unit of a fresh product), optionally with an address */
   placeOrder(customer: Customer, options?: { address?: typeof ADDRESS | null }): Promise<string>;
-  /** moves the order along through the order service's internal endpoint (as payment would) */
-  setOrderStatus(orderId: string, status: string): request.Test;
+  /**
+   * Pays the order as payment would (`payment.approved` to the order service), then runs the
+   * order's relay once, so delivery hears `order.paid`.
+   */
+  payOrder(orderId: string): Promise<void>;
+  /** Cancels the order (admin, public API), then runs the order's relay once (`order.cancelled`). */
+  cancelOrder(orderId: string): Promise<void>;
   /** the order as the order service has it */
   orderOf(orderId: string): Promise<{ status: string; user_id: string }>;
   orderEvents(orderId: string): Promise<OrderEvent[]>;
-  /** POST /internal/deliveries as the order service's relay would */
-  sendCreate(
+  /** `order.paid` to delivery's POST /internal/events, as the order service's relay would */
+  sendPaid(
     orderId: string,
     userId: string,
-    messageId?: string,
-    address?: typeof ADDRESS,
+    eventId?: string,
+    address?: typeof ADDRESS | null,
   ): request.Test;
-  /** POST /internal/deliveries/cancellations as the order service's relay would */
-  sendCancel(orderId: string, messageId?: string): request.Test;
+  /** `order.cancelled` to delivery's POST /internal/events, as the order service's relay would */
+  sendCancelled(orderId: string, eventId?: string, userId?: string): request.Test;
   /** PATCH /deliveries/{id}/status as admin */
   setDeliveryStatus(deliveryId: string, status: string): request.Test;
   /** one pass of the delivery service's outbox relay (the relays do not run on their own here) */
@@ -238,11 +243,26 @@ export async function startDeliveryTestApp(
       if (res.status !== 201) throw new Error(`order: ${res.status} ${res.text}`);
       return res.body.id as string;
     },
-    setOrderStatus(orderId, status) {
-      return orderHttp()
-        .post(`/api/v1/internal/orders/${orderId}/status`)
+    async payOrder(orderId) {
+      const res = await orderHttp()
+        .post(EVENTS_PATH)
         .set('X-Service-Key', PAYMENT_KEY)
-        .send({ message_id: randomUUID(), status, cause: `test: ${status}` });
+        .send(
+          envelope('payment.approved', 'payment', orderId, {
+            payment_id: randomUUID(),
+            order_id: orderId,
+            amount: 9.99,
+          }),
+        );
+      if (res.status !== 200) throw new Error(`payment.approved: ${res.status} ${res.text}`);
+      await runningOrder().get(OutboxRelay).drainOnce();
+    },
+    async cancelOrder(orderId) {
+      const res = await orderHttp()
+        .post(`/api/v1/orders/${orderId}/cancel`)
+        .set(bearer(adminToken));
+      if (res.status !== 200) throw new Error(`cancel: ${res.status} ${res.text}`);
+      await runningOrder().get(OutboxRelay).drainOnce();
     },
     async orderOf(orderId) {
       const res = await orderHttp()
@@ -256,17 +276,39 @@ export async function startDeliveryTestApp(
       if (res.status !== 200) throw new Error(`events ${orderId}: ${res.status}`);
       return res.body;
     },
-    sendCreate(orderId, userId, messageId = randomUUID(), address = ADDRESS) {
+    sendPaid(orderId, userId, eventId = randomUUID(), address = ADDRESS) {
       return http()
-        .post('/api/v1/internal/deliveries')
+        .post(EVENTS_PATH)
         .set('X-Service-Key', ORDER_KEY)
-        .send({ message_id: messageId, order_id: orderId, user_id: userId, address });
+        .send(
+          envelope(
+            'order.paid',
+            'order',
+            orderId,
+            {
+              order_id: orderId,
+              user_id: userId,
+              payment_id: randomUUID(),
+              total: 9.99,
+              shipping_address: address,
+            },
+            eventId,
+          ),
+        );
     },
-    sendCancel(orderId, messageId = randomUUID()) {
+    sendCancelled(orderId, eventId = randomUUID(), userId = randomUUID()) {
       return http()
-        .post('/api/v1/internal/deliveries/cancellations')
+        .post(EVENTS_PATH)
         .set('X-Service-Key', ORDER_KEY)
-        .send({ message_id: messageId, order_id: orderId, cause: 'order cancelled by its owner' });
+        .send(
+          envelope(
+            'order.cancelled',
+            'order',
+            orderId,
+            { order_id: orderId, user_id: userId, cause: 'cancelled by the customer' },
+            eventId,
+          ),
+        );
     },
     setDeliveryStatus(deliveryId, status) {
       return http()
@@ -303,6 +345,25 @@ export async function startDeliveryTestApp(
       await issuer.stop();
       await Promise.all([deliveryDb.drop(), orderDb.drop(), productDb.drop()]);
     },
+  };
+}
+
+/** An integration event as its producer's relay posts it. */
+export function envelope(
+  type: string,
+  producer: string,
+  orderId: string,
+  payload: Record<string, unknown>,
+  id: string = randomUUID(),
+) {
+  return {
+    id,
+    type,
+    version: 1,
+    occurred_at: new Date().toISOString(),
+    producer,
+    subject: orderId,
+    payload,
   };
 }
 

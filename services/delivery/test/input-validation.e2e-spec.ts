@@ -9,6 +9,7 @@ import {
   ORDER_KEY,
   PAYMENT_KEY,
   bearer,
+  envelope,
   expectNoLeak,
   startDeliveryTestApp,
 } from './delivery-test-app';
@@ -62,7 +63,7 @@ describe('delivery and order: bad input values are 400 naming the field (e2e, re
   describe('lone surrogates and NUL in addresses', () => {
     it('a lone surrogate in the delivery address city: 400 address.city, nothing stored', async () => {
       const orderId = await t.placeOrder(alice, { address: null });
-      await t.setOrderStatus(orderId, 'pagada').expect(200);
+      await t.payOrder(orderId);
       const res = await t
         .http()
         .post(DELIVERIES)
@@ -75,29 +76,39 @@ describe('delivery and order: bad input values are 400 naming the field (e2e, re
       expect(await t.query('SELECT id FROM deliveries WHERE order_id = $1', [orderId])).toEqual([]);
     });
 
-    it('any address field, any position, public and internal route (generated)', async () => {
+    it('any address field, any position, public route and order.paid event (generated)', async () => {
       const orderId = randomUUID();
       await fc.assert(
         fc.asyncProperty(
           fc.constantFrom('street', 'city', 'postal_code', 'country'),
           poisonedLiteral,
           fc.boolean(),
-          async (field, literal, internal) => {
-            const body = internal
-              ? { message_id: randomUUID(), order_id: orderId, user_id: alice.id }
-              : { order_id: orderId };
-            const json = jsonWith({ ...body, address: { ...ADDRESS, [field]: '@@' } }, literal);
-            const call = internal
-              ? t.http().post('/api/v1/internal/deliveries').set('X-Service-Key', ORDER_KEY)
+          async (field, literal, event) => {
+            const address = { ...ADDRESS, [field]: '@@' };
+            const json = event
+              ? jsonWith(
+                  envelope('order.paid', 'order', orderId, {
+                    order_id: orderId,
+                    user_id: alice.id,
+                    payment_id: randomUUID(),
+                    total: 1,
+                    shipping_address: address,
+                  }),
+                  literal,
+                )
+              : jsonWith({ order_id: orderId, address }, literal);
+            const call = event
+              ? t.http().post('/api/v1/internal/events').set('X-Service-Key', ORDER_KEY)
               : t.http().post(DELIVERIES).set(bearer(alice.token));
             expectFieldError(
               await call.set('Content-Type', 'application/json').send(json),
-              `address.${field}`,
+              event ? `payload.shipping_address.${field}` : `address.${field}`,
             );
           },
         ),
         { seed: SEED, numRuns: 30 },
       );
+      expect(await t.query('SELECT id FROM deliveries WHERE order_id = $1', [orderId])).toEqual([]);
     });
 
     it("a NUL in the order's shipping address and a surrogate in an item's field name", async () => {
@@ -162,7 +173,7 @@ describe('delivery and order: bad input values are 400 naming the field (e2e, re
       expectFieldError(res, 'status');
     });
 
-    it('an order line with price null, an internal status change with payment_id null', async () => {
+    it('an order line with price null, an event with payment_id null', async () => {
       const line = await t
         .orderHttp()
         .post('/api/v1/orders')
@@ -174,12 +185,21 @@ describe('delivery and order: bad input values are 400 naming the field (e2e, re
         });
       expectFieldError(line, 'items.0.price');
 
-      const status = await t
+      const orderId = randomUUID();
+      const event = await t
         .orderHttp()
-        .post(`/api/v1/internal/orders/${randomUUID()}/status`)
+        .post('/api/v1/internal/events')
         .set('X-Service-Key', PAYMENT_KEY)
-        .send({ message_id: randomUUID(), status: 'pagada', cause: 'x', payment_id: null });
-      expectFieldError(status, 'payment_id');
+        .send(
+          envelope('payment.approved', 'payment', orderId, {
+            payment_id: null,
+            order_id: orderId,
+            amount: 1,
+          }),
+        );
+      // a payload off its contract can never apply: 422, dead-lettered by the sender's relay
+      expect(event.status).toBe(422);
+      expect(event.body.detail).toMatch(/invalid_payload/);
     });
 
     it('keeps shipping_address: null meaning "no address"', async () => {

@@ -1,7 +1,6 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { DeliveryClient } from '@app/clients';
-import { MESSAGE_PATHS, MESSAGE_TYPES } from '@app/contracts';
-import { PlatformModule } from '@app/platform';
+import { EVENTS_PATH, PlatformModule } from '@app/platform';
 import { testEnv } from '@app/testing';
 import { DELIVERY_STATUS_VALUES, DeliveryStatus } from '../src/domain/entities/delivery-status';
 import {
@@ -27,10 +26,11 @@ const PAIRS = DELIVERY_STATUS_VALUES.flatMap((from) =>
 );
 
 /**
- * Deliveries moving their orders along: the delivery service's outbox to the real order
- * service's internal status endpoint, drained by the tests; redelivery, refusals and order.
+ * Deliveries moving their orders along: the delivery service's events (`delivery.in_transit`,
+ * `delivery.delivered`) through its outbox to the real order service's events endpoint,
+ * drained by the tests; redelivery, refusals and order.
  */
-describe('delivery ↔ order: status changes through the outbox (e2e)', () => {
+describe('delivery ↔ order: delivery events through the outbox (e2e)', () => {
   let t: DeliveryTestApp;
   let alice: Customer;
   let caller: TestingModule;
@@ -59,11 +59,10 @@ describe('delivery ↔ order: status changes through the outbox (e2e)', () => {
     await t?.close();
   });
 
-  /** A paid order with an address, and the delivery its order service message opened. */
+  /** A paid order with an address, and the delivery its order.paid opened. */
   async function shippedOrder(): Promise<{ orderId: string; deliveryId: string }> {
     const orderId = await t.placeOrder(alice);
-    await t.setOrderStatus(orderId, 'pagada').expect(200);
-    await t.drainOrder();
+    await t.payOrder(orderId);
     const found = await client.getByOrder(orderId);
     if (!found.ok) throw new Error(`no delivery for ${orderId}: ${found.status}`);
     return { orderId, deliveryId: found.body.id };
@@ -76,9 +75,7 @@ describe('delivery ↔ order: status changes through the outbox (e2e)', () => {
 
   it('the whole way: paid → delivery pendiente → en_transito → order enviada → entregada → order entregada', async () => {
     const orderId = await t.placeOrder(alice);
-    await t.setOrderStatus(orderId, 'pagada').expect(200);
-    expect((await client.getByOrder(orderId)).status).toBe(404);
-    await t.drainOrder();
+    await t.payOrder(orderId);
     const found = await client.getByOrder(orderId);
     expect(found).toMatchObject({ ok: true, body: { order_id: orderId, status: 'pendiente' } });
     const deliveryId = found.ok ? found.body.id : '';
@@ -89,14 +86,15 @@ describe('delivery ↔ order: status changes through the outbox (e2e)', () => {
     const outbox = await t.deliveryOutbox(orderId);
     expect(outbox).toEqual([
       expect.objectContaining({
-        type: MESSAGE_TYPES.deliveryInTransit,
+        type: 'delivery.in_transit',
         aggregate_id: orderId,
         destination: 'order',
-        path: MESSAGE_PATHS.orderStatus(orderId),
-        payload: { status: 'enviada', cause: expect.any(String), delivery_id: deliveryId },
+        path: EVENTS_PATH,
         status: 'pending',
       }),
     ]);
+    // a fact in delivery's words: no order status in it
+    expect(outbox[0].payload.payload).toEqual({ delivery_id: deliveryId, order_id: orderId });
     expect((await t.orderOf(orderId)).status).toBe('pagada');
     await t.drainDelivery();
     expect((await t.orderOf(orderId)).status).toBe('enviada');
@@ -114,7 +112,7 @@ describe('delivery ↔ order: status changes through the outbox (e2e)', () => {
     ]);
     expect(events[2]).toMatchObject({
       delivery_id: deliveryId,
-      cause: expect.stringMatching(/NestPost/),
+      cause: 'delivery left the warehouse',
     });
     expect(events[3].delivery_id).toBe(deliveryId);
     expect((await t.deliveryOutbox(orderId)).map((m) => m.status)).toEqual([
@@ -136,7 +134,7 @@ describe('delivery ↔ order: status changes through the outbox (e2e)', () => {
       if (ALLOWED.has(`${from}>${to}`)) {
         expect(res.status).toBe(200);
         expect(res.body.status).toBe(to);
-        // en_transito and entregada tell the order; cancelling the delivery does not
+        // en_transito and entregada go to the order; delivery.cancelled has no subscriber yet
         expect(after - before).toBe(to === 'cancelada' ? 0 : 1);
       } else {
         expect(res.status).toBe(409);
@@ -191,7 +189,7 @@ describe('delivery ↔ order: status changes through the outbox (e2e)', () => {
       expect((await t.orderOf(orderId)).status).toBe('entregada');
       // the in-transit message delivered again, after the delivered one
       const [inTransit] = await t.deliveryOutbox(orderId);
-      expect(inTransit.type).toBe(MESSAGE_TYPES.deliveryInTransit);
+      expect(inTransit.type).toBe('delivery.in_transit');
       await t.query(
         `UPDATE outbox_messages SET status = 'pending', delivered_at = NULL WHERE id = $1`,
         [inTransit.id],
@@ -205,24 +203,26 @@ describe('delivery ↔ order: status changes through the outbox (e2e)', () => {
       expect(await types(orderId)).toEqual(['created', 'paid', 'shipped', 'delivered']);
     });
 
-    it('a 409 from the order service leaves the message pending, delivered once the order has caught up', async () => {
-      // an order not paid yet, whose delivery exists anyway (as an early message would leave it)
+    it('an event the order cannot take yet (503) stays pending, delivered once the order has caught up', async () => {
+      // an order not paid yet, whose delivery exists anyway (as an early event would leave it)
       const orderId = await t.placeOrder(alice, { address: null });
-      const created = await t.sendCreate(orderId, alice.id).expect(201);
-      const deliveryId = created.body.delivery.id;
+      await t.sendPaid(orderId, alice.id).expect(200);
+      const found = await client.getByOrder(orderId);
+      const deliveryId = found.ok ? found.body.id : '';
       await t.setDeliveryStatus(deliveryId, 'en_transito').expect(200);
       await t.setDeliveryStatus(deliveryId, 'entregada').expect(200);
 
       await t.drainDelivery();
       let outbox = await t.deliveryOutbox(orderId);
-      // the head was refused (creada → enviada is illegal); the one behind it waits its turn
+      // the head was not applied yet (creada → enviada must wait for pagada): 503, retried;
+      // the one behind it waits its turn
       expect(outbox.map((m) => [m.status, m.attempts, m.last_error])).toEqual([
-        ['pending', 1, 'HTTP 409'],
+        ['pending', 1, 'unavailable'],
         ['pending', 0, null],
       ]);
       expect((await t.orderOf(orderId)).status).toBe('creada');
 
-      await t.setOrderStatus(orderId, 'pagada').expect(200);
+      await t.payOrder(orderId);
       await t.waitForBackoff();
       await t.drainDelivery();
       expect((await t.orderOf(orderId)).status).toBe('entregada');
@@ -233,7 +233,7 @@ describe('delivery ↔ order: status changes through the outbox (e2e)', () => {
   });
 
   describe('cancelling the order', () => {
-    it('a paid order cancelled by its owner cancels its pending delivery (order’s outbox)', async () => {
+    it('a paid order cancelled by its owner cancels its pending delivery (order.cancelled)', async () => {
       const { orderId, deliveryId } = await shippedOrder();
       await t
         .orderHttp()
@@ -247,7 +247,7 @@ describe('delivery ↔ order: status changes through the outbox (e2e)', () => {
       expect(await t.deliveryOutbox(orderId)).toEqual([]);
     });
 
-    it('an order cancelled while its parcel leaves: the delivery stays en_transito, the order cancelada, the notice refused (pending, for an operator)', async () => {
+    it('an order cancelled while its parcel leaves: the delivery stays en_transito, the order cancelada, the event dead-lettered at once (for an operator)', async () => {
       const { orderId, deliveryId } = await shippedOrder();
       await t.setDeliveryStatus(deliveryId, 'en_transito').expect(200);
       await t
@@ -261,7 +261,7 @@ describe('delivery ↔ order: status changes through the outbox (e2e)', () => {
       expect(delivery.body.status).toBe('en_transito');
       expect((await t.orderOf(orderId)).status).toBe('cancelada');
       const [notice] = await t.deliveryOutbox(orderId);
-      expect(notice).toMatchObject({ status: 'pending', last_error: 'HTTP 409' });
+      expect(notice).toMatchObject({ status: 'dead', attempts: 1, last_error: 'HTTP 422' });
     });
   });
 });

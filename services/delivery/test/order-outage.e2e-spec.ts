@@ -24,8 +24,7 @@ describe('delivery: order service outage (e2e)', () => {
     });
     alice = await t.customer();
     orderId = await t.placeOrder(alice);
-    await t.setOrderStatus(orderId, 'pagada').expect(200);
-    await t.drainOrder();
+    await t.payOrder(orderId);
     const res = await t
       .http()
       .get(`/api/v1/internal/deliveries/by-order/${orderId}`)

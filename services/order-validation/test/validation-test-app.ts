@@ -66,7 +66,7 @@ export interface ValidationTestApp {
     customer: Customer,
     items: Array<{ product_id: string; quantity: number }>,
   ): Promise<{ id: string; total: number }>;
-  /** the internal status endpoint, as the payment service would call it */
+  /** pagada: `payment.approved` as payment's relay posts it; cancelada: the admin's cancel */
   moveOrder(orderId: string, status: 'pagada' | 'cancelada'): Promise<void>;
   stopUser(): Promise<void>;
   close(): Promise<void>;
@@ -191,11 +191,22 @@ export async function startValidationTestApp(): Promise<ValidationTestApp> {
       return { id: res.body.id as string, total: res.body.total as number };
     },
     async moveOrder(orderId, status) {
-      const res = await order
-        .http()
-        .post(`/api/v1/internal/orders/${orderId}/status`)
-        .set(serviceKey(PAYMENT_KEY))
-        .send({ message_id: randomUUID(), status, cause: `moved to ${status} by a test` });
+      const res =
+        status === 'pagada'
+          ? await order
+              .http()
+              .post('/api/v1/internal/events')
+              .set(serviceKey(PAYMENT_KEY))
+              .send({
+                id: randomUUID(),
+                type: 'payment.approved',
+                version: 1,
+                occurred_at: new Date().toISOString(),
+                producer: 'payment',
+                subject: orderId,
+                payload: { payment_id: randomUUID(), order_id: orderId, amount: 1 },
+              })
+          : await order.http().post(`/api/v1/orders/${orderId}/cancel`).set(bearer(adminToken));
       if (res.status !== 200) throw new Error(`move order: ${res.status} ${res.text}`);
     },
     async stopUser() {

@@ -84,7 +84,7 @@ describe('order-validation (e2e, real upstream services)', () => {
   });
 
   describe('each failing rule, with its code', () => {
-    it('order_not_creada: an order moved to pagada through the internal status endpoint', async () => {
+    it('order_not_creada: an order paid (payment.approved)', async () => {
       const { id } = await t.placeOrder(alice, [{ product_id: lamp, quantity: 1 }]);
       await t.moveOrder(id, 'pagada');
       const res = await validate(id, serviceKey()).expect(200);

@@ -1,101 +1,102 @@
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import { AddressInfo } from 'node:net';
 import { Server, createServer } from 'node:http';
 import {
-  CancelDeliveryMessageDto,
-  CreateDeliveryMessageDto,
-  MESSAGE_PATHS,
-  RefundOrderPaymentMessageDto,
+  EVENT_CATALOGUE,
+  EventEnvelope,
+  EventParty,
+  EventType,
+  eventEnvelopeSchema,
+  eventsConsumedBy,
+  isEventType,
 } from '@app/contracts';
-
-type Dto = new () => object;
-
-/** The internal endpoints of the real services, with the body each accepts (@app/contracts). */
-const ROUTES: Record<'delivery' | 'payment', Record<string, Dto>> = {
-  delivery: {
-    [MESSAGE_PATHS.createDelivery()]: CreateDeliveryMessageDto,
-    [MESSAGE_PATHS.cancelDelivery()]: CancelDeliveryMessageDto,
-  },
-  payment: {
-    [MESSAGE_PATHS.refundPayment()]: RefundOrderPaymentMessageDto,
-  },
-};
-
-export interface ReceivedMessage {
-  path: string;
-  body: Record<string, unknown>;
-}
 
 export interface FakeReceiver {
   url: string;
-  /** messages acknowledged (answered 2xx), in arrival order; a redelivery appears twice */
-  received: ReceivedMessage[];
+  /** envelopes acknowledged (answered 200), in arrival order; a redelivery appears twice */
+  received: EventEnvelope[];
   /** every request, acknowledged or not */
   attempts: number;
-  /** `fail`: answer 500 to everything (the service is up but broken) */
+  /** `fail`: answer 503 to everything (the service is up but cannot apply events now) */
   mode: 'ok' | 'fail';
-  /** the bodies of `path` acknowledged so far */
-  bodiesOf(path: string): Array<Record<string, unknown>>;
+  /** the payloads of `type` about `orderId` acknowledged so far */
+  payloadsOf(type: EventType, orderId: string): Array<Record<string, unknown>>;
+  /** the types acknowledged about `orderId`, in arrival order */
+  typesFor(orderId: string): string[];
   stop(): Promise<void>;
 }
 
 /**
- * A real local HTTP server standing in for the delivery or payment service while they are
- * written: it serves their internal message endpoints, checks the caller's service key and
- * validates each body against the contract DTO exactly as their validation pipe will
- * (whitelist, unknown fields refused: 400), and records what it acknowledged. It applies
- * nothing and does not deduplicate, so a message sent twice shows up twice.
+ * A real local HTTP server standing in for a subscriber of the order's events (delivery,
+ * payment): it serves `POST /api/v1/internal/events`, checks the caller's service key, checks
+ * the envelope and its payload against the catalogue exactly as the platform's dispatcher does
+ * (a drifting payload is 422), accepts only the types the catalogue says `service` consumes, and
+ * records what it acknowledged. It applies nothing and does not deduplicate.
  */
 export async function startFakeReceiver(
-  service: 'delivery' | 'payment',
+  service: EventParty,
   expectedServiceKey: string,
 ): Promise<FakeReceiver> {
+  const consumed = new Set<string>(eventsConsumedBy(service));
   const state = {
     url: '',
-    received: [] as ReceivedMessage[],
+    received: [] as EventEnvelope[],
     attempts: 0,
     mode: 'ok',
   } as FakeReceiver;
-  state.bodiesOf = (path) => state.received.filter((m) => m.path === path).map((m) => m.body);
+  state.payloadsOf = (type, orderId) =>
+    state.received.filter((e) => e.type === type && e.subject === orderId).map((e) => e.payload);
+  state.typesFor = (orderId) =>
+    state.received.filter((e) => e.subject === orderId).map((e) => e.type);
 
   const server: Server = createServer((req, res) => {
     state.attempts += 1;
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      void answer(req.method ?? '', req.url ?? '', req.headers['x-service-key'], chunks).then(
-        ({ status, body }) =>
-          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+      const { status, body } = answer(
+        req.method ?? '',
+        req.url ?? '',
+        req.headers['x-service-key'],
+        chunks,
       );
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
   });
 
-  async function answer(
+  function answer(
     method: string,
     path: string,
     serviceKey: string | string[] | undefined,
     chunks: Buffer[],
-  ): Promise<{ status: number; body: unknown }> {
-    if (state.mode === 'fail') return { status: 500, body: { status: 500 } };
+  ): { status: number; body: unknown } {
+    if (state.mode === 'fail') return { status: 503, body: { status: 503 } };
     if (serviceKey !== expectedServiceKey) return { status: 401, body: { status: 401 } };
-    const dto = ROUTES[service][path];
-    if (method !== 'POST' || !dto) return { status: 404, body: { status: 404 } };
-    let body: Record<string, unknown>;
+    if (method !== 'POST' || path !== '/api/v1/internal/events') {
+      return { status: 404, body: { status: 404 } };
+    }
+    let raw: unknown;
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      raw = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {
       return { status: 400, body: { status: 400, detail: 'malformed JSON' } };
     }
-    const errors = await validate(plainToInstance(dto, body), {
-      whitelist: true,
-      forbidNonWhitelisted: true,
-    });
-    if (errors.length > 0) {
-      return { status: 400, body: { status: 400, errors: errors.map((e) => e.property) } };
+    const envelope = eventEnvelopeSchema.safeParse(raw);
+    if (
+      !envelope.success ||
+      !isEventType(envelope.data.type) ||
+      !consumed.has(envelope.data.type)
+    ) {
+      return { status: 422, body: { status: 422, detail: 'not an event consumed here' } };
     }
-    state.received.push({ path, body });
-    return { status: 200, body: { ok: true } };
+    const definition = EVENT_CATALOGUE[envelope.data.type];
+    const schema = (definition.payloads as Record<number, (typeof definition.payloads)[1]>)[
+      envelope.data.version
+    ];
+    if (!schema?.safeParse(envelope.data.payload).success) {
+      return { status: 422, body: { status: 422, detail: 'invalid payload' } };
+    }
+    state.received.push(envelope.data as EventEnvelope);
+    return { status: 200, body: { status: 'applied' } };
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

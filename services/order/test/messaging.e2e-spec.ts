@@ -1,24 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { MESSAGE_PATHS, MESSAGE_TYPES } from '@app/contracts';
 import { foldStatus } from '../src/domain/entities/order-history';
 import { OrderEvent } from '../src/domain/entities/order-event';
 import {
   Customer,
   DELIVERY_KEY,
-  ORDER_KEY,
   OrderTestApp,
   PAYMENT_KEY,
   startOrderTestApp,
 } from './order-test-app';
 
 const ORDERS = '/api/v1/orders';
-const INTERNAL = '/api/v1/internal/orders';
 const ADDRESS = { street: 'Calle Mayor 1', city: 'Madrid', postal_code: '28013', country: 'ES' };
-const CREATE_DELIVERY = MESSAGE_PATHS.createDelivery();
-const CANCEL_DELIVERY = MESSAGE_PATHS.cancelDelivery();
-const REFUND = MESSAGE_PATHS.refundPayment();
 
 /**
  * Retries due 150-300 ms after a failure: long enough that one relay pass (drain) never tries
@@ -27,7 +21,7 @@ const REFUND = MESSAGE_PATHS.refundPayment();
 const BACKOFF = { OUTBOX_BACKOFF_BASE_MS: '200', OUTBOX_BACKOFF_MAX_MS: '300' };
 const waitForBackoff = () => sleep(320);
 
-describe('order outbox: what the order tells product, delivery and payment (e2e)', () => {
+describe('order events: what the order publishes, and what it makes of the others’ (e2e)', () => {
   let t: OrderTestApp;
   let alice: Customer;
   const http = () => request(t.app.getHttpServer());
@@ -47,27 +41,24 @@ describe('order outbox: what the order tells product, delivery and payment (e2e)
     return res.body.id;
   }
 
-  /** The payment service's message (through its outbox): payment approved → pagada. */
-  function paymentApproved(orderId: string, messageId = randomUUID()) {
-    return http().post(`${INTERNAL}/${orderId}/status`).set('X-Service-Key', PAYMENT_KEY).send({
-      message_id: messageId,
-      status: 'pagada',
-      cause: 'payment approved',
-      payment_id: randomUUID(),
-    });
+  /** payment's `payment.approved`, as its relay would post it */
+  function paymentApproved(orderId: string, id = randomUUID(), paymentId = randomUUID()) {
+    return t.sendEvent(
+      'payment.approved',
+      { payment_id: paymentId, order_id: orderId, amount: 1 },
+      { id },
+    );
   }
 
-  function cancel(orderId: string) {
-    return http().post(`${ORDERS}/${orderId}/cancel`).set(asAlice());
+  const cancel = (orderId: string) => http().post(`${ORDERS}/${orderId}/cancel`).set(asAlice());
+
+  async function order(orderId: string): Promise<{ status: string }> {
+    return (await http().get(`${ORDERS}/${orderId}`).set(asAlice()).expect(200)).body;
   }
 
   async function events(orderId: string): Promise<OrderEvent[]> {
-    const res = await http().get(`${ORDERS}/${orderId}/events`).set(asAlice()).expect(200);
-    return res.body;
+    return (await http().get(`${ORDERS}/${orderId}/events`).set(asAlice()).expect(200)).body;
   }
-
-  const forOrder = (bodies: Array<Record<string, unknown>>, orderId: string) =>
-    bodies.filter((b) => b.order_id === orderId);
 
   beforeAll(async () => {
     // a high breaker threshold: failures provoked in one test must not open the circuit for the next
@@ -86,59 +77,75 @@ describe('order outbox: what the order tells product, delivery and payment (e2e)
     await t.drainAll();
   });
 
-  describe('payment approved → pagada → delivery created', () => {
-    it('the status change and the delivery message commit together; the relay delivers it once, with the address', async () => {
+  describe('placing', () => {
+    it('order.placed is written with the order; no one subscribes yet, so no row is queued', async () => {
       const product = await t.createProduct(10, 10);
       const id = await place(product, 2);
-      const res = await paymentApproved(id).expect(200);
-      expect(res.headers['x-status-change']).toBe('applied');
-      expect(res.body.status).toBe('pagada');
+      expect(await t.outbox(id)).toEqual([]);
+    });
+  });
+
+  describe('payment.approved → pagada → order.paid', () => {
+    it('the status change and order.paid commit together; the relay delivers it once, with the address', async () => {
+      const product = await t.createProduct(10, 10);
+      const id = await place(product, 2);
+      const paymentId = randomUUID();
+      const res = await paymentApproved(id, randomUUID(), paymentId).expect(200);
+      expect(res.body).toEqual({ status: 'applied' });
+      expect((await order(id)).status).toBe('pagada');
 
       // written with the change, before anyone relays it
       const queued = await t.outbox(id);
       expect(queued).toEqual([
         expect.objectContaining({
-          type: MESSAGE_TYPES.orderPaid,
+          type: 'order.paid',
           aggregate_id: id,
           destination: 'delivery',
-          path: CREATE_DELIVERY,
+          path: '/api/v1/internal/events',
           status: 'pending',
-          payload: { order_id: id, user_id: alice.id, address: ADDRESS },
         }),
       ]);
-      expect(t.delivery.bodiesOf(CREATE_DELIVERY)).toHaveLength(0);
+      expect(queued[0].payload).toMatchObject({
+        type: 'order.paid',
+        producer: 'order',
+        subject: id,
+        payload: {
+          order_id: id,
+          user_id: alice.id,
+          payment_id: paymentId,
+          total: 20,
+          shipping_address: ADDRESS,
+        },
+      });
+      expect(t.delivery.typesFor(id)).toEqual([]);
 
       await t.drainAll();
-      // the fake checked the service key (ORDER_KEY) and the body against CreateDeliveryMessageDto
-      expect(forOrder(t.delivery.bodiesOf(CREATE_DELIVERY), id)).toEqual([
-        { order_id: id, user_id: alice.id, address: ADDRESS, message_id: queued[0].id },
-      ]);
+      // the fake checked the service key and the envelope against the catalogue
+      expect(t.delivery.payloadsOf('order.paid', id)).toHaveLength(1);
       expect((await t.outbox(id)).map((m) => m.status)).toEqual(['delivered']);
       await t.drainAll();
-      expect(forOrder(t.delivery.bodiesOf(CREATE_DELIVERY), id)).toHaveLength(1);
+      expect(t.delivery.payloadsOf('order.paid', id)).toHaveLength(1);
+      const history = await events(id);
+      expect(history.map((e) => e.type)).toEqual(['created', 'paid']);
+      expect(history[1]).toMatchObject({ payment_id: paymentId });
     });
 
-    it('an order without a shipping address sends nothing', async () => {
+    it('an order without a shipping address: order.paid all the same, with null (delivery decides)', async () => {
       const product = await t.createProduct(10, 10);
       const id = await place(product, 1, false);
       await paymentApproved(id).expect(200);
-      expect(await t.outbox(id)).toEqual([]);
       await t.drainAll();
-      expect(
-        forOrder(
-          t.delivery.received.map((m) => m.body),
-          id,
-        ),
-      ).toEqual([]);
+      expect(t.delivery.payloadsOf('order.paid', id)).toEqual([
+        expect.objectContaining({ order_id: id, shipping_address: null }),
+      ]);
     });
 
-    it('the same payment message delivered twice, and 6 times at once: one status change, one delivery message', async () => {
+    it('the same event twice, and 6 times at once: one status change, one order.paid', async () => {
       const product = await t.createProduct(10, 10);
       const id = await place(product, 1);
-      const messageId = randomUUID();
-      await paymentApproved(id, messageId).expect(200);
-      const again = await paymentApproved(id, messageId).expect(200);
-      expect(again.headers['x-status-change']).toBe('duplicate');
+      const eventId = randomUUID();
+      expect((await paymentApproved(id, eventId).expect(200)).body.status).toBe('applied');
+      expect((await paymentApproved(id, eventId).expect(200)).body.status).toBe('duplicate');
 
       const other = await place(product, 1);
       const concurrentId = randomUUID();
@@ -146,78 +153,67 @@ describe('order outbox: what the order tells product, delivery and payment (e2e)
         Array.from({ length: 6 }, () => paymentApproved(other, concurrentId)),
       );
       expect(answers.map((a) => a.status)).toEqual(Array(6).fill(200));
-      expect(answers.filter((a) => a.headers['x-status-change'] === 'applied')).toHaveLength(1);
+      expect(answers.filter((a) => a.body.status === 'applied')).toHaveLength(1);
 
-      // a second payment message with another id for a paid order: already reached, no message
-      const late = await paymentApproved(id).expect(200);
-      expect(late.headers['x-status-change']).toBe('already_reached');
+      // another approval for a paid order (a late fact): already reached, nothing new
+      await paymentApproved(id).expect(200);
 
       await t.drainAll();
       for (const orderId of [id, other]) {
         expect((await events(orderId)).map((e) => e.type)).toEqual(['created', 'paid']);
         expect(await t.outbox(orderId)).toHaveLength(1);
-        expect(forOrder(t.delivery.bodiesOf(CREATE_DELIVERY), orderId)).toHaveLength(1);
+        expect(t.delivery.payloadsOf('order.paid', orderId)).toHaveLength(1);
       }
     });
 
-    it('if the change cannot commit, neither does the message (and the payment message is not recorded, so it is retried)', async () => {
+    it('if the change cannot commit, neither does order.paid, nor the inbox record: the event applies when it comes again', async () => {
       const product = await t.createProduct(10, 10);
       const id = await place(product, 1);
-      const messageId = randomUUID();
+      const eventId = randomUUID();
       await failOutboxInserts(async () => {
-        await paymentApproved(id, messageId).expect(500);
+        const res = await paymentApproved(id, eventId).expect(503);
+        expect(res.body.type).toMatch(/event-not-applied-yet$/);
       });
-      const [row] = await t.query<{ status: string }>('SELECT status FROM orders WHERE id = $1', [
-        id,
-      ]);
-      expect(row.status).toBe('creada');
+      expect((await order(id)).status).toBe('creada');
       expect(await t.outbox(id)).toEqual([]);
       expect(
-        await t.query('SELECT 1 FROM processed_messages WHERE message_id = $1', [messageId]),
+        await t.query('SELECT 1 FROM inbox_messages WHERE message_id = $1', [eventId]),
       ).toHaveLength(0);
-      // the sender's retry of the same message succeeds
-      const retried = await paymentApproved(id, messageId).expect(200);
-      expect(retried.headers['x-status-change']).toBe('applied');
+      const retried = await paymentApproved(id, eventId).expect(200);
+      expect(retried.body.status).toBe('applied');
       expect(await t.outbox(id)).toHaveLength(1);
     });
   });
 
-  describe('cancel from creada → stock released', () => {
-    it('answers 200 cancelada at once; the stock comes back when the relay delivers the release', async () => {
+  describe('cancel from creada → order.cancelled', () => {
+    it('answers 200 cancelada at once; product gives the stock back when the relay delivers the event', async () => {
       const product = await t.createProduct(5, 10);
       const id = await place(product, 4);
       expect(await t.stockOf(product)).toBe(6);
       const res = await cancel(id).expect(200);
       expect(res.body.status).toBe('cancelada');
-      expect(await t.outbox(id)).toEqual([
-        expect.objectContaining({
-          type: MESSAGE_TYPES.orderCancelled,
-          aggregate_id: id,
-          destination: 'product',
-          path: MESSAGE_PATHS.releaseStock(id),
-          payload: {},
-          status: 'pending',
-        }),
+      const queued = await t.outbox(id);
+      expect(queued.map((m) => [m.type, m.destination, m.status])).toEqual([
+        ['order.cancelled', 'product', 'pending'],
+        ['order.cancelled', 'payment', 'pending'],
+        ['order.cancelled', 'delivery', 'pending'],
       ]);
+      // one event, one envelope id, to every subscriber
+      expect(new Set(queued.map((m) => m.payload.id)).size).toBe(1);
+      expect(queued[0].payload.payload).toEqual({
+        order_id: id,
+        user_id: alice.id,
+        cause: 'cancelled by the customer',
+      });
       expect(await t.stockOf(product)).toBe(6);
       await t.drainAll();
       expect(await t.stockOf(product)).toBe(10);
-      // nothing to refund or to stop for an order that was never paid
-      expect(
-        forOrder(
-          t.payment.received.map((m) => m.body),
-          id,
-        ),
-      ).toEqual([]);
-      expect(
-        forOrder(
-          t.delivery.received.map((m) => m.body),
-          id,
-        ),
-      ).toEqual([]);
+      // payment and delivery hear of it too; each decides there is nothing to do
+      expect(t.payment.typesFor(id)).toEqual(['order.cancelled']);
+      expect(t.delivery.typesFor(id)).toEqual(['order.cancelled']);
     });
 
-    it('if the cancel cannot commit, no release is queued and the order stays creada', async () => {
+    it('if the cancel cannot commit, no event is queued and the order stays creada', async () => {
       const product = await t.createProduct(5, 10);
       const id = await place(product, 1);
       await failOutboxInserts(async () => {
@@ -228,7 +224,7 @@ describe('order outbox: what the order tells product, delivery and payment (e2e)
       await cancel(id).expect(200);
     });
 
-    it('product service down at cancel time: still 200 cancelada; the release is retried and the stock comes back exactly once when it is back', async () => {
+    it('product service down at cancel time: still 200 cancelada; the event is retried and the stock comes back exactly once', async () => {
       const product = await t.createProduct(5, 10);
       const id = await place(product, 3);
       await t.stopProduct();
@@ -238,7 +234,7 @@ describe('order outbox: what the order tells product, delivery and payment (e2e)
         await t.drain();
         await waitForBackoff();
         await t.drain();
-        const [release] = await t.outbox(id);
+        const release = (await t.outbox(id)).find((m) => m.destination === 'product')!;
         expect(release).toMatchObject({ status: 'pending', last_error: 'unavailable' });
         expect(release.attempts).toBeGreaterThanOrEqual(2);
       } finally {
@@ -247,79 +243,38 @@ describe('order outbox: what the order tells product, delivery and payment (e2e)
       expect(await t.stockOf(product)).toBe(7);
       await waitForBackoff();
       await t.drainAll();
-      expect(await t.outbox(id)).toEqual([
-        expect.objectContaining({ status: 'delivered', last_error: null }),
-      ]);
-      expect(await t.stockOf(product)).toBe(10);
-      // a redelivery (or any later release) gives nothing back twice
-      await request(t.productUrl)
-        .post(MESSAGE_PATHS.releaseStock(id))
-        .set('X-Service-Key', ORDER_KEY)
-        .send({ message_id: randomUUID() })
-        .expect(200);
-      await t.drainAll();
+      expect((await t.outbox(id)).map((m) => m.status)).toEqual(Array(3).fill('delivered'));
       expect(await t.stockOf(product)).toBe(10);
     });
   });
 
-  describe('cancel from pagada → stock released, payment refunded, pending delivery cancelled', () => {
-    it('each receiver gets its message once; stock after = stock before the order', async () => {
+  describe('cancel from pagada', () => {
+    it('each subscriber gets order.cancelled once; stock after = stock before the order', async () => {
       const product = await t.createProduct(12.5, 20);
       const before = await t.stockOf(product);
       const id = await place(product, 5);
       await paymentApproved(id).expect(200);
       await t.drainAll();
-      expect(forOrder(t.delivery.bodiesOf(CREATE_DELIVERY), id)).toHaveLength(1);
       expect(await t.stockOf(product)).toBe(before - 5);
 
-      const res = await cancel(id).expect(200);
-      expect(res.body.status).toBe('cancelada');
+      await http().post(`${ORDERS}/${id}/cancel`).set(asAdmin()).expect(200);
       const queued = (await t.outbox(id)).filter((m) => m.status === 'pending');
-      expect(queued.map((m) => [m.type, m.destination, m.path, m.payload])).toEqual([
-        [MESSAGE_TYPES.orderCancelled, 'product', MESSAGE_PATHS.releaseStock(id), {}],
-        [
-          MESSAGE_TYPES.orderCancelled,
-          'payment',
-          REFUND,
-          { order_id: id, cause: 'cancelled by the customer' },
-        ],
-        [
-          MESSAGE_TYPES.orderCancelled,
-          'delivery',
-          CANCEL_DELIVERY,
-          { order_id: id, cause: 'cancelled by the customer' },
-        ],
+      expect(queued.map((m) => [m.type, m.destination])).toEqual([
+        ['order.cancelled', 'product'],
+        ['order.cancelled', 'payment'],
+        ['order.cancelled', 'delivery'],
       ]);
-      expect(queued.every((m) => m.aggregate_id === id)).toBe(true);
-
-      await t.drainAll();
       await t.drainAll();
       expect(await t.stockOf(product)).toBe(before);
-      expect(forOrder(t.payment.bodiesOf(REFUND), id)).toEqual([
-        { order_id: id, cause: 'cancelled by the customer', message_id: queued[1].id },
+      expect(t.payment.payloadsOf('order.cancelled', id)).toEqual([
+        { order_id: id, user_id: alice.id, cause: 'cancelled by an administrator' },
       ]);
-      expect(forOrder(t.delivery.bodiesOf(CANCEL_DELIVERY), id)).toEqual([
-        { order_id: id, cause: 'cancelled by the customer', message_id: queued[2].id },
-      ]);
+      expect(t.delivery.typesFor(id)).toEqual(['order.paid', 'order.cancelled']);
       expect((await t.outbox(id)).map((m) => m.status)).toEqual(Array(4).fill('delivered'));
-      const history = await events(id);
-      expect(history.map((e) => e.type)).toEqual(['created', 'paid', 'cancelled']);
+      expect((await events(id)).map((e) => e.type)).toEqual(['created', 'paid', 'cancelled']);
     });
 
-    it('an admin cancel says so in the refund and delivery messages', async () => {
-      const product = await t.createProduct(3, 10);
-      const id = await place(product, 1, false);
-      await paymentApproved(id).expect(200);
-      await http().post(`${ORDERS}/${id}/cancel`).set(asAdmin()).expect(200);
-      const payloads = (await t.outbox(id)).map((m) => m.payload);
-      expect(payloads).toEqual([
-        {},
-        { order_id: id, cause: 'cancelled by an administrator' },
-        { order_id: id, cause: 'cancelled by an administrator' },
-      ]);
-    });
-
-    it('one order, one receiver, in order: the delivery is created before it is cancelled, even when delivery fails at first', async () => {
+    it('one order, one subscriber, in order: order.paid before order.cancelled, even when delivery fails at first', async () => {
       const product = await t.createProduct(3, 10);
       const id = await place(product, 1);
       t.delivery.mode = 'fail';
@@ -329,153 +284,113 @@ describe('order outbox: what the order tells product, delivery and payment (e2e)
       const toDelivery = () =>
         t.outbox(id).then((rows) => rows.filter((m) => m.destination === 'delivery'));
       // the head failed; the cancel behind it was not even tried
-      const [create, cancelled] = await toDelivery();
-      expect(create).toMatchObject({ path: CREATE_DELIVERY, status: 'pending' });
-      expect(create.attempts).toBeGreaterThanOrEqual(1);
-      expect(cancelled).toMatchObject({ path: CANCEL_DELIVERY, status: 'pending', attempts: 0 });
-      // product and payment are other receivers: not held back
-      expect(forOrder(t.payment.bodiesOf(REFUND), id)).toHaveLength(1);
+      const [paid, cancelled] = await toDelivery();
+      expect(paid).toMatchObject({ type: 'order.paid', status: 'pending' });
+      expect(paid.attempts).toBeGreaterThanOrEqual(1);
+      expect(cancelled).toMatchObject({ type: 'order.cancelled', status: 'pending', attempts: 0 });
+      // product and payment are other subscribers: not held back
+      expect(t.payment.typesFor(id)).toEqual(['order.cancelled']);
 
       t.delivery.mode = 'ok';
       await waitForBackoff();
       await t.drainAll();
-      const paths = t.delivery.received.filter((m) => m.body.order_id === id).map((m) => m.path);
-      expect(paths).toEqual([CREATE_DELIVERY, CANCEL_DELIVERY]);
-    });
-
-    it('stock + reserved always adds up: 3 orders paid and cancelled, 1 kept', async () => {
-      const product = await t.createProduct(1, 30);
-      const ids = [await place(product, 4), await place(product, 5), await place(product, 6)];
-      const kept = await place(product, 7);
-      for (const id of [...ids, kept]) await paymentApproved(id).expect(200);
-      await Promise.all(ids.map((id) => cancel(id).expect(200)));
-      await t.drainAll();
-      expect(await t.stockOf(product)).toBe(30 - 7);
-      for (const id of ids) {
-        expect(forOrder(t.payment.bodiesOf(REFUND), id)).toHaveLength(1);
-        expect(forOrder(t.delivery.bodiesOf(CANCEL_DELIVERY), id)).toHaveLength(1);
-      }
-      expect(forOrder(t.payment.bodiesOf(REFUND), kept)).toHaveLength(0);
+      expect(t.delivery.typesFor(id)).toEqual(['order.paid', 'order.cancelled']);
     });
   });
 
-  describe('a receiver failing', () => {
-    it('500 → retried (pending in the admin list), then delivered once', async () => {
+  describe('a subscriber failing', () => {
+    it('503 → retried (pending in the admin list), then delivered once', async () => {
       const product = await t.createProduct(3, 10);
       const id = await place(product, 1);
-      await paymentApproved(id).expect(200);
       t.payment.mode = 'fail';
       await cancel(id).expect(200);
       await t.drain();
 
-      const refund = (await t.outbox(id)).find((m) => m.destination === 'payment')!;
-      expect(refund).toMatchObject({ status: 'pending', last_error: 'unavailable' });
-      expect(refund.attempts).toBeGreaterThanOrEqual(1);
+      const toPayment = (await t.outbox(id)).find((m) => m.destination === 'payment')!;
+      expect(toPayment).toMatchObject({ status: 'pending', last_error: 'unavailable' });
       const pending = await http()
         .get('/api/v1/admin/outbox?status=pending&limit=100')
         .set(asAdmin())
         .expect(200);
       expect(pending.body.items).toContainEqual(
-        expect.objectContaining({
-          id: refund.id,
-          type: MESSAGE_TYPES.orderCancelled,
-          aggregate_id: id,
-          destination: 'payment',
-          status: 'pending',
-          last_error: 'unavailable',
-        }),
+        expect.objectContaining({ id: toPayment.id, type: 'order.cancelled', status: 'pending' }),
       );
-      // the other receivers are not held back by payment
+      // the other subscribers are not held back by payment
       expect(await t.stockOf(product)).toBe(10);
 
       t.payment.mode = 'ok';
       await waitForBackoff();
       await t.drainAll();
-      expect(forOrder(t.payment.bodiesOf(REFUND), id)).toHaveLength(1);
-      const delivered = (await t.outbox(id)).find((m) => m.id === refund.id)!;
-      expect(delivered).toMatchObject({ status: 'delivered', last_error: null });
-      expect(delivered.attempts).toBeGreaterThan(refund.attempts);
+      expect(t.payment.typesFor(id)).toEqual(['order.cancelled']);
     });
 
     it('still failing after OUTBOX_MAX_ATTEMPTS → dead, listed for the admin; a re-drive delivers it once', async () => {
       const product = await t.createProduct(3, 10);
       const id = await place(product, 1);
-      await paymentApproved(id).expect(200);
       t.payment.mode = 'fail';
       await cancel(id).expect(200);
-      const refundOf = async () => (await t.outbox(id)).find((m) => m.destination === 'payment')!;
-      for (let pass = 0; pass < 10 && (await refundOf()).status !== 'dead'; pass++) {
+      const toPayment = async () => (await t.outbox(id)).find((m) => m.destination === 'payment')!;
+      for (let pass = 0; pass < 10 && (await toPayment()).status !== 'dead'; pass++) {
         await t.drain();
         await waitForBackoff();
       }
-      const refund = await refundOf();
-      expect(refund).toMatchObject({ status: 'dead', attempts: 3, last_error: 'unavailable' });
-      const dead = await http().get('/api/v1/admin/outbox?status=dead').set(asAdmin()).expect(200);
-      expect(dead.body.items.map((m: { id: string }) => m.id)).toContain(refund.id);
-      // customers do not see the outbox
+      const dead = await toPayment();
+      expect(dead).toMatchObject({ status: 'dead', attempts: 3, last_error: 'unavailable' });
+      const list = await http().get('/api/v1/admin/outbox?status=dead').set(asAdmin()).expect(200);
+      expect(list.body.items.map((m: { id: string }) => m.id)).toContain(dead.id);
       await http().get('/api/v1/admin/outbox').set(asAlice()).expect(403);
 
       t.payment.mode = 'ok';
-      await http().post(`/api/v1/admin/outbox/${refund.id}/redrive`).set(asAdmin()).expect(200);
+      await http().post(`/api/v1/admin/outbox/${dead.id}/redrive`).set(asAdmin()).expect(200);
       await t.drainAll();
-      expect(forOrder(t.payment.bodiesOf(REFUND), id)).toHaveLength(1);
-      expect((await t.outbox(id)).map((m) => m.status)).toEqual(Array(4).fill('delivered'));
+      expect(t.payment.typesFor(id)).toEqual(['order.cancelled']);
     });
   });
 
   describe('a payment approved after the order was cancelled from creada', () => {
-    it('is acknowledged, the order stays cancelled, and the payment is refunded once', async () => {
+    it('the order stays cancelled and states its cancellation again, so payment refunds it', async () => {
       const product = await t.createProduct(3, 10);
       const id = await place(product, 2);
       await cancel(id).expect(200);
-      const messageId = randomUUID();
-      const res = await paymentApproved(id, messageId).expect(200);
-      expect(res.headers['x-status-change']).toBe('refund_requested');
-      expect(res.body.status).toBe('cancelada');
-      await paymentApproved(id, messageId).expect(200);
       await t.drainAll();
-      expect(forOrder(t.payment.bodiesOf(REFUND), id)).toEqual([
+      expect(t.payment.typesFor(id)).toEqual(['order.cancelled']);
+
+      const eventId = randomUUID();
+      await paymentApproved(id, eventId).expect(200);
+      await paymentApproved(id, eventId).expect(200);
+      expect((await order(id)).status).toBe('cancelada');
+      await t.drainAll();
+      // the restated cancellation reaches payment after the approval it answers
+      expect(t.payment.payloadsOf('order.cancelled', id)).toEqual([
+        { order_id: id, user_id: alice.id, cause: 'cancelled by the customer' },
         {
           order_id: id,
+          user_id: alice.id,
           cause: 'payment approved after the order was cancelled',
-          message_id: expect.any(String),
         },
       ]);
-      expect(
-        forOrder(
-          t.delivery.received.map((m) => m.body),
-          id,
-        ),
-      ).toEqual([]);
+      expect((await events(id)).map((e) => e.type)).toEqual(['created', 'cancelled']);
+      // product released once (a second release changes nothing)
       expect(await t.stockOf(product)).toBe(10);
     });
   });
 
-  describe('refunded, reported by payment (POST /internal/orders/{id}/events)', () => {
-    function refunded(orderId: string, messageId = randomUUID(), extra: object = {}) {
-      return http()
-        .post(`${INTERNAL}/${orderId}/events`)
-        .set('X-Service-Key', PAYMENT_KEY)
-        .send({
-          message_id: messageId,
-          type: 'refunded',
-          cause: 'refund of a cancelled order',
-          ...extra,
-        });
-    }
-
+  describe('payment.refunded and order.validated: history entries that do not move the order', () => {
     it('appends one refunded event (twice delivered → once); the status stays cancelada', async () => {
       const product = await t.createProduct(3, 10);
       const id = await place(product, 1);
       await paymentApproved(id).expect(200);
       await cancel(id).expect(200);
-      const messageId = randomUUID();
+      const eventId = randomUUID();
       const paymentId = randomUUID();
-      const first = await refunded(id, messageId, { payment_id: paymentId }).expect(200);
-      expect(first.headers['x-order-event']).toBe('recorded');
-      expect(first.body.status).toBe('cancelada');
-      const again = await refunded(id, messageId, { payment_id: paymentId }).expect(200);
-      expect(again.headers['x-order-event']).toBe('duplicate');
+      const refunded = () =>
+        t.sendEvent(
+          'payment.refunded',
+          { payment_id: paymentId, order_id: id, amount: 3 },
+          { id: eventId },
+        );
+      expect((await refunded().expect(200)).body.status).toBe('applied');
+      expect((await refunded().expect(200)).body.status).toBe('duplicate');
 
       const history = await events(id);
       expect(history.map((e) => [e.type, e.status])).toEqual([
@@ -484,10 +399,7 @@ describe('order outbox: what the order tells product, delivery and payment (e2e)
         ['cancelled', 'cancelada'],
         ['refunded', 'cancelada'],
       ]);
-      expect(history[3]).toMatchObject({
-        cause: 'refund of a cancelled order',
-        payment_id: paymentId,
-      });
+      expect(history[3]).toMatchObject({ cause: 'payment refunded (3.00)', payment_id: paymentId });
       const rows = await t.query<OrderEvent>(
         `SELECT type, status FROM order_events WHERE order_id = $1 ORDER BY sequence`,
         [id],
@@ -495,29 +407,105 @@ describe('order outbox: what the order tells product, delivery and payment (e2e)
       expect(foldStatus(rows)).toBe('cancelada');
     });
 
-    it('refuses other types (400), a message id of another order (422), users (401), unknown orders (404)', async () => {
+    it('order.validated: the verdict in the history', async () => {
       const product = await t.createProduct(3, 10);
-      const a = await place(product, 1);
-      const b = await place(product, 1);
-      await refunded(a, randomUUID(), { type: 'paid' }).expect(400);
-      await refunded(a, randomUUID(), { extra: 1 }).expect(400);
-      const messageId = randomUUID();
-      await refunded(a, messageId).expect(200);
-      const reused = await refunded(b, messageId).expect(422);
-      expect(reused.body.type).toBe('https://nest-commerce.dev/problems/message-id-reused');
-      await http()
-        .post(`${INTERNAL}/${a}/events`)
-        .set(asAdmin())
-        .send({ message_id: randomUUID(), type: 'refunded', cause: 'x' })
-        .expect(401);
-      await refunded(randomUUID()).expect(404);
-      // only payment reports refunds: delivery's valid key is refused, nothing is recorded
-      await http()
-        .post(`${INTERNAL}/${b}/events`)
-        .set('X-Service-Key', DELIVERY_KEY)
-        .send({ message_id: randomUUID(), type: 'refunded', cause: 'x' })
+      const id = await place(product, 1);
+      const validated_at = new Date().toISOString();
+      await t
+        .sendEvent('order.validated', { order_id: id, valid: true, errors: [], validated_at })
+        .expect(200);
+      await t
+        .sendEvent('order.validated', {
+          order_id: id,
+          valid: false,
+          errors: [{ code: 'product_not_found', message: 'gone', product_id: product }],
+          validated_at,
+        })
+        .expect(200);
+      const history = await events(id);
+      expect(history.map((e) => [e.type, e.status, e.cause])).toEqual([
+        ['created', 'creada', 'order placed'],
+        ['validated', 'creada', 'validated: valid'],
+        ['validated', 'creada', 'validated: invalid (product_not_found)'],
+      ]);
+    });
+
+    it('refuses a payload off its contract (422), a wrong producer’s key (403), users (401); an unknown order is dead-lettered (422)', async () => {
+      const product = await t.createProduct(3, 10);
+      const id = await place(product, 1);
+      const refund = { payment_id: randomUUID(), order_id: id, amount: 3 };
+      const off = await t
+        .sendEvent('payment.refunded', { ...refund, extra: 1 } as never)
+        .expect(422);
+      expect(off.body.detail).toMatch(/invalid_payload/);
+      // delivery's valid key may post delivery's events only, not payment's
+      await t.sendEvent('payment.refunded', refund, { key: DELIVERY_KEY }).expect(403);
+      await http().post('/api/v1/internal/events').set(asAdmin()).send({}).expect(401);
+      const unknown = await t
+        .sendEvent('payment.refunded', { ...refund, order_id: randomUUID() })
+        .expect(422);
+      expect(unknown.body.detail).toMatch(/unknown_order/);
+      expect((await events(id)).map((e) => e.type)).toEqual(['created']);
+    });
+  });
+
+  describe('delivery facts', () => {
+    async function paidOrder(): Promise<string> {
+      const product = await t.createProduct(3, 10);
+      const id = await place(product, 1);
+      await paymentApproved(id).expect(200);
+      return id;
+    }
+    const moved = (
+      type: 'delivery.in_transit' | 'delivery.delivered',
+      orderId: string,
+      deliveryId: string,
+      id = randomUUID(),
+    ) => t.sendEvent(type, { delivery_id: deliveryId, order_id: orderId }, { id });
+
+    it('in transit → enviada, delivered → entregada, with the delivery id', async () => {
+      const id = await paidOrder();
+      const deliveryId = randomUUID();
+      await moved('delivery.in_transit', id, deliveryId).expect(200);
+      expect((await order(id)).status).toBe('enviada');
+      await moved('delivery.delivered', id, deliveryId).expect(200);
+      expect((await order(id)).status).toBe('entregada');
+      const history = await events(id);
+      expect(history.map((e) => e.type)).toEqual(['created', 'paid', 'shipped', 'delivered']);
+      expect(history[2]).toMatchObject({ delivery_id: deliveryId });
+      // late: in transit again after delivered is a no-op
+      await moved('delivery.in_transit', id, deliveryId).expect(200);
+      expect((await order(id)).status).toBe('entregada');
+    });
+
+    it('delivered before in transit: not yet (503, nothing recorded); it applies once in transit came', async () => {
+      const id = await paidOrder();
+      const deliveryId = randomUUID();
+      const early = randomUUID();
+      const res = await moved('delivery.delivered', id, deliveryId, early).expect(503);
+      expect(res.body.detail).toMatch(/order_not_caught_up/);
+      expect((await order(id)).status).toBe('pagada');
+      await moved('delivery.in_transit', id, deliveryId).expect(200);
+      expect(
+        (await moved('delivery.delivered', id, deliveryId, early).expect(200)).body.status,
+      ).toBe('applied');
+      expect((await order(id)).status).toBe('entregada');
+    });
+
+    it('in transit for a cancelled order can never apply: dead-lettered at once (422), the order stays cancelled', async () => {
+      const id = await paidOrder();
+      await cancel(id).expect(200);
+      const res = await moved('delivery.in_transit', id, randomUUID()).expect(422);
+      expect(res.body.detail).toMatch(/order_status_final/);
+      expect((await order(id)).status).toBe('cancelada');
+      // and payment may not claim delivery facts
+      await t
+        .sendEvent(
+          'delivery.in_transit',
+          { delivery_id: randomUUID(), order_id: id },
+          { key: PAYMENT_KEY },
+        )
         .expect(403);
-      expect((await events(b)).map((e) => e.status)).toEqual(['creada']);
     });
   });
 
@@ -535,7 +523,7 @@ describe('order outbox: what the order tells product, delivery and payment (e2e)
   }
 });
 
-describe('order outbox with the relay running on its own (as in production)', () => {
+describe('order events with the relay running on its own (as in production)', () => {
   let t: OrderTestApp;
 
   beforeAll(async () => {
@@ -547,7 +535,7 @@ describe('order outbox with the relay running on its own (as in production)', ()
     await t?.close();
   });
 
-  it('a cancelled paid order: stock, refund and delivery cancel arrive without anyone draining', async () => {
+  it('a cancelled paid order: product, payment and delivery hear of it without anyone draining', async () => {
     const alice = await t.customer();
     const product = await t.createProduct(2, 10);
     const placed = await request(t.app.getHttpServer())
@@ -560,10 +548,8 @@ describe('order outbox with the relay running on its own (as in production)', ()
       })
       .expect(201);
     const id = placed.body.id;
-    await request(t.app.getHttpServer())
-      .post(`${INTERNAL}/${id}/status`)
-      .set('X-Service-Key', PAYMENT_KEY)
-      .send({ message_id: randomUUID(), status: 'pagada', cause: 'payment approved' })
+    await t
+      .sendEvent('payment.approved', { payment_id: randomUUID(), order_id: id, amount: 8 })
       .expect(200);
     await request(t.app.getHttpServer())
       .post(`${ORDERS}/${id}/cancel`)
@@ -578,7 +564,7 @@ describe('order outbox with the relay running on its own (as in production)', ()
     }
     expect((await t.outbox(id)).map((m) => m.status)).toEqual(Array(4).fill('delivered'));
     expect(await t.stockOf(product)).toBe(10);
-    expect(t.payment.bodiesOf(REFUND)).toHaveLength(1);
-    expect(t.delivery.received.map((m) => m.path)).toEqual([CREATE_DELIVERY, CANCEL_DELIVERY]);
+    expect(t.payment.typesFor(id)).toEqual(['order.cancelled']);
+    expect(t.delivery.typesFor(id)).toEqual(['order.paid', 'order.cancelled']);
   });
 });

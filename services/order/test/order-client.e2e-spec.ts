@@ -7,21 +7,19 @@ import {
   CART_KEY,
   Customer,
   OrderTestApp,
-  PAYMENT_KEY,
   VALIDATION_KEY,
   startOrderTestApp,
 } from './order-test-app';
 
 /**
  * The typed OrderClient of libs/clients against the real service, as each of its real callers
- * uses it: cart (user calls), order-validation (the internal read), payment (status messages).
+ * uses it: cart and payment (user calls), order-validation (the internal read).
  */
 describe('OrderClient against the order service (e2e)', () => {
   let t: OrderTestApp;
   const callers: TestingModule[] = [];
   let client: OrderClient;
   let asValidation: OrderClient;
-  let asPayment: OrderClient;
   let alice: Customer;
   let product: string;
 
@@ -50,7 +48,6 @@ describe('OrderClient against the order service (e2e)', () => {
     t = await startOrderTestApp({ listen: true });
     client = await clientOf('cart', CART_KEY);
     asValidation = await clientOf('order-validation', VALIDATION_KEY);
-    asPayment = await clientOf('payment', PAYMENT_KEY);
     alice = await t.customer();
     product = await t.createProduct(19.99, 50);
   });
@@ -102,29 +99,6 @@ describe('OrderClient against the order service (e2e)', () => {
       ok: false,
       status: 404,
     });
-  });
-
-  it('changeStatus applies once per message id', async () => {
-    const placed = await client.createOrder(
-      { user_id: alice.id, items: [{ product_id: product, quantity: 1 }] },
-      { userToken: alice.token, idempotencyKey: randomUUID() },
-    );
-    if (!placed.ok) throw new Error('placing failed');
-    const message = {
-      message_id: randomUUID(),
-      status: 'pagada' as const,
-      cause: 'payment approved',
-    };
-    const first = await asPayment.changeStatus(placed.body.id, message);
-    const again = await asPayment.changeStatus(placed.body.id, message);
-    expect(first).toMatchObject({ ok: true, status: 200, body: { status: 'pagada' } });
-    expect(again).toMatchObject({ ok: true, status: 200, body: { status: 'pagada' } });
-    const illegal = await asPayment.changeStatus(placed.body.id, {
-      ...message,
-      message_id: randomUUID(),
-      status: 'entregada',
-    });
-    expect(illegal).toMatchObject({ ok: false, status: 409 });
   });
 
   it('the order service stopped: UpstreamUnavailableError', async () => {

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import request from 'supertest';
-import { OutboxRelay } from '@app/platform';
+import { EVENT_CATALOGUE, EventPayload, EventType } from '@app/contracts';
+import { EVENTS_PATH, OutboxRelay } from '@app/platform';
 import {
   TestDatabase,
   TestTokenIssuer,
@@ -22,7 +23,7 @@ import { FakeReceiver, startFakeReceiver } from './fake-receiver';
  * SERVICE_API_KEYS.order); the outbox relay sends it too.
  */
 export const ORDER_KEY = 'order-to-product-test-key';
-/** Keys of the services that may call the order service's internal endpoints. */
+/** Keys of the services that may call the order service (its events endpoint, its queries). */
 export const PAYMENT_KEY = 'payment-to-order-test-key';
 export const DELIVERY_KEY = 'delivery-to-order-test-key';
 export const CART_KEY = 'cart-to-order-test-key';
@@ -50,7 +51,7 @@ export interface OrderTestApp {
   app: NestFastifyApplication;
   product: NestFastifyApplication;
   productUrl: string;
-  /** stand-ins for the delivery and payment services' message endpoints (real HTTP) */
+  /** stand-ins for the delivery and payment services' events endpoints (real HTTP) */
   delivery: FakeReceiver;
   payment: FakeReceiver;
   issuer: TestTokenIssuer;
@@ -77,6 +78,15 @@ export interface OrderTestApp {
   drainAll(): Promise<void>;
   /** The order service's outbox, oldest first (optionally one order's messages). */
   outbox(orderId?: string): Promise<OutboxRow[]>;
+  /**
+   * Posts an event to the order service's `POST /api/v1/internal/events` as its producer would
+   * (the producer's service key, a fresh envelope unless `id` is given); the raw answer.
+   */
+  sendEvent<T extends EventType>(
+    type: T,
+    payload: EventPayload<T>,
+    options?: { id?: string; key?: string },
+  ): request.Test;
   close(): Promise<void>;
 }
 
@@ -200,6 +210,26 @@ export async function startOrderTestApp(
            FROM outbox_messages WHERE $1::text IS NULL OR aggregate_id = $1 ORDER BY sequence`,
         [orderId ?? null],
       );
+    },
+    sendEvent(type, payload, options = {}) {
+      const producer = EVENT_CATALOGUE[type].producer;
+      const keys: Record<string, string> = {
+        payment: PAYMENT_KEY,
+        delivery: DELIVERY_KEY,
+        'order-validation': VALIDATION_KEY,
+      };
+      return request(app.getHttpServer())
+        .post(EVENTS_PATH)
+        .set('X-Service-Key', options.key ?? keys[producer])
+        .send({
+          id: options.id ?? randomUUID(),
+          type,
+          version: EVENT_CATALOGUE[type].version,
+          occurred_at: new Date().toISOString(),
+          producer,
+          subject: (payload as { order_id: string }).order_id,
+          payload,
+        });
     },
     async close() {
       await pg.end();

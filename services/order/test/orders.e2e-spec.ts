@@ -2,13 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { foldStatus } from '../src/domain/entities/order-history';
 import { OrderEvent } from '../src/domain/entities/order-event';
-import {
-  Customer,
-  OrderTestApp,
-  PAYMENT_KEY,
-  expectNoLeak,
-  startOrderTestApp,
-} from './order-test-app';
+import { Customer, OrderTestApp, expectNoLeak, startOrderTestApp } from './order-test-app';
 
 const ORDERS = '/api/v1/orders';
 const MISSING = '00000000-0000-4000-8000-000000000000';
@@ -329,10 +323,8 @@ describe('orders API (e2e, real product service)', () => {
     it('a paid order too: 200 cancelada at once; stock back once the relay has run', async () => {
       const id = await t.createProduct(7, 10);
       const order = (await place(alice, [{ product_id: id, quantity: 1 }]).expect(201)).body;
-      await http()
-        .post(`/api/v1/internal/orders/${order.id}/status`)
-        .set('X-Service-Key', PAYMENT_KEY)
-        .send({ message_id: randomUUID(), status: 'pagada', cause: 'payment approved' })
+      await t
+        .sendEvent('payment.approved', { payment_id: randomUUID(), order_id: order.id, amount: 7 })
         .expect(200);
       const res = await http()
         .post(`${ORDERS}/${order.id}/cancel`)
@@ -350,21 +342,26 @@ describe('orders API (e2e, real product service)', () => {
       const id = await t.createProduct(1, 10);
       const order = (await place(alice, [{ product_id: id, quantity: 1 }]).expect(201)).body;
       const paymentId = randomUUID();
-      const steps = [
-        { status: 'pagada', cause: 'payment approved', payment_id: paymentId },
-        { status: 'enviada', cause: 'delivery in transit' },
-        { status: 'entregada', cause: 'delivery delivered' },
-      ];
-      const messageIds: string[] = [];
-      for (const step of steps) {
-        const message_id = randomUUID();
-        messageIds.push(message_id);
-        await http()
-          .post(`/api/v1/internal/orders/${order.id}/status`)
-          .set('X-Service-Key', PAYMENT_KEY)
-          .send({ message_id, ...step })
-          .expect(200);
-      }
+      const deliveryId = randomUUID();
+      const messageIds = [randomUUID(), randomUUID(), randomUUID()];
+      const ids = { order_id: order.id };
+      await t
+        .sendEvent(
+          'payment.approved',
+          { payment_id: paymentId, ...ids, amount: 1 },
+          { id: messageIds[0] },
+        )
+        .expect(200);
+      await t
+        .sendEvent(
+          'delivery.in_transit',
+          { delivery_id: deliveryId, ...ids },
+          { id: messageIds[1] },
+        )
+        .expect(200);
+      await t
+        .sendEvent('delivery.delivered', { delivery_id: deliveryId, ...ids }, { id: messageIds[2] })
+        .expect(200);
       const res = await http()
         .get(`${ORDERS}/${order.id}/events`)
         .set(bearer(alice.token))
@@ -389,6 +386,7 @@ describe('orders API (e2e, real product service)', () => {
           status: 'enviada',
           message_id: messageIds[1],
           payment_id: null,
+          delivery_id: deliveryId,
         }),
         expect.objectContaining({
           type: 'delivered',

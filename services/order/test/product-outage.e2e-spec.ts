@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import {
-  Customer,
-  OrderTestApp,
-  PAYMENT_KEY,
-  expectNoLeak,
-  startOrderTestApp,
-} from './order-test-app';
+import { Customer, OrderTestApp, expectNoLeak, startOrderTestApp } from './order-test-app';
 
 const ORDERS = '/api/v1/orders';
 
@@ -14,7 +8,7 @@ describe('product service stopped (e2e)', () => {
   let t: OrderTestApp;
   let alice: Customer;
   let product: string;
-  /** three orders placed while the product service was up: to cancel, to cancel internally, to pay */
+  /** three orders placed while the product service was up: to cancel, to cancel as admin, to pay */
   let placed: string[];
   const http = () => request(t.app.getHttpServer());
   const asAlice = () => ({ Authorization: `Bearer ${alice.token}` });
@@ -83,10 +77,11 @@ describe('product service stopped (e2e)', () => {
     const events = await http().get(`${ORDERS}/${placed[0]}/events`).set(asAlice()).expect(200);
     expect(events.body.map((e: { type: string }) => e.type)).toEqual(['created', 'cancelled']);
     await t.drain();
-    expect(await t.outbox(placed[0])).toEqual([
+    const toProduct = (await t.outbox(placed[0])).filter((m) => m.destination === 'product');
+    expect(toProduct).toEqual([
       expect.objectContaining({
-        destination: 'product',
-        path: `/api/v1/stock/reservations/${placed[0]}/release`,
+        type: 'order.cancelled',
+        path: '/api/v1/internal/events',
         status: 'pending',
         attempts: 1,
         last_error: 'unavailable',
@@ -94,29 +89,22 @@ describe('product service stopped (e2e)', () => {
     ]);
   });
 
-  it('an internal cancel is applied too (200, message recorded); its release waits likewise', async () => {
-    const messageId = randomUUID();
+  it('a cancel by an administrator is applied too; its release waits likewise', async () => {
     const res = await http()
-      .post(`/api/v1/internal/orders/${placed[1]}/status`)
-      .set('X-Service-Key', PAYMENT_KEY)
-      .send({ message_id: messageId, status: 'cancelada', cause: 'payment expired' })
+      .post(`${ORDERS}/${placed[1]}/cancel`)
+      .set('Authorization', `Bearer ${t.adminToken}`)
       .expect(200);
     expect(res.body.status).toBe('cancelada');
-    expect(
-      await t.query('SELECT 1 FROM processed_messages WHERE message_id = $1', [messageId]),
-    ).toHaveLength(1);
-    expect((await t.outbox(placed[1])).map((m) => [m.destination, m.status])).toEqual([
-      ['product', 'pending'],
-    ]);
+    const toProduct = (await t.outbox(placed[1])).filter((m) => m.destination === 'product');
+    expect(toProduct.map((m) => [m.type, m.status])).toEqual([['order.cancelled', 'pending']]);
   });
 
   it('what does not need the catalog keeps working: reads and a payment notification', async () => {
     await http().get(ORDERS).set(asAlice()).expect(200);
-    const res = await http()
-      .post(`/api/v1/internal/orders/${placed[2]}/status`)
-      .set('X-Service-Key', PAYMENT_KEY)
-      .send({ message_id: randomUUID(), status: 'pagada', cause: 'payment approved' })
+    await t
+      .sendEvent('payment.approved', { payment_id: randomUUID(), order_id: placed[2], amount: 1 })
       .expect(200);
+    const res = await http().get(`${ORDERS}/${placed[2]}`).set(asAlice()).expect(200);
     expect(res.body.status).toBe('pagada');
   });
 });

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import request from 'supertest';
-import { OutboxRelay } from '@app/platform';
+import { EVENTS_PATH, OutboxRelay } from '@app/platform';
 import {
   TestDatabase,
   TestTokenIssuer,
@@ -23,7 +23,7 @@ import {
 } from '../src/application/use-cases/reconcile-pending-payments.use-case';
 import { PaymentModule } from '../src/payment.module';
 
-/** The payment service's own key: order's SERVICE_API_KEYS.payment (the relay's `pagada`). */
+/** The payment service's own key: order's SERVICE_API_KEYS.payment (its relay's events). */
 export const PAYMENT_KEY = 'payment-to-order-test-key';
 /** The order service's key: it calls product and payment with it (their SERVICE_API_KEYS.order). */
 export const ORDER_KEY = 'order-to-others-test-key';
@@ -94,8 +94,8 @@ export interface PaymentTestApp {
   ): request.Test;
   orderOf(orderId: string): Promise<{ status: string; user_id: string; total: number }>;
   orderEvents(orderId: string): Promise<OrderEvent[]>;
-  /** moves the order through the order service's internal endpoint */
-  setOrderStatus(orderId: string, status: string): Promise<request.Response>;
+  /** `order.cancelled` to payment's POST /internal/events, as the order service's relay would */
+  sendCancelled(orderId: string, eventId?: string, cause?: string): request.Test;
   /** one pass of the payment service's relay (relays do not run on their own here) */
   drainPayment(): Promise<number>;
   /** one pass of the order service's relay */
@@ -286,11 +286,19 @@ export async function startPaymentTestApp(
         .expect(200);
       return res.body;
     },
-    setOrderStatus(orderId, status) {
-      return orderHttp()
-        .post(`/api/v1/internal/orders/${orderId}/status`)
-        .set('X-Service-Key', DELIVERY_KEY)
-        .send({ message_id: randomUUID(), status, cause: `test moves it to ${status}` });
+    sendCancelled(orderId, eventId = randomUUID(), cause = 'cancelled by the customer') {
+      return request(payment.getHttpServer())
+        .post(EVENTS_PATH)
+        .set('X-Service-Key', ORDER_KEY)
+        .send({
+          id: eventId,
+          type: 'order.cancelled',
+          version: 1,
+          occurred_at: new Date().toISOString(),
+          producer: 'order',
+          subject: orderId,
+          payload: { order_id: orderId, user_id: randomUUID(), cause },
+        });
     },
     drainPayment: () => payment.get(OutboxRelay).drainOnce(),
     drainOrder: () => runningOrder().get(OutboxRelay).drainOnce(),

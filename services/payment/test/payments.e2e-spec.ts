@@ -58,15 +58,20 @@ describe('payments against the real order service (e2e)', () => {
     expect(approved.body.gateway_reference).toMatch(/^sim_ch_/);
     expect(approved.body.id).not.toBe(declined.body.id);
 
-    // the order learns it through the outbox: one message, in the approval's transaction
+    // the order learns it through the outbox: one event, in the approval's transaction, in
+    // payment's words (payment.declined has no subscriber yet: no row for the declines)
     const outbox = await t.paymentOutbox(order.id);
     expect(outbox).toHaveLength(1);
     expect(outbox[0]).toMatchObject({
       type: 'payment.approved',
       destination: 'order',
-      path: `/api/v1/internal/orders/${order.id}/status`,
-      payload: { status: 'pagada', cause: 'payment approved', payment_id: approved.body.id },
+      path: '/api/v1/internal/events',
       status: 'pending',
+    });
+    expect(outbox[0].payload.payload).toEqual({
+      payment_id: approved.body.id,
+      order_id: order.id,
+      amount: 59.97,
     });
     expect(await t.drainPayment()).toBe(1);
     expect((await t.orderOf(order.id)).status).toBe('pagada');
@@ -214,11 +219,11 @@ describe('payments against the real order service (e2e)', () => {
   it('401 without a token; the internal endpoints refuse user tokens', async () => {
     await t.http().post(`${PAYMENTS}/process`).send({}).expect(401);
     await t.http().get(PAYMENTS).expect(401);
+    await t.http().post('/api/v1/internal/events').set(bearer(t.adminToken)).send({}).expect(401);
     await t
       .http()
-      .post('/api/v1/internal/payments/refunds')
+      .get(`/api/v1/internal/payments?order_id=${randomUUID()}`)
       .set(bearer(t.adminToken))
-      .send({ message_id: randomUUID(), order_id: randomUUID(), cause: 'x' })
       .expect(401);
   });
 
@@ -302,7 +307,7 @@ describe('payments against the real order service (e2e)', () => {
         '/api/v1/payments/{id}',
         '/api/v1/payments/{id}/refund',
         '/api/v1/internal/payments',
-        '/api/v1/internal/payments/refunds',
+        '/api/v1/internal/events',
       ]),
     );
     const process = res.body.paths['/api/v1/payments/process'].post;

@@ -26,18 +26,5 @@ export const DELIVERY_PROBLEM_TYPES = {
   orderNotFound: 'order-not-found',
   orderNotPaid: 'order-not-paid',
   illegalTransition: 'illegal-transition',
-  messageIdReused: 'message-id-reused',
   upstreamUnavailable: 'upstream-unavailable',
 } as const;
-
-/** What an internal message did (also sent as the `X-Message-Outcome` header). */
-export const DELIVERY_MESSAGE_OUTCOMES = [
-  'created',
-  'existing',
-  'cancelled',
-  'unchanged',
-  'no_delivery',
-  'order_cancelled',
-  'duplicate',
-] as const;
-export type DeliveryMessageOutcome = (typeof DELIVERY_MESSAGE_OUTCOMES)[number];

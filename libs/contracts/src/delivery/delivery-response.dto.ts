@@ -1,11 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AddressDto } from '../common/address.dto';
-import {
-  DELIVERY_MESSAGE_OUTCOMES,
-  DELIVERY_STATUSES,
-  DeliveryMessageOutcome,
-  DeliveryStatusName,
-} from './delivery-limits';
+import { DELIVERY_STATUSES, DeliveryStatusName } from './delivery-limits';
 
 export class DeliveryResponseDto {
   @ApiProperty({ format: 'uuid', example: '1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d' })
@@ -95,23 +90,4 @@ export class TrackingDto {
     example: '2025-01-16T08:00:00.000Z',
   })
   updated_at: string;
-}
-
-/**
- * Answer of the internal receivers (`POST /internal/deliveries` and `/cancellations`): what the
- * message did, and the order's delivery after it (null when the order has none).
- */
-export class DeliveryMessageResultDto {
-  @ApiProperty({
-    enum: DELIVERY_MESSAGE_OUTCOMES,
-    description:
-      'created | existing (the order already had one) | cancelled | unchanged (already in ' +
-      'transit, delivered or cancelled) | no_delivery | order_cancelled (a create after the ' +
-      "order's cancellation: nothing created) | duplicate (message_id seen before)",
-    example: 'created',
-  })
-  outcome: DeliveryMessageOutcome;
-
-  @ApiProperty({ type: DeliveryResponseDto, nullable: true })
-  delivery: DeliveryResponseDto | null;
 }

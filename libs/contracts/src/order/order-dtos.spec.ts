@@ -1,6 +1,5 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { ChangeOrderStatusDto } from './change-order-status.dto';
 import { CreateOrderDto } from './create-order.dto';
 import { ListOrdersQueryDto } from './list-orders-query.dto';
 
@@ -81,28 +80,5 @@ describe('ListOrdersQueryDto', () => {
     ['limit', '0'],
   ])('rejects %s=%s', (field, value) => {
     expect(failingFields(ListOrdersQueryDto, { [field]: value })).toEqual([field]);
-  });
-});
-
-describe('ChangeOrderStatusDto', () => {
-  const valid = {
-    message_id: '0d9c8b7a-6f5e-4d3c-8b1a-0f9e8d7c6b5a',
-    status: 'pagada',
-    cause: 'payment approved',
-  };
-
-  it('accepts a message with optional references', () => {
-    expect(failingFields(ChangeOrderStatusDto, valid)).toEqual([]);
-    expect(failingFields(ChangeOrderStatusDto, { ...valid, payment_id: productA })).toEqual([]);
-  });
-
-  it.each([
-    ['message_id', { message_id: 'm-1' }],
-    ['status', { status: 'paid' }],
-    ['cause', { cause: '' }],
-    ['cause', { cause: 'x'.repeat(201) }],
-    ['delivery_id', { delivery_id: 'd-1' }],
-  ])('rejects %s (%#)', (field, patch) => {
-    expect(failingFields(ChangeOrderStatusDto, { ...valid, ...patch })).toEqual([field]);
   });
 });

@@ -109,27 +109,3 @@ export class PaymentPageDto {
   @ApiProperty({ example: 0 })
   offset: number;
 }
-
-export const REFUND_OUTCOMES = ['refunded', 'already_refunded', 'no_payment', 'duplicate'] as const;
-export type RefundOutcomeName = (typeof REFUND_OUTCOMES)[number];
-
-/** Answer of the internal refund receiver: what the message did (always 200 once applied). */
-export class RefundOrderPaymentResultDto {
-  @ApiProperty({ format: 'uuid', example: '5f0c6d1e-8a43-4c61-9a52-0a9f2f0b7d13' })
-  message_id: string;
-
-  @ApiProperty({ format: 'uuid', example: '3b2f9a60-4c1e-4d2b-8f7a-9c0d1e2f3a4b' })
-  order_id: string;
-
-  @ApiProperty({
-    enum: REFUND_OUTCOMES,
-    description:
-      'refunded: the approved payment was refunded now; already_refunded: it was before; ' +
-      'no_payment: the order has no approved payment; duplicate: this message_id was applied before',
-    example: 'refunded',
-  })
-  outcome: RefundOutcomeName;
-
-  @ApiProperty({ type: PaymentResponseDto, nullable: true })
-  payment: PaymentResponseDto | null;
-}

@@ -1,7 +1,17 @@
-import { Body, Controller, HttpCode, Post, Res, Type } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  ForbiddenException,
+  HttpCode,
+  Post,
+  Req,
+  Res,
+  Type,
+} from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ServiceAuth } from '../auth/auth.decorators';
+import type { RequestWithCaller } from '../auth/service-key.guard';
 import type { ServiceName } from '../auth/service-name';
 import { DomainError } from '@app/kernel';
 import { ApiProblem, problemExample } from '../errors/api-problem.decorator';
@@ -45,7 +55,16 @@ export function eventsControllerFor(producers: readonly ServiceName[]): Type<unk
   class EventsController {
     constructor(readonly dispatcher: EventDispatcher) {}
 
-    async receive(body: unknown, reply: FastifyReply): Promise<{ status: string }> {
+    async receive(
+      body: unknown,
+      reply: FastifyReply,
+      request: RequestWithCaller,
+    ): Promise<{ status: string }> {
+      // a producer's key posts that producer's events only: no service speaks for another
+      const producer = (body as { producer?: unknown } | null)?.producer;
+      if (typeof producer === 'string' && producer !== request.serviceCaller) {
+        throw new ForbiddenException('This service credential may post its own events only.');
+      }
       const outcome = await this.dispatcher.dispatch(body);
       if (outcome.result === 'done') {
         return { status: outcome.duplicate ? 'duplicate' : 'applied' };
@@ -70,11 +89,14 @@ export function eventsControllerFor(producers: readonly ServiceName[]): Type<unk
   decorate(
     Post(),
     HttpCode(200),
-    ServiceAuth(...(producers as [ServiceName, ...ServiceName[]])),
+    // the operation first: ServiceAuth adds its callers line to the description
     ApiOperation({
       summary: 'Receive an integration event (HTTP push transport)',
-      description: 'Applied once per event id (inbox), in the transaction of its effect.',
+      description:
+        'Applied once per event id (inbox), in the transaction of its effect. A producer posts ' +
+        'its own events only (another producer on the envelope: 403).',
     }),
+    ServiceAuth(...(producers as [ServiceName, ...ServiceName[]])),
     ApiBody({ schema: ENVELOPE_SCHEMA }),
     ApiOkResponse({
       description: 'Applied now, or already applied before (a duplicate).',
@@ -83,6 +105,14 @@ export function eventsControllerFor(producers: readonly ServiceName[]): Type<unk
         required: ['status'],
         properties: { status: { type: 'string', enum: ['applied', 'duplicate'] } },
       },
+    }),
+    ApiProblem(403, "Another producer's event: a service credential posts its own events only.", {
+      notYours: problemExample(
+        403,
+        'forbidden',
+        'This service credential may post its own events only.',
+        EVENTS_PATH,
+      ),
     }),
     ApiProblem(422, 'Not an event of the catalogue this service consumes, or an invalid payload.', {
       rejected: problemExample(
@@ -103,6 +133,7 @@ export function eventsControllerFor(producers: readonly ServiceName[]): Type<unk
   );
   Body()(EventsController.prototype, 'receive', 0);
   Res({ passthrough: true })(EventsController.prototype, 'receive', 1);
+  Req()(EventsController.prototype, 'receive', 2);
   Object.defineProperty(EventsController.prototype, 'receive', method);
   return EventsController;
 }

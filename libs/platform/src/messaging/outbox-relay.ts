@@ -1,4 +1,5 @@
 import {
+  Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
@@ -43,7 +44,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly dataSource: DataSource,
     // absent in a service that calls no one and produces no events (product: a consumer only)
-    @Optional() private readonly upstreams: UpstreamClients | undefined,
+    @Optional() @Inject(UpstreamClients) private readonly upstreams: UpstreamClients | undefined,
     private readonly settings: MessagingSettings,
     @Optional() private readonly broker?: EventBroker,
   ) {}

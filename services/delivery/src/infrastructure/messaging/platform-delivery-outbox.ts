@@ -33,7 +33,11 @@ export class PlatformDeliveryOutbox extends DeliveryOutbox {
       order_id: delivery.orderId,
     };
     if (delivery.status === 'en_transito') {
-      await this.events.publish({ type: 'delivery.in_transit', subject: delivery.orderId, payload });
+      await this.events.publish({
+        type: 'delivery.in_transit',
+        subject: delivery.orderId,
+        payload,
+      });
     } else if (delivery.status === 'entregada') {
       await this.events.publish({ type: 'delivery.delivered', subject: delivery.orderId, payload });
     }

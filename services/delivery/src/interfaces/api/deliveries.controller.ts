@@ -53,7 +53,7 @@ export class DeliveriesController {
       'The order is read from the order service with your token: an order that does not exist ' +
       'or is not yours is 404. If the order already has a delivery (opened when it was paid, or ' +
       'by an earlier request) it is returned as it is, 200, whatever address is sent. Otherwise ' +
-      'the order must be paid and not cancelled, as the order service\'s events told this ' +
+      "the order must be paid and not cancelled, as the order service's events told this " +
       'service (422 `order-not-paid`; an order paid a moment ago may take a second to be ' +
       'known), and a `pendiente` delivery is opened ' +
       'with a tracking number, the configured carrier and an estimated delivery date: 201.',

@@ -1,9 +1,4 @@
-import {
-  AddressDto,
-  DeliveryPageDto,
-  DeliveryResponseDto,
-  TrackingDto,
-} from '@app/contracts';
+import { AddressDto, DeliveryPageDto, DeliveryResponseDto, TrackingDto } from '@app/contracts';
 import { Delivery, DeliveryAddress } from '../../domain/entities/delivery';
 import { DeliveryPage } from '../../domain/repositories/delivery.repository';
 

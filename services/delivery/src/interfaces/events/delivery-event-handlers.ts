@@ -23,11 +23,16 @@ export class DeliveryEventHandlers extends EventHandlers {
       await this.openForPaidOrder.execute({
         orderId: order.order_id.toLowerCase(),
         userId: order.user_id.toLowerCase(),
-        address: order.shipping_address ? DeliveryPresenter.toAddress(order.shipping_address) : null,
+        address: order.shipping_address
+          ? DeliveryPresenter.toAddress(order.shipping_address)
+          : null,
       });
     },
     'order.cancelled': async (order) => {
-      await this.cancelForOrder.execute({ orderId: order.order_id.toLowerCase(), cause: order.cause });
+      await this.cancelForOrder.execute({
+        orderId: order.order_id.toLowerCase(),
+        cause: order.cause,
+      });
     },
   };
 }

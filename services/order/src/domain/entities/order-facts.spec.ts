@@ -33,7 +33,9 @@ describe('Order facts (what other services may learn)', () => {
       kind: 'placed',
       orderId: order.id,
       userId: order.userId,
-      lines: [{ productId: order.lines[0].productId, quantity: 2, unitPrice: Money.fromDecimal('19.99') }],
+      lines: [
+        { productId: order.lines[0].productId, quantity: 2, unitPrice: Money.fromDecimal('19.99') },
+      ],
       total: Money.fromDecimal('39.98'),
       shippingAddress: ADDRESS,
     });
@@ -63,14 +65,24 @@ describe('Order facts (what other services may learn)', () => {
     fresh.pullFacts();
     fresh.transitionTo('cancelada', 'cancelled by the customer');
     expect(fresh.pullFacts()).toEqual([
-      { kind: 'cancelled', orderId: fresh.id, userId: fresh.userId, cause: 'cancelled by the customer' },
+      {
+        kind: 'cancelled',
+        orderId: fresh.id,
+        userId: fresh.userId,
+        cause: 'cancelled by the customer',
+      },
     ]);
     const paid = placed(null);
     paid.transitionTo('pagada', 'payment approved', { paymentId: PAYMENT });
     paid.pullFacts();
     paid.transitionTo('cancelada', 'cancelled by an administrator');
     expect(paid.pullFacts()).toEqual([
-      { kind: 'cancelled', orderId: paid.id, userId: paid.userId, cause: 'cancelled by an administrator' },
+      {
+        kind: 'cancelled',
+        orderId: paid.id,
+        userId: paid.userId,
+        cause: 'cancelled by an administrator',
+      },
     ]);
   });
 

@@ -33,11 +33,7 @@ export function isOrderStatus(value: string): value is OrderStatus {
  * `never` can not apply from where the order is (a final status).
  */
 export type StatusMessageDecision =
-  | 'apply'
-  | 'already_reached'
-  | 'refund_late_payment'
-  | 'not_yet'
-  | 'never';
+  'apply' | 'already_reached' | 'refund_late_payment' | 'not_yet' | 'never';
 
 /**
  * The receiver's rule: a target the order is in, or has been in (its event history says so),

@@ -155,7 +155,12 @@ export class Order {
     this.record(EVENT_TYPE_FOR_STATUS[target], target, trimmed, refs, now);
     this.facts.push(
       ...factsOfMove(
-        { id: this.id, userId: this.userId, total: this.total, shippingAddress: this.shippingAddress },
+        {
+          id: this.id,
+          userId: this.userId,
+          total: this.total,
+          shippingAddress: this.shippingAddress,
+        },
         target,
         trimmed,
         refs.paymentId ?? null,

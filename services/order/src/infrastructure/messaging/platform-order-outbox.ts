@@ -59,7 +59,9 @@ function toEvent(fact: OrderFact): IntegrationEvent {
   }
 }
 
-function toAddress(address: ShippingAddress | null): EventPayload<'order.paid'>['shipping_address'] {
+function toAddress(
+  address: ShippingAddress | null,
+): EventPayload<'order.paid'>['shipping_address'] {
   return address
     ? {
         street: address.street,

@@ -159,7 +159,11 @@ function setup() {
     settings,
   );
   const reconcile = new ReconcilePendingPaymentsUseCase(payments, gateway, settlement, settings);
-  const refundOrder = new RefundOrderPaymentUseCase(payments, new GatewayRefunds(gateway), settlement);
+  const refundOrder = new RefundOrderPaymentUseCase(
+    payments,
+    new GatewayRefunds(gateway),
+    settlement,
+  );
   const command = (change: Partial<ProcessPaymentCommand> = {}): ProcessPaymentCommand => ({
     requester: { id: 'alice', isAdmin: false },
     userToken: 'token',

@@ -1,8 +1,4 @@
-import {
-  PaymentPageDto,
-  PaymentResponseDto,
-  ProcessPaymentDto,
-} from '@app/contracts';
+import { PaymentPageDto, PaymentResponseDto, ProcessPaymentDto } from '@app/contracts';
 import { CardDetails } from '../../application/ports/payment-gateway.port';
 import { Payment } from '../../domain/entities/payment';
 import { PaymentPage } from '../../domain/repositories/payment.repository';

@@ -31,7 +31,8 @@ export class ProductEventHandlers extends EventHandlers {
       try {
         await this.releaseStock.execute(orderId);
       } catch (error) {
-        if (error instanceof ReservationNotFound) throw new CancelledOrderWithoutReservation(orderId);
+        if (error instanceof ReservationNotFound)
+          throw new CancelledOrderWithoutReservation(orderId);
         throw error;
       }
     },
