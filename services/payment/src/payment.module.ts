@@ -15,6 +15,7 @@ import {
   GatewayRefunds,
   RefundPaymentUseCase,
 } from './application/use-cases/refund-payment.use-case';
+import { CancelledOrders } from './domain/repositories/cancelled-orders.repository';
 import { PaymentRepository } from './domain/repositories/payment.repository';
 import {
   GatewayChoice,
@@ -27,6 +28,7 @@ import { PaypalPaymentGateway } from './infrastructure/gateways/paypal.payment-g
 import { SimulatedPaymentGateway } from './infrastructure/gateways/simulated.payment-gateway';
 import { StripePaymentGateway } from './infrastructure/gateways/stripe.payment-gateway';
 import { PlatformPaymentOutbox } from './infrastructure/messaging/platform-payment-outbox';
+import { TypeormCancelledOrders } from './infrastructure/repositories/typeorm-cancelled-orders';
 import { PaymentEventHandlers } from './interfaces/events/payment-event-handlers';
 import { TypeormPaymentRepository } from './infrastructure/repositories/typeorm-payment.repository';
 import { InternalPaymentsController } from './interfaces/api/internal-payments.controller';
@@ -76,6 +78,7 @@ export class PaymentModule {
           ),
         },
         { provide: PaymentRepository, useClass: TypeormPaymentRepository },
+        { provide: CancelledOrders, useClass: TypeormCancelledOrders },
         { provide: PaymentGateway, useClass: GATEWAYS[config.gateway] },
         { provide: OrderDirectory, useClass: HttpOrderDirectory },
         { provide: PaymentOutbox, useClass: PlatformPaymentOutbox },

@@ -79,13 +79,10 @@ describe('payments against the real order service (e2e)', () => {
     expect(paid).toHaveLength(1);
     expect(paid[0]).toMatchObject({ status: 'pagada', payment_id: approved.body.id });
 
-    // paid now: another attempt is refused by the database (409), and once the order service
-    // knows, by the order's status (422)
-    const again = await t.pay(order).expect(422);
-    expect(again.body).toMatchObject({
-      type: problemType('order-not-payable'),
-      current_status: 'pagada',
-    });
+    // paid now: another attempt is refused by this service's own record of the charge (409),
+    // whatever the order service says
+    const again = await t.pay(order).expect(409);
+    expect(again.body).toMatchObject({ type: problemType('order-already-paid') });
   });
 
   it('paid but not yet told to the order service: a second payment is 409 order-already-paid', async () => {
@@ -174,18 +171,22 @@ describe('payments against the real order service (e2e)', () => {
     await t.http().get(`${PAYMENTS}/${res.body.id}`).set(bearer(bob.token)).expect(200);
   });
 
-  it('an order that is not creada is 422 order-not-payable', async () => {
+  it('an order known cancelled (order.cancelled received) is 422 order-not-payable', async () => {
     const cancelled = await t.placeOrder(alice, 2, 1);
     await t
       .orderHttp()
       .post(`/api/v1/orders/${cancelled.id}/cancel`)
       .set(bearer(alice.token))
       .expect(200);
+    // the order service's relay tells payment
+    await t.drainOrder();
     const res = await t.pay(cancelled).expect(422);
     expect(res.body).toMatchObject({
       type: problemType('order-not-payable'),
-      current_status: 'cancelada',
+      order_id: cancelled.id,
+      cancelled: true,
     });
+    expect(await t.paymentOutbox(cancelled.id)).toEqual([]);
   });
 
   it('PayPal through the simulator approves, without a card', async () => {

@@ -62,8 +62,8 @@ describe('refunds (e2e)', () => {
       payment_id: paid.body.id,
       cause: 'payment refunded (30.00)',
     });
-    // a refunded order is not paid again
-    expect((await t.pay(order).expect(422)).body.type).toBe(problemType('order-not-payable'));
+    // a refunded order is not paid again: its charge is on record (409)
+    expect((await t.pay(order).expect(409)).body.type).toBe(problemType('order-already-paid'));
   });
 
   it('only aprobado is refundable (409), only admin refunds (403), unknown 404', async () => {

@@ -12,8 +12,10 @@ import { CHARGE_HOLDING_STATUSES } from '../../domain/entities/payment-status';
 import {
   OrderAlreadyPaid,
   OrderNotFound,
+  OrderNotPayable,
   PaymentInProgress,
 } from '../../domain/errors/payment.errors';
+import { CancelledOrders } from '../../domain/repositories/cancelled-orders.repository';
 import {
   InsertResult,
   PaymentListCriteria,
@@ -111,7 +113,6 @@ class FixedOrders extends OrderDirectory {
   order: PayableOrder | null = {
     id: 'order-1',
     userId: 'alice',
-    status: 'creada',
     total: Money.ofCents(1000),
   };
   async findForCaller(): Promise<PayableOrder | null> {
@@ -142,12 +143,23 @@ class NoKeys extends IdempotencyStore {
   async abandon(): Promise<void> {}
 }
 
+class MemoryCancelledOrders extends CancelledOrders {
+  readonly orders = new Set<string>();
+  async record(orderId: string): Promise<void> {
+    this.orders.add(orderId);
+  }
+  async isCancelled(orderId: string): Promise<boolean> {
+    return this.orders.has(orderId);
+  }
+}
+
 function setup() {
   const payments = new InMemoryPayments();
   const gateway = new ScriptedGateway();
   const orders = new FixedOrders();
   const outbox = new RecordingOutbox();
   const uow = new InlineUnitOfWork();
+  const cancelled = new MemoryCancelledOrders();
   const settings = new PaymentSettings('eur', 60_000, 30 * 60_000, 50);
   const settlement = new PaymentSettlement(uow, payments, outbox);
   const process = new ProcessPaymentUseCase(
@@ -157,12 +169,14 @@ function setup() {
     settlement,
     new NoKeys(),
     settings,
+    cancelled,
   );
   const reconcile = new ReconcilePendingPaymentsUseCase(payments, gateway, settlement, settings);
   const refundOrder = new RefundOrderPaymentUseCase(
     payments,
     new GatewayRefunds(gateway),
     settlement,
+    cancelled,
   );
   const command = (change: Partial<ProcessPaymentCommand> = {}): ProcessPaymentCommand => ({
     requester: { id: 'alice', isAdmin: false },
@@ -309,9 +323,11 @@ describe('RefundOrderPaymentUseCase', () => {
     expect((await s.refundOrder.execute(order)).outcome).toBe('refunded');
   });
 
-  it('no approved payment: done, nothing refunded', async () => {
+  it('no approved payment: done, nothing refunded; the order is not charged afterwards (422)', async () => {
     const s = setup();
     expect(await s.refundOrder.execute(order)).toEqual({ outcome: 'no_payment', payment: null });
     expect(s.gateway.refunds).toBe(0);
+    await expect(s.pay()).rejects.toBeInstanceOf(OrderNotPayable);
+    expect(s.payments.rows.size).toBe(0);
   });
 });

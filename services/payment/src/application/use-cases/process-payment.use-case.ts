@@ -13,8 +13,10 @@ import { Payment, PaymentMethod } from '../../domain/entities/payment';
 import {
   OrderAlreadyPaid,
   OrderNotFound,
+  OrderNotPayable,
   PaymentInProgress,
 } from '../../domain/errors/payment.errors';
+import { CancelledOrders } from '../../domain/repositories/cancelled-orders.repository';
 import { ChargeHolder, PaymentRepository } from '../../domain/repositories/payment.repository';
 import { Requester } from '../dtos/requester';
 import { PaymentMethodNotSupported } from '../errors/payment-request.errors';
@@ -50,10 +52,13 @@ const NOT_STORED: ReadonlySet<string> = new Set([
 
 /**
  * Pays an order: read it through the order service as the caller (404 when it is another
- * customer's), check it is `creada` and the amount its total, store the payment `pendiente`
- * (the database refuses a second one for the order: 409), then ask the gateway with the
- * payment id as idempotency key and apply its answer. Approving writes the order's `pagada`
- * message in the same transaction; the relay delivers it even if the order service is down.
+ * customer's), refuse it if this service knows it cancelled (`order.cancelled`: 422), check the
+ * amount is its total, store the payment `pendiente` (the database refuses a second one for the
+ * order: 409, so a paid order is never charged again), then ask the gateway with the payment id
+ * as idempotency key and apply its answer. Approving publishes `payment.approved` in the same
+ * transaction; the relay delivers it even if the order service is down. A cancellation this
+ * service has not heard of yet does not stop the charge: the order answers the approval by
+ * stating its cancellation again, and the payment is refunded.
  * A gateway that does not answer leaves the payment `pendiente` for reconciliation.
  */
 @Injectable()
@@ -67,6 +72,7 @@ export class ProcessPaymentUseCase {
     private readonly settlement: PaymentSettlement,
     private readonly idempotency: IdempotencyStore,
     private readonly settings: PaymentSettings,
+    private readonly cancelledOrders: CancelledOrders,
   ) {}
 
   async execute(command: ProcessPaymentCommand): Promise<ProcessPaymentResult> {
@@ -103,6 +109,7 @@ export class ProcessPaymentUseCase {
     }
     const order = await this.orders.findForCaller(command.orderId, command.userToken);
     if (!order) throw new OrderNotFound(command.orderId);
+    if (await this.cancelledOrders.isCancelled(order.id)) throw new OrderNotPayable(order.id);
 
     const payment = Payment.start({
       id: randomUUID(),

@@ -22,7 +22,7 @@ export interface ReconcileReport {
  * Settles payments left `pendiente` (the gateway did not answer in time, the process stopped
  * between the charge and its answer, a PayPal buyer still has to approve): asks the gateway
  * about each by its idempotency key and reference (a lookup charges nothing) and applies the
- * answer exactly as the request would have, `pagada` message included. A payment the gateway
+ * answer exactly as the request would have, `payment.approved` included. A payment the gateway
  * has no charge for after PAYMENT_PENDING_EXPIRY_MS is declined, which frees the order for a
  * new attempt. Safe to run in several instances at once: settling is idempotent per payment.
  */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Payment } from '../../domain/entities/payment';
+import { CancelledOrders } from '../../domain/repositories/cancelled-orders.repository';
 import { PaymentRepository } from '../../domain/repositories/payment.repository';
 import { RefundRefused } from '../errors/payment-request.errors';
 import { PaymentSettlement } from './payment-settlement';
@@ -13,7 +14,8 @@ export interface RefundOrderPaymentResult {
 }
 
 /**
- * An order was cancelled (`order.cancelled`): its approved payment, if any, is refunded. Runs in
+ * An order was cancelled (`order.cancelled`): it is remembered (no later payment of it is taken)
+ * and its approved payment, if any, is refunded. Runs in
  * the unit of work of the event's inbox record, so an event applies once. The gateway refund
  * uses a key stable per payment, so a redelivered or restated cancellation moves no money twice.
  * A gateway that does not answer throws (unavailable): nothing is recorded and the event is
@@ -27,9 +29,12 @@ export class RefundOrderPaymentUseCase {
     private readonly payments: PaymentRepository,
     private readonly refunds: GatewayRefunds,
     private readonly settlement: PaymentSettlement,
+    private readonly cancelledOrders: CancelledOrders,
   ) {}
 
   async execute(orderId: string): Promise<RefundOrderPaymentResult> {
+    // remembered first: from now on the order is not charged (a later payment is refused)
+    await this.cancelledOrders.record(orderId, new Date());
     const charge = await this.payments.findChargeOfOrder(orderId);
     if (!charge) return { outcome: 'no_payment', payment: null };
     if (charge.status === 'reembolsado') return { outcome: 'already_refunded', payment: charge };

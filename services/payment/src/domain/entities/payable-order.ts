@@ -1,12 +1,12 @@
 import { Money } from '@app/kernel';
 
-/** An order as the payment service sees it through the order service: whose, what status, how much. */
+/**
+ * An order as the payment service sees it through the order service: whose, how much. Whether
+ * it may be paid is this service's own knowledge: not charged already (its payments), not
+ * cancelled (the `order.cancelled` events it received).
+ */
 export interface PayableOrder {
   id: string;
   userId: string;
-  status: string;
   total: Money;
 }
-
-/** Only a freshly placed order is paid; every later status has been paid, or never will be. */
-export const PAYABLE_ORDER_STATUS = 'creada';

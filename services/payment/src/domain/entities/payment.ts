@@ -3,11 +3,10 @@ import {
   AmountMismatch,
   IllegalPaymentTransition,
   InvalidPayment,
-  OrderNotPayable,
   PaymentNotRefundable,
 } from '../errors/payment.errors';
 import { CardSummary } from './card';
-import { PAYABLE_ORDER_STATUS, PayableOrder } from './payable-order';
+import { PayableOrder } from './payable-order';
 import { PaymentStatus, canTransition } from './payment-status';
 
 export const PAYMENT_METHODS = ['credit_card', 'debit_card', 'paypal'] as const;
@@ -61,10 +60,9 @@ export interface StartPaymentInput {
 export class Payment {
   private constructor(private state: PaymentState) {}
 
-  /** The order must be payable and `amount` its exact total. */
+  /** `amount` must be the order's exact total (whether it may be paid is decided before). */
   static start(input: StartPaymentInput, now = new Date()): Payment {
     const { order, amount } = input;
-    if (order.status !== PAYABLE_ORDER_STATUS) throw new OrderNotPayable(order.id, order.status);
     if (!amount.equals(order.total)) {
       throw new AmountMismatch(order.id, amount.toDecimalString(), order.total.toDecimalString());
     }

@@ -25,10 +25,10 @@ export class OrderNotPayable extends DomainError {
   readonly kind = 'unprocessable';
   readonly code = 'order_not_payable';
 
-  constructor(orderId: string, status: string) {
-    super(`Order ${orderId} is ${status}: only an order in status creada can be paid.`, {
+  constructor(orderId: string) {
+    super(`Order ${orderId} was cancelled: it cannot be paid.`, {
       order_id: orderId,
-      current_status: status,
+      cancelled: true,
     });
   }
 }

@@ -17,8 +17,8 @@ const STRIPE_KEY = /^(sk|rk)_(test|live)_\S+$/;
 export const PaymentEnvSchema = z
   .object({
     /**
-     * Required here (optional for the platform): the relay delivers `pagada` to the order
-     * service's internal endpoint with it; the order service's SERVICE_API_KEYS.payment.
+     * Required here (optional for the platform): the relay delivers payment's events to their
+     * subscribers with it (the order service's SERVICE_API_KEYS.payment).
      */
     SERVICE_API_KEY: requiredServiceApiKey('the payment service notifies orders with it'),
     PAYMENT_GATEWAY: z.enum(GATEWAYS).default('simulated'),

@@ -1,4 +1,5 @@
 import { paymentMigrations } from './migrations';
+import { CancelledOrderOrmEntity } from './cancelled-order.orm-entity';
 import { PaymentOrmEntity } from './payment.orm-entity';
 
 /**
@@ -6,6 +7,6 @@ import { PaymentOrmEntity } from './payment.orm-entity';
  * the outbox, inbox and idempotency_keys tables).
  */
 export const paymentDatabase = {
-  entities: [PaymentOrmEntity],
+  entities: [PaymentOrmEntity, CancelledOrderOrmEntity],
   migrations: paymentMigrations,
 };

@@ -23,7 +23,6 @@ export class HttpOrderDirectory extends OrderDirectory {
       return {
         id: answer.body.id,
         userId: answer.body.user_id,
-        status: answer.body.status,
         total: Money.fromDecimal(answer.body.total),
       };
     }

@@ -61,12 +61,14 @@ export class PaymentsController {
     summary: 'Pay an order (customer: own orders; admin: any)',
     description:
       'The order is read from the order service as the caller sees it (another customer’s ' +
-      'order is 404); it must be `creada` (else 422 order-not-payable) and `amount` its exact ' +
+      'order is 404); it must not be known cancelled (`order.cancelled`; else 422 ' +
+      'order-not-payable) and `amount` must be its exact ' +
       'total (else 422 amount-mismatch). The payment is stored `pendiente` before the gateway is ' +
       'asked, and the database keeps one charge per order: a second attempt while one is ' +
-      'running, or after one was approved, is 409. The gateway then decides: `aprobado` (the ' +
-      'order becomes `pagada`, through the outbox, even if the order service is down right ' +
-      'now) or `rechazado` with `failure_reason` (a new attempt is possible). If the gateway ' +
+      'running, or after one was approved, is 409. The gateway then decides: `aprobado` ' +
+      '(`payment.approved` is published through the outbox, and the order follows even if its ' +
+      'service is down right now; an order cancelled meanwhile gets the payment refunded) or ' +
+      '`rechazado` with `failure_reason` (a new attempt is possible). If the gateway ' +
       'does not answer in time the payment stays `pendiente` (202) and is settled by ' +
       'reconciliation, never charged twice. The card number and CVC are never stored or logged: ' +
       'only `card_last4` and `card_brand`. Simulated gateway test cards: 4242424242424242 ' +
@@ -109,7 +111,7 @@ export class PaymentsController {
     alreadyPaid: EXAMPLES.alreadyPaid,
     keyInFlight: EXAMPLES.keyInFlight,
   })
-  @ApiProblem(422, 'The order is not creada, the amount is not its total, or similar.', {
+  @ApiProblem(422, 'The order was cancelled, the amount is not its total, or similar.', {
     notPayable: EXAMPLES.notPayable,
     amountMismatch: EXAMPLES.amountMismatch,
     methodNotSupported: EXAMPLES.methodNotSupported,

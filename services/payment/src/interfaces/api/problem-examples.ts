@@ -73,9 +73,9 @@ export const EXAMPLES = {
   notPayable: problem(
     422,
     'order-not-payable',
-    `Order ${ORDER_ID_EXAMPLE} is pagada: only an order in status creada can be paid.`,
+    `Order ${ORDER_ID_EXAMPLE} was cancelled: it cannot be paid.`,
     PROCESS,
-    { order_id: ORDER_ID_EXAMPLE, current_status: 'pagada' },
+    { order_id: ORDER_ID_EXAMPLE, cancelled: true },
   ),
   amountMismatch: problem(
     422,
