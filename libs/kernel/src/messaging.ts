@@ -1,27 +1,4 @@
-// Ports for messages that must reach another service even if it is down right now.
-
-export interface OutgoingMessage {
-  /** generated when absent; receivers use it to apply the message once */
-  id?: string;
-  /** what happened, e.g. `payment.approved` */
-  type: string;
-  /** ordering key: messages of one aggregate to one destination are delivered in order */
-  aggregateId: string;
-  /** the receiving service, e.g. `order` */
-  destination: string;
-  /** the receiver's internal endpoint, e.g. `/api/v1/internal/orders/<id>/status` */
-  path: string;
-  /** the JSON body; `message_id` is added to it on delivery */
-  payload: Record<string, unknown>;
-}
-
-/**
- * Transactional outbox: `enqueue` writes the message in the caller's transaction, so it is
- * stored if and only if the state change is; a relay delivers it until acknowledged.
- */
-export abstract class MessageOutbox {
-  abstract enqueue(...messages: OutgoingMessage[]): Promise<void>;
-}
+// Ports for events that must reach other services even if they are down right now.
 
 /**
  * Inbox: records a received message id in the caller's transaction. `firstDelivery` is true

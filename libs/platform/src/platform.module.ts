@@ -8,13 +8,7 @@ import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsModule } from 'nestjs-cls';
 import { ConfigModule } from '@nestjs/config';
-import {
-  EventOutbox,
-  IdempotencyStore,
-  MessageInbox,
-  MessageOutbox,
-  UnitOfWork,
-} from '@app/kernel';
+import { EventOutbox, IdempotencyStore, MessageInbox, UnitOfWork } from '@app/kernel';
 import { EVENT_CATALOGUE, EVENT_TYPES, EventParty, eventsConsumedBy } from '@app/contracts';
 import { EVENT_HANDLERS_TYPE, EventDispatcher } from './events/event-dispatcher';
 import { EventHandlers } from './events/event-handlers';
@@ -34,7 +28,6 @@ import { MessagingSettings, loadMessagingSettings } from './messaging/messaging.
 import { OutboxAdminController } from './messaging/outbox-admin.controller';
 import { OutboxRelay } from './messaging/outbox-relay';
 import { TypeormMessageInbox } from './messaging/typeorm-message-inbox';
-import { TypeormMessageOutbox } from './messaging/typeorm-message-outbox';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { JwtVerifier } from './auth/jwt-verifier';
 import { RemoteTokenStateSource } from './auth/remote-token-state-source';
@@ -68,8 +61,8 @@ export interface PlatformModuleOptions {
   upstreams?: string[];
   /**
    * Transactional outbox + inbox (needs `database`): adds their tables and migration, binds
-   * MessageOutbox and MessageInbox, runs the relay, serves /api/v1/admin/outbox.
-   * Destinations must be listed in `upstreams`.
+   * EventOutbox and MessageInbox, runs the relay, serves /api/v1/admin/outbox. The consumers
+   * of the events the service produces become its upstreams (from the catalogue).
    */
   messaging?: boolean;
   /**
@@ -237,7 +230,6 @@ export class PlatformModule {
     if (messagingSettings) {
       providers.push(
         { provide: MessagingSettings, useValue: messagingSettings },
-        { provide: MessageOutbox, useClass: TypeormMessageOutbox },
         { provide: MessageInbox, useClass: TypeormMessageInbox },
         OutboxRelay,
       );
@@ -246,7 +238,7 @@ export class PlatformModule {
         { provide: EVENT_TRANSPORT, useValue: transport },
         { provide: EventOutbox, useClass: TypeormEventOutbox },
       );
-      exported.push(MessageOutbox, MessageInbox, OutboxRelay, EventOutbox);
+      exported.push(MessageInbox, OutboxRelay, EventOutbox);
       if (options.eventHandlers) {
         providers.push(
           { provide: EVENT_HANDLERS_TYPE, useValue: options.eventHandlers },

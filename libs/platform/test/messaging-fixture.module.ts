@@ -1,7 +1,8 @@
 import { Body, Controller, DynamicModule, HttpCode, Module, Post } from '@nestjs/common';
 import { ApiInternalServerErrorResponse, ApiOkResponse } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
-import { MessageInbox, MessageOutbox, UnitOfWork } from '@app/kernel';
+import { randomUUID } from 'node:crypto';
+import { EventOutbox, MessageInbox, UnitOfWork } from '@app/kernel';
 import { PlatformModule } from '../src';
 
 class EmitDto {
@@ -27,12 +28,16 @@ class ReceiveDto {
   fail?: boolean;
 }
 
-/** A sender and a receiver of messages, to exercise the outbox, relay and inbox for real. */
+/**
+ * A sender and a receiver, to exercise the outbox, relay and inbox for real: the sender is the
+ * payment service publishing `payment.approved` (amount n, subject the aggregate), which the
+ * relay pushes to its one consumer, the order service (a fake upstream here).
+ */
 @Controller('fixture')
 class MessagingFixtureController {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly outbox: MessageOutbox,
+    private readonly outbox: EventOutbox,
     private readonly inbox: MessageInbox,
   ) {}
 
@@ -43,12 +48,10 @@ class MessagingFixtureController {
   emit(@Body() body: EmitDto): Promise<{ ok: boolean }> {
     return this.uow.run(async () => {
       for (let n = 1; n <= body.count; n += 1) {
-        await this.outbox.enqueue({
-          type: 'thing.happened',
-          aggregateId: body.aggregate,
-          destination: 'product',
-          path: `/things/${body.aggregate}`,
-          payload: { aggregate: body.aggregate, n },
+        await this.outbox.publish({
+          type: 'payment.approved',
+          subject: body.aggregate,
+          payload: { payment_id: randomUUID(), order_id: randomUUID(), amount: n },
         });
       }
       // a failure after the enqueue must take the messages with it
@@ -77,10 +80,9 @@ export class MessagingFixtureModule {
       module: MessagingFixtureModule,
       imports: [
         PlatformModule.forRoot({
-          service: 'fixture',
+          service: 'payment',
           env,
           database: { entities: [], migrations: [] },
-          upstreams: ['product'],
           messaging: true,
         }),
       ],

@@ -25,7 +25,7 @@ describe('outbox, relay and inbox (real PostgreSQL, real HTTP receiver)', () => 
       databaseUrl: db.url,
       issuer,
       extra: {
-        PRODUCT_SERVICE_URL: receiver.url,
+        ORDER_SERVICE_URL: receiver.url,
         OUTBOX_RELAY_ENABLED: 'false',
         OUTBOX_MAX_ATTEMPTS: '3',
         OUTBOX_BACKOFF_BASE_MS: '10',
@@ -44,6 +44,13 @@ describe('outbox, relay and inbox (real PostgreSQL, real HTTP receiver)', () => 
       .get(DataSource)
       .query(`SELECT status, attempts, aggregate_id FROM outbox_messages ORDER BY sequence`);
   const waitForBackoff = () => sleep(60);
+  /** what the receiver acknowledged: the envelopes' subject (aggregate), amount (n) and id */
+  const sent = () =>
+    receiver.bodies.map((b) => ({
+      aggregate: String(b.subject),
+      n: (b.payload as { amount: number }).amount,
+      id: String(b.id),
+    }));
 
   beforeAll(async () => {
     issuer = await TestTokenIssuer.start();
@@ -71,14 +78,17 @@ describe('outbox, relay and inbox (real PostgreSQL, real HTTP receiver)', () => 
     expect((await rows()).map((r) => r.status)).toEqual(['pending', 'pending']);
   });
 
-  it('delivers each message with its id to the receiver and marks it delivered', async () => {
-    await http().post('/api/v1/fixture/emit').send({ aggregate: 'a', count: 2 }).expect(200);
+  it('delivers each event with its id to the receiver and marks it delivered', async () => {
+    const emitted = await http()
+      .post('/api/v1/fixture/emit')
+      .send({ aggregate: 'a', count: 2 })
+      .expect(200);
     expect(await relay().drainOnce()).toBe(2);
-    expect(receiver.bodies.map((b) => b.n)).toEqual([1, 2]);
-    expect(receiver.bodies.every((b) => typeof b.message_id === 'string')).toBe(true);
-    // each delivery runs under an X-Request-Id of its own, naming the message
+    expect(sent().map((b) => b.n)).toEqual([1, 2]);
+    expect(new Set(sent().map((b) => b.id)).size).toBe(2);
+    // each delivery runs under the X-Request-Id of the request that caused the event
     expect(receiver.received.map((r) => r.requestId)).toEqual(
-      receiver.received.map((r) => `outbox-${String(r.body?.message_id)}`),
+      Array(2).fill(emitted.headers['x-request-id']),
     );
     expect((await rows()).map((r) => r.status)).toEqual(['delivered', 'delivered']);
     expect(await relay().drainOnce()).toBe(0);
@@ -93,7 +103,7 @@ describe('outbox, relay and inbox (real PostgreSQL, real HTTP receiver)', () => 
     receiver.mode = 'ok';
     await waitForBackoff();
     await relay().drainOnce();
-    expect(receiver.bodies.map((b) => b.n)).toEqual([1, 2, 3]);
+    expect(sent().map((b) => b.n)).toEqual([1, 2, 3]);
   });
 
   it('dead-letters after the maximum attempts, holds the aggregate back, and re-drives on an admin request', async () => {
@@ -139,7 +149,7 @@ describe('outbox, relay and inbox (real PostgreSQL, real HTTP receiver)', () => 
       .set('authorization', `Bearer ${admin}`)
       .expect(409);
     await relay().drainOnce();
-    expect(receiver.bodies.map((b) => `${b.aggregate}${b.n}`)).toEqual(['a1', 'a2']);
+    expect(sent().map((b) => `${b.aggregate}${b.n}`)).toEqual(['a1', 'a2']);
   });
 
   it('delivers every message exactly once with two relays draining the same outbox', async () => {
@@ -153,11 +163,13 @@ describe('outbox, relay and inbox (real PostgreSQL, real HTTP receiver)', () => 
         second.get(OutboxRelay).drainOnce(),
         relay().drainOnce(),
       ]);
-      const ids = receiver.bodies.map((b) => b.message_id);
+      const ids = sent().map((b) => b.id);
       expect(ids).toHaveLength(50);
       expect(new Set(ids).size).toBe(50);
       for (const aggregate of ['a', 'b', 'c', 'd', 'e']) {
-        const ns = receiver.bodies.filter((b) => b.aggregate === aggregate).map((b) => b.n);
+        const ns = sent()
+          .filter((b) => b.aggregate === aggregate)
+          .map((b) => b.n);
         expect(ns).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       }
     } finally {
@@ -180,7 +192,7 @@ describe('outbox, relay and inbox (real PostgreSQL, real HTTP receiver)', () => 
       while (receiver.bodies.length === 0 && Date.now() < deadline) {
         await sleep(20);
       }
-      expect(receiver.bodies.map((b) => b.aggregate)).toEqual(['z']);
+      expect(sent().map((b) => b.aggregate)).toEqual(['z']);
     } finally {
       await running.close();
     }

@@ -39,7 +39,9 @@ export const EVENT_CATALOGUE = {
   'order.paid': define({
     version: 1,
     producer: 'order',
-    consumers: { delivery: 'opens the delivery of an order with a shipping address' },
+    consumers: {
+      delivery: 'remembers the order paid; opens its delivery if it has a shipping address',
+    },
     summary: 'An order became paid by an approved payment.',
     payloads: { 1: payloads.orderPaidV1 },
   }),
@@ -48,7 +50,7 @@ export const EVENT_CATALOGUE = {
     producer: 'order',
     consumers: {
       product: "releases the order's stock reservation",
-      payment: "refunds the order's approved payment, if any",
+      payment: "refunds the order's approved payment, if any, and takes no later payment of it",
       delivery: "cancels the order's delivery if it has not left",
     },
     summary: 'An order was cancelled (by its owner, an admin, or for lack of payment).',
@@ -57,7 +59,11 @@ export const EVENT_CATALOGUE = {
   'payment.approved': define({
     version: 1,
     producer: 'payment',
-    consumers: { order: 'marks the order paid (a cancelled order asks for a refund)' },
+    consumers: {
+      order:
+        'marks the order paid; an order cancelled meanwhile states its cancellation again ' +
+        '(order.cancelled), so payment refunds',
+    },
     summary: 'A payment of an order was approved by its gateway.',
     payloads: { 1: payloads.paymentApprovedV1 },
   }),

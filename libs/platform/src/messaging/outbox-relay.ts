@@ -12,7 +12,7 @@ import { runWithRequestId } from '../context/request-context';
 import { UpstreamUnavailableError } from '../errors/upstream-unavailable.error';
 import { UpstreamClients } from '../http/upstream-clients';
 import { EventBroker } from '../events/event-broker';
-import { BROKER_DESTINATION, EVENTS_PATH } from '../events/event-routing';
+import { BROKER_DESTINATION } from '../events/event-routing';
 import { MessagingSettings, outboxBackoffMs } from './messaging.config';
 
 interface ClaimedMessage {
@@ -127,7 +127,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       }
       failure = `HTTP ${status}`;
       // an event its consumer says can never apply: retrying cannot help
-      permanent = status === 422 && message.path === EVENTS_PATH;
+      permanent = status === 422;
     } catch (error) {
       failure = error instanceof UpstreamUnavailableError ? 'unavailable' : 'delivery error';
     }
@@ -149,25 +149,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
     const upstreams = this.upstreams;
     if (!upstreams) throw new UpstreamUnavailableError(message.destination, 'No upstreams.');
-    if (message.path === EVENTS_PATH) {
-      // the event travels as is: its consumer sees the request id and trace that caused it
-      const envelope = message.payload as unknown as EventEnvelope;
-      const response = await runWithRequestId(
-        envelope.request_id ?? `outbox-${message.id}`,
-        () =>
-          upstreams
-            .get(message.destination)
-            .request({ method: 'POST', path: message.path, body: envelope }),
-        envelope.traceparent,
-      );
-      return response.status;
-    }
-    const response = await runWithRequestId(`outbox-${message.id}`, () =>
-      upstreams.get(message.destination).request({
-        method: 'POST',
-        path: message.path,
-        body: { ...message.payload, message_id: message.id },
-      }),
+    // the event travels as is to its consumer's events endpoint (the row's path): the consumer
+    // sees the request id and trace that caused it
+    const envelope = message.payload as unknown as EventEnvelope;
+    const response = await runWithRequestId(
+      envelope.request_id ?? `outbox-${message.id}`,
+      () =>
+        upstreams
+          .get(message.destination)
+          .request({ method: 'POST', path: message.path, body: envelope }),
+      envelope.traceparent,
     );
     return response.status;
   }
