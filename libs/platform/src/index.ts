@@ -42,3 +42,6 @@ export * from './idempotency/idempotency';
 export * from './idempotency/idempotency.config';
 export * from './idempotency/idempotency-key.decorator';
 export * from './idempotency/request-hash';
+export * from './events/event-broker';
+export * from './events/amqp/amqp.config';
+export * from './events/amqp/amqp-event-broker';
