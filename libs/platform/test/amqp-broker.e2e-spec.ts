@@ -114,7 +114,14 @@ describe('AmqpEventBroker: publish, routing, acknowledgement (real RabbitMQ)', (
       second.push((message as { id: string }).id);
       return 'done';
     });
-    await eventually(() => expect(second.sort()).toEqual(events.slice(1).map((e) => e.id).sort()));
+    await eventually(() =>
+      expect(second.sort()).toEqual(
+        events
+          .slice(1)
+          .map((e) => e.id)
+          .sort(),
+      ),
+    );
     await sleep(300);
     expect(second).not.toContain(finished);
     await doomed.close();

@@ -16,7 +16,8 @@ export async function requireBroker(): Promise<void> {
     await connection.close();
   } catch (error) {
     throw new Error(
-      `RabbitMQ is not reachable at ${new URL(AMQP_TEST_URL).host} (set AMQP_TEST_URL): ${String(error)}`,
+      `RabbitMQ is not reachable at ${new URL(AMQP_TEST_URL).host} (set AMQP_TEST_URL)`,
+      { cause: error },
     );
   }
 }
@@ -96,7 +97,8 @@ export async function eventually<T>(
     try {
       return await check();
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`${what} not met in ${timeoutMs} ms`, { cause: error });
+      if (Date.now() > deadline)
+        throw new Error(`${what} not met in ${timeoutMs} ms`, { cause: error });
       await sleep(50);
     }
   }

@@ -58,7 +58,9 @@ export class AmqpDelivery {
     }
   }
 
-  private async outcome(message: ConsumeMessage): Promise<{ result: HandleResult; reason: string }> {
+  private async outcome(
+    message: ConsumeMessage,
+  ): Promise<{ result: HandleResult; reason: string }> {
     try {
       const result = await this.handle(bodyOf(message));
       if (result === 'done') return { result, reason: '' };

@@ -11,7 +11,9 @@ export function confirmPublish(
   return new Promise((resolve, reject) => {
     try {
       channel.publish(exchange, routingKey, content, options, (error: unknown) =>
-        error ? reject(error instanceof Error ? error : new Error('broker refused the message')) : resolve(),
+        error
+          ? reject(error instanceof Error ? error : new Error('broker refused the message'))
+          : resolve(),
       );
     } catch (error) {
       // the channel is already closed
