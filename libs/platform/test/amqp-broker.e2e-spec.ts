@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TcpProxy } from '@app/testing';
-import type { AmqpEventBroker, HandleResult } from '../src';
+import { catalogueSubscriptions, type AmqpEventBroker, type HandleResult } from '../src';
 import { serviceQueues } from '../src/events/amqp/amqp-topology';
 import {
   AMQP_TEST_URL,
@@ -17,7 +17,7 @@ import {
 
 describe('AmqpEventBroker: publish, routing, acknowledgement (real RabbitMQ)', () => {
   const prefix = testPrefix();
-  const services = ['alpha', 'beta', 'gamma', 'delta'];
+  const services = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
   const brokers: AmqpEventBroker[] = [];
   let logs: ReturnType<typeof collectLogs>;
 
@@ -126,6 +126,25 @@ describe('AmqpEventBroker: publish, routing, acknowledgement (real RabbitMQ)', (
     expect(second).not.toContain(finished);
     await doomed.close();
     await proxy.stop();
+  });
+
+  it('keeps what is published before its consumer first starts, given the subscriptions', async () => {
+    const publisher = broker({ subscriptions: { epsilon: ['order.paid', 'order.cancelled'] } });
+    const events = ['order.paid', 'order.cancelled', 'order.placed'].map((type) => envelope(type));
+    for (const event of events) await publisher.publish(event);
+    const received: string[] = [];
+    await broker().consume('epsilon', ['order.paid', 'order.cancelled'], async (message) => {
+      received.push((message as { id: string }).id);
+      return 'done';
+    });
+    await eventually(() => expect(received).toEqual([events[0].id, events[1].id]));
+  });
+
+  it('derives the subscriptions from the catalogue', () => {
+    const subscriptions = catalogueSubscriptions();
+    expect(subscriptions.order).toContain('payment.approved');
+    expect(subscriptions.delivery).toContain('order.paid');
+    for (const types of Object.values(subscriptions)) expect(types.length).toBeGreaterThan(0);
   });
 
   it('rejects a publish the broker cannot confirm in time, and says so without the URL', async () => {

@@ -47,8 +47,16 @@ export class AmqpDeadLetters {
         const message = await channel.get(queues.dead, { noAck: false });
         if (!message) return false;
         if (deadLetterIdOf(message) !== id) continue;
-        const options = republishOptions(message, this.exchange, RESET);
-        await confirmPublish(channel, '', queues.main, message.content, options);
+        // mandatory: were the service's queue deleted, the default exchange would drop it
+        const options = { ...republishOptions(message, this.exchange, RESET), mandatory: true };
+        const returned = new Promise<never>((_, reject) =>
+          channel.once('return', () => reject(new Error(`no queue ${queues.main} to re-drive to`))),
+        );
+        returned.catch(() => undefined);
+        await Promise.race([
+          confirmPublish(channel, '', queues.main, message.content, options),
+          returned,
+        ]);
         channel.ack(message);
         return true;
       }

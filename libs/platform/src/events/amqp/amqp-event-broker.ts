@@ -1,7 +1,12 @@
 import { Logger } from '@nestjs/common';
 import type { ConfirmChannel } from 'amqplib';
 import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
-import type { EventEnvelope } from '@app/contracts';
+import {
+  EVENT_PARTIES,
+  eventsConsumedBy,
+  type EventEnvelope,
+  type EventType,
+} from '@app/contracts';
 import { DeadLetter, EventBroker, EventHandlerFn } from '../event-broker';
 import { amqpHostOf, AmqpSettings } from './amqp.config';
 import { AmqpDeadLetters } from './amqp-dead-letters';
@@ -28,6 +33,12 @@ export interface AmqpEventBrokerOptions {
   heartbeatSeconds?: number;
   /** seconds between reconnection attempts */
   reconnectSeconds?: number;
+}
+
+/** service -> the event types it consumes, from the catalogue: for `subscriptions`. */
+export function catalogueSubscriptions(): Record<string, EventType[]> {
+  const consuming = EVENT_PARTIES.map((party) => [party, eventsConsumedBy(party)] as const);
+  return Object.fromEntries(consuming.filter(([, types]) => types.length > 0));
 }
 
 /** Thrown by `publish` when the broker did not confirm the event (nack, outage, timeout). */
@@ -77,6 +88,8 @@ export class AmqpEventBroker extends EventBroker {
       confirm: true,
       publishTimeout: settings.publishTimeoutMs,
       setup: async (channel: ConfirmChannel) => {
+        // unheard, a channel error would be thrown from amqplib's socket handler
+        channel.on('error', (error: Error) => this.channelFailed('events-publisher', error));
         await declareExchange(channel, exchange);
         for (const [service, types] of subscriptions)
           await declareServiceQueues(channel, serviceQueues(service, this.prefix), types);
@@ -87,6 +100,7 @@ export class AmqpEventBroker extends EventBroker {
   }
 
   async publish(envelope: EventEnvelope): Promise<void> {
+    if (this.closing) throw new EventNotConfirmedError('the broker connection is closed');
     const body = Buffer.from(JSON.stringify(envelope));
     try {
       await this.publisher.publish(exchangeName(this.prefix), envelope.type, body, {
@@ -150,7 +164,10 @@ export class AmqpEventBroker extends EventBroker {
     await declareServiceQueues(channel, queues, types);
     await channel.prefetch(this.settings.prefetch);
     // a channel error (not a lost connection) would otherwise stop this consumer for good
-    channel.on('error', () => this.reconnectUnlessClosing());
+    channel.on('error', (error: Error) => {
+      this.channelFailed(queues.main, error);
+      this.reconnectUnlessClosing();
+    });
     await channel.consume(queues.main, (message) => {
       if (message === null) {
         this.logger.warn({ queue: queues.main }, 'consumer cancelled by the broker; reconnecting');
@@ -167,7 +184,10 @@ export class AmqpEventBroker extends EventBroker {
   private async openChannel(): Promise<ConfirmChannel> {
     const connection = this.manager.connection;
     if (!connection) throw new Error(`the message broker (${this.host}) is not connected`);
-    return connection.createConfirmChannel();
+    const channel = await connection.createConfirmChannel();
+    // its errors reject the operation under way; unheard, amqplib would throw them
+    channel.on('error', () => undefined);
+    return channel;
   }
 
   private watchConnection(): void {
