@@ -19,6 +19,12 @@ describe('AmqpEventBroker: publish, routing, acknowledgement (real RabbitMQ)', (
   const prefix = testPrefix();
   const services = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
   const brokers: AmqpEventBroker[] = [];
+  const proxies: TcpProxy[] = [];
+  const proxy = async () => {
+    const started = await TcpProxy.start({ host: '127.0.0.1', port: 5672 });
+    proxies.push(started);
+    return started;
+  };
   let logs: ReturnType<typeof collectLogs>;
 
   const broker = (options = {}) => {
@@ -33,6 +39,7 @@ describe('AmqpEventBroker: publish, routing, acknowledgement (real RabbitMQ)', (
   });
   afterAll(async () => {
     await Promise.all(brokers.map((b) => b.close()));
+    await Promise.all(proxies.map((p) => p.stop()));
     await cleanUp(prefix, services);
     logs.restore();
   });
@@ -89,8 +96,9 @@ describe('AmqpEventBroker: publish, routing, acknowledgement (real RabbitMQ)', (
   });
 
   it('acknowledges only after the handler is done: a consumer killed mid-handling loses nothing', async () => {
-    const proxy = await TcpProxy.start({ host: '127.0.0.1', port: 5672 });
-    const doomed = startBroker(prefix, { AMQP_URL: proxy.rewrite(AMQP_TEST_URL) });
+    const toBroker = await proxy();
+    const doomed = startBroker(prefix, { AMQP_URL: toBroker.rewrite(AMQP_TEST_URL) });
+    brokers.push(doomed);
     const first: string[] = [];
     let release!: (result: HandleResult) => void;
     const held = new Promise<HandleResult>((resolve) => (release = resolve));
@@ -107,7 +115,7 @@ describe('AmqpEventBroker: publish, routing, acknowledgement (real RabbitMQ)', (
     // four are held by the consumer, none is ready for another: they are not acknowledged
     expect(await readyCount(serviceQueues('delta', prefix).main)).toBe(0);
 
-    await proxy.cut(); // the consumer's process "dies" with four messages in hand
+    await toBroker.cut(); // the consumer's process "dies" with four messages in hand
     release('done'); // too late: its channel is gone, the acknowledgements are not sent
     const second: string[] = [];
     await broker().consume('delta', ['order.validated'], async (message) => {
@@ -124,8 +132,6 @@ describe('AmqpEventBroker: publish, routing, acknowledgement (real RabbitMQ)', (
     );
     await sleep(300);
     expect(second).not.toContain(finished);
-    await doomed.close();
-    await proxy.stop();
   });
 
   it('keeps what is published before its consumer first starts, given the subscriptions', async () => {
@@ -148,17 +154,17 @@ describe('AmqpEventBroker: publish, routing, acknowledgement (real RabbitMQ)', (
   });
 
   it('rejects a publish the broker cannot confirm in time, and says so without the URL', async () => {
-    const proxy = await TcpProxy.start({ host: '127.0.0.1', port: 5672 });
-    await proxy.cut();
+    const nowhere = await proxy();
+    await nowhere.cut();
     const offline = startBroker(prefix, {
-      AMQP_URL: proxy.rewrite(AMQP_TEST_URL),
+      AMQP_URL: nowhere.rewrite(AMQP_TEST_URL),
       AMQP_PUBLISH_TIMEOUT_MS: '300',
     });
     await expect(offline.publish(envelope('order.paid'))).rejects.toThrow(
       'the broker did not confirm the event: timed out',
     );
     await offline.close();
-    expect(logs.text()).toContain(`127.0.0.1:${proxy.port}`);
+    expect(logs.text()).toContain(`127.0.0.1:${nowhere.port}`);
     expect(logs.text()).not.toContain('guest:guest');
   });
 });
