@@ -8,7 +8,20 @@ import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsModule } from 'nestjs-cls';
 import { ConfigModule } from '@nestjs/config';
-import { IdempotencyStore, MessageInbox, MessageOutbox, UnitOfWork } from '@app/kernel';
+import {
+  EventOutbox,
+  IdempotencyStore,
+  MessageInbox,
+  MessageOutbox,
+  UnitOfWork,
+} from '@app/kernel';
+import { EVENT_CATALOGUE, EVENT_TYPES, EventParty, eventsConsumedBy } from '@app/contracts';
+import { EventDispatcher } from './events/event-dispatcher';
+import { EventHandlers } from './events/event-handlers';
+import { EVENT_TRANSPORT, EventTransportKind } from './events/event-routing';
+import { eventsControllerFor } from './events/events.controller';
+import { TypeormEventOutbox } from './events/typeorm-event-outbox';
+import type { ServiceName } from './auth/service-name';
 import { withIdempotency } from './idempotency/idempotency';
 import {
   IdempotencyOptions,
@@ -72,6 +85,12 @@ export interface PlatformModuleOptions {
    * route (cached). The user service passes its own database-backed source.
    */
   tokenStateSource?: Type<TokenStateSource>;
+  /**
+   * The service's handlers of the events it consumes (needs `messaging`): serves
+   * POST /api/v1/internal/events for their producers and dispatches what arrives there (or from
+   * the broker) through the inbox.
+   */
+  eventHandlers?: Type<EventHandlers>;
 }
 
 /**
@@ -84,6 +103,9 @@ export class PlatformModule {
   static forRoot(options: PlatformModuleOptions): DynamicModule {
     if (options.messaging && !options.database) {
       throw new Error('messaging needs a database: the outbox lives in it');
+    }
+    if (options.eventHandlers && !options.messaging) {
+      throw new Error('eventHandlers need messaging: the inbox lives with the outbox');
     }
     if (options.idempotency && !options.database) {
       throw new Error('idempotency needs a database: the keys live in it');
@@ -99,8 +121,10 @@ export class PlatformModule {
           env: options.env,
           database: options.database !== undefined,
         }),
-      () =>
-        options.upstreams?.length ? loadUpstreamSettings(options.upstreams, options.env) : null,
+      () => {
+        const names = upstreamNames(options);
+        return names.length ? loadUpstreamSettings(names, options.env) : null;
+      },
       () => (options.messaging ? loadMessagingSettings(options.env) : null),
       () =>
         options.idempotency ? loadIdempotencySettings(options.env, options.idempotency) : null,
@@ -216,7 +240,20 @@ export class PlatformModule {
         { provide: MessageInbox, useClass: TypeormMessageInbox },
         OutboxRelay,
       );
-      exported.push(MessageOutbox, MessageInbox, OutboxRelay);
+      const transport: EventTransportKind = options.env.AMQP_URL ? 'broker' : 'http';
+      providers.push(
+        { provide: EVENT_TRANSPORT, useValue: transport },
+        { provide: EventOutbox, useClass: TypeormEventOutbox },
+      );
+      exported.push(MessageOutbox, MessageInbox, OutboxRelay, EventOutbox);
+      if (options.eventHandlers) {
+        providers.push(
+          { provide: EventHandlers, useClass: options.eventHandlers },
+          EventDispatcher,
+        );
+        exported.push(EventDispatcher);
+        controllers.push(eventsControllerFor(producersFor(options.service)));
+      }
       controllers.push(OutboxAdminController);
     }
     if (idempotencySettings) {
@@ -236,4 +273,25 @@ export class PlatformModule {
       exports: exported as Provider[],
     };
   }
+}
+
+/** The services this one calls: those it names, plus the consumers of the events it produces. */
+function upstreamNames(options: PlatformModuleOptions): string[] {
+  const names = new Set(options.upstreams ?? []);
+  if (options.messaging) {
+    for (const type of EVENT_TYPES) {
+      const definition = EVENT_CATALOGUE[type];
+      if (definition.producer !== options.service) continue;
+      for (const consumer of Object.keys(definition.consumers)) names.add(consumer);
+    }
+  }
+  return [...names];
+}
+
+/** The producers of the events a service consumes: who may post to its events endpoint. */
+function producersFor(service: string): ServiceName[] {
+  const producers = eventsConsumedBy(service as EventParty).map(
+    (type) => EVENT_CATALOGUE[type].producer,
+  );
+  return [...new Set(producers)] as ServiceName[];
 }

@@ -21,6 +21,7 @@ describe('delivery migrations (e2e)', () => {
     const options = { service: 'delivery', env, messaging: true, ...deliveryDatabase };
     expect(await runMigrations(options)).toEqual([
       'CreateOutboxAndInbox1700000000000',
+      'InboxKeyedByConsumer1700000000001',
       ...deliveryDatabase.migrations.map((m) => m.name),
     ]);
     expect(await runMigrations(options)).toEqual([]);

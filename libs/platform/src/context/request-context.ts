@@ -1,9 +1,12 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { CLS_ID, ClsServiceManager } from 'nestjs-cls';
+import { TRACEPARENT_HEADER, childTraceparent, traceIdFrom } from './trace-context';
 
 // nestjs-cls keeps one AsyncLocalStorage for the process: the request id and the open
 // transaction (@nestjs-cls/transactional) live in the same store.
 const cls = ClsServiceManager.getClsService();
+
+const TRACE_ID = 'trace_id';
 
 /**
  * The id of the request being served (or of the background work running), for outbound calls
@@ -11,6 +14,15 @@ const cls = ClsServiceManager.getClsService();
  */
 export function currentRequestId(): string | undefined {
   return cls.getId();
+}
+
+/**
+ * A W3C traceparent for an outbound call or an event of the current request or background
+ * work: its trace id, a new span id. Undefined outside any context.
+ */
+export function currentTraceparent(): string | undefined {
+  const traceId = cls.isActive() ? cls.get<string | undefined>(TRACE_ID) : undefined;
+  return traceId ? childTraceparent(traceId) : undefined;
 }
 
 /**
@@ -23,16 +35,22 @@ export function enterRequestContext(
   _reply: FastifyReply,
   done: HookHandlerDoneFunction,
 ): void {
-  cls.runWith({ [CLS_ID]: request.id }, done);
+  const store: Record<string | symbol, unknown> = {
+    [CLS_ID]: request.id,
+    [TRACE_ID]: traceIdFrom(request.headers[TRACEPARENT_HEADER]),
+  };
+  cls.runWith(store, done);
 }
 
 /**
- * Runs background work (relays, jobs) under an id of its own, so its calls and logs correlate.
+ * Runs background work (relays, jobs, a received event) under an id of its own, so its calls
+ * and logs correlate; `traceparent` (an event's) continues that trace, else a new one starts.
  * Anything else in the context (an open transaction) is kept.
  */
-export function runWithRequestId<T>(requestId: string, work: () => T): T {
+export function runWithRequestId<T>(requestId: string, work: () => T, traceparent?: string): T {
   return cls.run({ ifNested: 'inherit' }, () => {
     cls.set(CLS_ID, requestId);
+    cls.set(TRACE_ID, traceIdFrom(traceparent));
     return work();
   });
 }

@@ -15,7 +15,8 @@ import {
   wrap,
 } from 'cockatiel';
 import { firstValueFrom } from 'rxjs';
-import { currentRequestId } from '../context/request-context';
+import { currentRequestId, currentTraceparent } from '../context/request-context';
+import { TRACEPARENT_HEADER } from '../context/trace-context';
 import { UpstreamUnavailableError } from '../errors/upstream-unavailable.error';
 import { REQUEST_ID_HEADER } from '../logging/request-id';
 import { SERVICE_KEY_HEADER } from '../auth/service-key.verifier';
@@ -100,6 +101,8 @@ export class UpstreamClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     const requestId = currentRequestId();
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
+    const traceparent = currentTraceparent();
+    if (traceparent) headers[TRACEPARENT_HEADER] = traceparent;
     if (this.serviceKey) headers[SERVICE_KEY_HEADER] = this.serviceKey;
     if (request.userToken) headers.authorization = `Bearer ${request.userToken}`;
     if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;

@@ -2,6 +2,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity('inbox_messages')
 export class InboxMessageOrmEntity {
+  @PrimaryColumn({ type: 'text', default: '' })
+  consumer: string;
+
   @PrimaryColumn({ name: 'message_id', type: 'uuid' })
   messageId: string;
 

@@ -1,5 +1,6 @@
 import { DatabaseDefinition } from '../database/database-options';
 import { InboxMessageOrmEntity } from './inbox-message.orm-entity';
+import { InboxKeyedByConsumer1700000000001 } from './inbox-consumer.migration';
 import { CreateOutboxAndInbox1700000000000 } from './messaging.migration';
 import { OutboxMessageOrmEntity } from './outbox-message.orm-entity';
 
@@ -7,6 +8,10 @@ import { OutboxMessageOrmEntity } from './outbox-message.orm-entity';
 export function withMessaging(definition: DatabaseDefinition): DatabaseDefinition {
   return {
     entities: [...definition.entities, OutboxMessageOrmEntity, InboxMessageOrmEntity],
-    migrations: [CreateOutboxAndInbox1700000000000, ...definition.migrations],
+    migrations: [
+      CreateOutboxAndInbox1700000000000,
+      InboxKeyedByConsumer1700000000001,
+      ...definition.migrations,
+    ],
   };
 }

@@ -1,8 +1,17 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
+import type { EventEnvelope } from '@app/contracts';
 import { DataSource } from 'typeorm';
 import { runWithRequestId } from '../context/request-context';
 import { UpstreamUnavailableError } from '../errors/upstream-unavailable.error';
 import { UpstreamClients } from '../http/upstream-clients';
+import { EventBroker } from '../events/event-broker';
+import { BROKER_DESTINATION, EVENTS_PATH } from '../events/event-routing';
 import { MessagingSettings, outboxBackoffMs } from './messaging.config';
 
 interface ClaimedMessage {
@@ -35,6 +44,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly dataSource: DataSource,
     private readonly upstreams: UpstreamClients,
     private readonly settings: MessagingSettings,
+    @Optional() private readonly broker?: EventBroker,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -101,15 +111,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async deliver(message: ClaimedMessage): Promise<boolean> {
     let failure: string;
+    let permanent = false;
     try {
-      const response = await runWithRequestId(`outbox-${message.id}`, () =>
-        this.upstreams.get(message.destination).request({
-          method: 'POST',
-          path: message.path,
-          body: { ...message.payload, message_id: message.id },
-        }),
-      );
-      if (response.status >= 200 && response.status < 300) {
+      const status = await this.send(message);
+      if (status >= 200 && status < 300) {
         await this.dataSource.query(
           `UPDATE outbox_messages SET status = 'delivered', delivered_at = now(), locked_until = NULL,
              attempts = attempts + 1, last_error = NULL
@@ -118,17 +123,58 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         );
         return true;
       }
-      failure = `HTTP ${response.status}`;
+      failure = `HTTP ${status}`;
+      // an event its consumer says can never apply: retrying cannot help
+      permanent = status === 422 && message.path === EVENTS_PATH;
     } catch (error) {
       failure = error instanceof UpstreamUnavailableError ? 'unavailable' : 'delivery error';
     }
-    await this.recordFailure(message, failure);
+    await this.recordFailure(message, failure, permanent);
     return false;
   }
 
-  private async recordFailure(message: ClaimedMessage, reason: string): Promise<void> {
+  /** Sends one row; answers an HTTP status (the broker's confirm counts as 200). */
+  private async send(message: ClaimedMessage): Promise<number> {
+    if (message.destination === BROKER_DESTINATION) {
+      if (!this.broker) throw new UpstreamUnavailableError('broker', 'No broker configured.');
+      const envelope = message.payload as unknown as EventEnvelope;
+      await runWithRequestId(
+        envelope.request_id ?? `outbox-${message.id}`,
+        () => this.broker!.publish(envelope),
+        envelope.traceparent,
+      );
+      return 200;
+    }
+    if (message.path === EVENTS_PATH) {
+      // the event travels as is: its consumer sees the request id and trace that caused it
+      const envelope = message.payload as unknown as EventEnvelope;
+      const response = await runWithRequestId(
+        envelope.request_id ?? `outbox-${message.id}`,
+        () =>
+          this.upstreams
+            .get(message.destination)
+            .request({ method: 'POST', path: message.path, body: envelope }),
+        envelope.traceparent,
+      );
+      return response.status;
+    }
+    const response = await runWithRequestId(`outbox-${message.id}`, () =>
+      this.upstreams.get(message.destination).request({
+        method: 'POST',
+        path: message.path,
+        body: { ...message.payload, message_id: message.id },
+      }),
+    );
+    return response.status;
+  }
+
+  private async recordFailure(
+    message: ClaimedMessage,
+    reason: string,
+    permanent = false,
+  ): Promise<void> {
     const attempts = message.attempts + 1;
-    const dead = attempts >= this.settings.maxAttempts;
+    const dead = permanent || attempts >= this.settings.maxAttempts;
     await this.dataSource.query(
       `UPDATE outbox_messages
        SET attempts = $2, last_error = $3, locked_until = NULL, status = $4,

@@ -9,12 +9,12 @@ export class TypeormMessageInbox extends MessageInbox {
     super();
   }
 
-  async firstDelivery(messageId: string): Promise<boolean> {
+  async firstDelivery(messageId: string, consumer = ''): Promise<boolean> {
     // A concurrent duplicate waits on the primary key and then sees the conflict.
     const rows: unknown[] = await this.txHost.tx.query(
-      `INSERT INTO inbox_messages (message_id) VALUES ($1)
-       ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
-      [messageId],
+      `INSERT INTO inbox_messages (consumer, message_id) VALUES ($1, $2)
+       ON CONFLICT (consumer, message_id) DO NOTHING RETURNING message_id`,
+      [consumer, messageId],
     );
     return rows.length === 1;
   }
