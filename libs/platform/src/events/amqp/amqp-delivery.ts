@@ -42,7 +42,12 @@ export class AmqpDelivery {
       typeof header === 'string' && REQUEST_ID.test(header)
         ? header
         : `event-${String(message.properties.messageId ?? message.fields.deliveryTag)}`;
-    return runWithRequestId(requestId, () => this.handleAndSettle(channel, message));
+    const traceparent = message.properties.headers?.[HEADER.traceparent];
+    return runWithRequestId(
+      requestId,
+      () => this.handleAndSettle(channel, message),
+      typeof traceparent === 'string' ? traceparent : undefined,
+    );
   }
 
   private async handleAndSettle(channel: ConfirmChannel, message: ConsumeMessage) {
