@@ -119,6 +119,7 @@ describeEnvSchema('amqp', {
     AMQP_RETRY_DELAY_MS: intCase(10, 3_600_000),
     AMQP_MAX_ATTEMPTS: intCase(1, 1000),
     AMQP_PUBLISH_TIMEOUT_MS: intCase(100, 600_000),
+    AMQP_NAME_PREFIX: stringCase(1, 40),
   },
 });
 
@@ -135,6 +136,7 @@ describe('amqp: a URL with credentials', () => {
       retryDelayMs: 1000,
       maxAttempts: 10,
       publishTimeoutMs: 10_000,
+      namePrefix: '',
     });
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { PlatformConfig } from '../config/platform.config';
 import { EventBroker } from './event-broker';
 import { EventDispatcher } from './event-dispatcher';
@@ -9,7 +9,7 @@ import { EventDispatcher } from './event-dispatcher';
  * only once the dispatcher's transaction committed.
  */
 @Injectable()
-export class BrokerConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class BrokerConsumer implements OnApplicationBootstrap {
   constructor(
     private readonly broker: EventBroker,
     private readonly dispatcher: EventDispatcher,
@@ -22,9 +22,5 @@ export class BrokerConsumer implements OnApplicationBootstrap, OnApplicationShut
       this.dispatcher.consumedTypes,
       async (message) => (await this.dispatcher.dispatch(message)).result,
     );
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.broker.close();
   }
 }

@@ -16,6 +16,8 @@ export const AmqpEnvSchema = z.object({
   AMQP_MAX_ATTEMPTS: envInt(1, 1000).default(10),
   /** a publish not confirmed by the broker within this time fails (the outbox retries it) */
   AMQP_PUBLISH_TIMEOUT_MS: envInt(100, 600_000).default(10_000),
+  /** prepended to the exchange's and queues' names: separate platforms sharing one broker */
+  AMQP_NAME_PREFIX: z.string().max(40).default(''),
 });
 
 export const AmqpSettingsSchema = AmqpEnvSchema.transform((env) => ({
@@ -24,6 +26,7 @@ export const AmqpSettingsSchema = AmqpEnvSchema.transform((env) => ({
   retryDelayMs: env.AMQP_RETRY_DELAY_MS,
   maxAttempts: env.AMQP_MAX_ATTEMPTS,
   publishTimeoutMs: env.AMQP_PUBLISH_TIMEOUT_MS,
+  namePrefix: env.AMQP_NAME_PREFIX,
 }));
 
 export type AmqpSettings = z.output<typeof AmqpSettingsSchema>;
