@@ -11,6 +11,12 @@ import {
   startTestService,
   testEnv,
 } from '@app/testing';
+import {
+  brokerBacklog,
+  brokerEnv,
+  brokerPrefix,
+  deleteBrokerTopology,
+} from '../support/broker-under-test';
 // Cross-service suites boot the real services side by side; only tests may do this.
 import { DeliveryModule } from '../../services/delivery/src/delivery.module';
 import { OrderModule } from '../../services/order/src/order.module';
@@ -44,6 +50,9 @@ interface Running {
 export class InProcessPlatform {
   readonly services = new Map<ServiceName, Running>();
 
+  /** this platform's names on the shared broker (when the suites run over RabbitMQ) */
+  private readonly brokerPrefix = brokerPrefix();
+
   private constructor(readonly issuer: TestTokenIssuer) {}
 
   static async start(): Promise<InProcessPlatform> {
@@ -69,6 +78,7 @@ export class InProcessPlatform {
       UPSTREAM_TIMEOUT_MS: '1000',
       UPSTREAM_RETRIES: '0',
       UPSTREAM_BREAKER_THRESHOLD: '1000',
+      ...brokerEnv(platform.brokerPrefix),
     };
     const plan: Array<
       [ServiceName, Record<string, string>, Record<string, string>, Running['boot'], boolean]
@@ -171,9 +181,14 @@ export class InProcessPlatform {
     service.app = undefined;
   }
 
-  /** Drives every running relay until no message is pending anywhere (or the deadline). */
+  /**
+   * Drives every running relay until no message is pending anywhere and, over RabbitMQ, no
+   * event waits in a consumer's queue, twice in a row (a handler may still be committing the
+   * events it produces), or until the deadline.
+   */
   async settle(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    let quiet = 0;
     for (;;) {
       const running = [...this.services.values()].filter((s) => s.app && s.db);
       await Promise.all(
@@ -185,8 +200,10 @@ export class InProcessPlatform {
           }
         }),
       );
-      if ((await this.pending()) === 0 || Date.now() > deadline) return;
-      await sleep(50);
+      const idle = (await this.pending()) === 0 && (await brokerBacklog(this.brokerPrefix)) === 0;
+      quiet = idle ? quiet + 1 : 0;
+      if (quiet >= 2 || Date.now() > deadline) return;
+      await sleep(idle ? 100 : 50);
     }
   }
 
@@ -212,5 +229,6 @@ export class InProcessPlatform {
     for (const service of this.services.values()) await service.app?.close();
     for (const service of this.services.values()) await service.db?.drop();
     await this.issuer.stop();
+    await deleteBrokerTopology(this.brokerPrefix);
   }
 }

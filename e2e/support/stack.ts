@@ -26,6 +26,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { isAlive, portIsFree } from '../../scripts/lib/proc.mjs';
+import { brokerEnv, deleteBrokerTopology } from './broker-under-test';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -171,6 +172,8 @@ export class FullStack {
       STACK_DB_PREFIX: dbPrefix,
       START_TIMEOUT_MS: '180000',
       NO_COLOR: '1',
+      // with AMQP_URL set, the stack's events go through RabbitMQ under names of its own
+      ...brokerEnv(dbPrefix),
       ...options.env,
     };
     delete env.npm_lifecycle_event; // not under npm: the launcher watches the IPC channel instead
@@ -318,8 +321,9 @@ export class FullStack {
     ].filter((p) => p > 0);
   }
 
-  /** Drops this stack's databases (after shutdown). */
+  /** Drops this stack's databases and its broker queues (after shutdown). */
   async dropDatabases(): Promise<string[]> {
+    await deleteBrokerTopology(this.dbPrefix);
     const client = new Client({ connectionString: this.adminUrl });
     await client.connect();
     try {

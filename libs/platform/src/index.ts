@@ -47,3 +47,5 @@ export * from './events/event-dispatcher';
 export * from './events/event-handlers';
 export * from './events/event-routing';
 export * from './context/trace-context';
+export * from './events/amqp/amqp.config';
+export * from './events/amqp/amqp-event-broker';

@@ -10,6 +10,12 @@ import { ClsModule } from 'nestjs-cls';
 import { ConfigModule } from '@nestjs/config';
 import { EventOutbox, IdempotencyStore, MessageInbox, UnitOfWork } from '@app/kernel';
 import { EVENT_CATALOGUE, EVENT_TYPES, EventParty, eventsConsumedBy } from '@app/contracts';
+import { AmqpEventBroker, catalogueSubscriptions } from './events/amqp/amqp-event-broker';
+import { AmqpSettings, loadAmqpSettings } from './events/amqp/amqp.config';
+import { BrokerConsumer } from './events/broker-consumer';
+import { BrokerLifecycle } from './events/broker-lifecycle';
+import { DeadLettersAdminController } from './events/dead-letters-admin.controller';
+import { EventBroker } from './events/event-broker';
 import { EVENT_HANDLERS_TYPE, EventDispatcher } from './events/event-dispatcher';
 import { EventHandlers } from './events/event-handlers';
 import { EVENT_TRANSPORT, EventTransportKind } from './events/event-routing';
@@ -108,21 +114,23 @@ export class PlatformModule {
       options.database && options.messaging ? withMessaging(options.database) : options.database;
     if (database && options.idempotency) database = withIdempotency(database);
     // every part's variables are checked before any problem is reported
-    const [config, upstreamSettings, messagingSettings, idempotencySettings] = loadConfigs(
-      () =>
-        loadPlatformConfig({
-          service: options.service,
-          env: options.env,
-          database: options.database !== undefined,
-        }),
-      () => {
-        const names = upstreamNames(options);
-        return names.length ? loadUpstreamSettings(names, options.env) : null;
-      },
-      () => (options.messaging ? loadMessagingSettings(options.env) : null),
-      () =>
-        options.idempotency ? loadIdempotencySettings(options.env, options.idempotency) : null,
-    );
+    const [config, upstreamSettings, messagingSettings, idempotencySettings, amqpSettings] =
+      loadConfigs(
+        () =>
+          loadPlatformConfig({
+            service: options.service,
+            env: options.env,
+            database: options.database !== undefined,
+          }),
+        () => {
+          const names = upstreamNames(options);
+          return names.length ? loadUpstreamSettings(names, options.env) : null;
+        },
+        () => (options.messaging ? loadMessagingSettings(options.env) : null),
+        () =>
+          options.idempotency ? loadIdempotencySettings(options.env, options.idempotency) : null,
+        () => (options.messaging ? loadAmqpSettings(options.env) : null),
+      );
 
     const imports: Array<DynamicModule | Promise<DynamicModule>> = [
       ConfigModule.forRoot({
@@ -233,19 +241,40 @@ export class PlatformModule {
         { provide: MessageInbox, useClass: TypeormMessageInbox },
         OutboxRelay,
       );
-      const transport: EventTransportKind = options.env.AMQP_URL ? 'broker' : 'http';
+      const broker = amqpSettings?.url ? amqpSettings : null;
+      const transport: EventTransportKind = broker ? 'broker' : 'http';
       providers.push(
         { provide: EVENT_TRANSPORT, useValue: transport },
         { provide: EventOutbox, useClass: TypeormEventOutbox },
       );
       exported.push(MessageInbox, OutboxRelay, EventOutbox);
+      if (broker) {
+        providers.push(
+          { provide: AmqpSettings, useValue: broker },
+          {
+            provide: EventBroker,
+            // every consumer's queue is declared by every service: an event published before
+            // its consumer first started waits in that consumer's queue
+            useFactory: () =>
+              new AmqpEventBroker(broker, {
+                prefix: broker.namePrefix,
+                subscriptions: catalogueSubscriptions(),
+              }),
+          },
+          BrokerLifecycle,
+        );
+        exported.push(EventBroker);
+        controllers.push(DeadLettersAdminController);
+      }
       if (options.eventHandlers) {
         providers.push(
           { provide: EVENT_HANDLERS_TYPE, useValue: options.eventHandlers },
           EventDispatcher,
         );
         exported.push(EventDispatcher);
+        // HTTP push is served with a broker too: a producer still on HTTP keeps working
         controllers.push(eventsControllerFor(producersFor(options.service)));
+        if (broker) providers.push(BrokerConsumer);
       }
       controllers.push(OutboxAdminController);
     }

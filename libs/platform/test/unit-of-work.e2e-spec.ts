@@ -134,17 +134,21 @@ describe('UnitOfWork on @nestjs-cls/transactional (real PostgreSQL)', () => {
 
   it('keeps concurrent runs apart: each sees only its own writes, one rolling back spares the other', async () => {
     const bothWrote = barrier(2);
+    // neither commits before both have read: under READ COMMITTED, b would see a's row
+    const bothRead = barrier(2);
     const seen: Record<string, string[]> = {};
     const [a, b] = await Promise.allSettled([
       uow.run(async () => {
         await notes.add('a');
         await bothWrote();
         seen.a = await notes.visible();
+        await bothRead();
       }),
       uow.run(async () => {
         await notes.add('b');
         await bothWrote();
         seen.b = await notes.visible();
+        await bothRead();
         throw new Boom('b fails');
       }),
     ]);

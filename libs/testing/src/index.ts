@@ -5,3 +5,4 @@ export * from './start-test-service';
 export * from './capture-logs';
 export * from './contract-check';
 export * from './env-schema-cases';
+export * from './tcp-proxy';

@@ -3,6 +3,7 @@ import { describeEnvSchema, enumCase, intCase, jsonCase, stringCase, urlCase } f
 import { loadIdempotencySettings, IdempotencyEnvSchema } from '../idempotency/idempotency.config';
 import { loadMessagingSettings, MessagingEnvSchema } from '../messaging/messaging.config';
 import { loadUpstreamSettings, upstreamEnvSchema } from '../http/upstream.config';
+import { AmqpEnvSchema, loadAmqpSettings } from '../events/amqp/amqp.config';
 import { loadPlatformConfig, platformEnvSchema } from './platform.config';
 
 const product = { service: 'product', database: true };
@@ -106,4 +107,36 @@ describeEnvSchema('idempotency', {
     IDEMPOTENCY_TTL_HOURS: intCase(24, 720),
     IDEMPOTENCY_LEASE_SECONDS: intCase(10, 3600),
   },
+});
+
+describeEnvSchema('amqp', {
+  schema: AmqpEnvSchema,
+  load: loadAmqpSettings,
+  variables: {
+    // holds the broker's password: a refusal must not print it
+    AMQP_URL: urlCase(['amqp', 'amqps'], true),
+    AMQP_PREFETCH: intCase(1, 1000),
+    AMQP_RETRY_DELAY_MS: intCase(10, 3_600_000),
+    AMQP_MAX_ATTEMPTS: intCase(1, 1000),
+    AMQP_PUBLISH_TIMEOUT_MS: intCase(100, 600_000),
+    AMQP_NAME_PREFIX: stringCase(1, 40),
+  },
+});
+
+describe('amqp: a URL with credentials', () => {
+  it('is read as written, and a malformed one is refused without printing it', () => {
+    const url = 'amqps://svc:zq9Xpassword@broker.internal:5671/prod';
+    expect(loadAmqpSettings({ AMQP_URL: url }).url).toBe(url);
+    expect(() => loadAmqpSettings({ AMQP_URL: 'http://svc:zq9Xpassword@broker:5672' })).toThrow(
+      /^(?![\s\S]*zq9X)[\s\S]*AMQP_URL must be a amqp or amqps URL/,
+    );
+    expect(loadAmqpSettings({})).toEqual({
+      url: undefined,
+      prefetch: 16,
+      retryDelayMs: 1000,
+      maxAttempts: 10,
+      publishTimeoutMs: 10_000,
+      namePrefix: '',
+    });
+  });
 });

@@ -131,6 +131,13 @@ export function eventsControllerFor(producers: readonly ServiceName[]): Type<unk
       ),
     }),
   );
+  // the envelope is checked by the dispatcher against the catalogue, not by the DTO pipe
+  Reflect.defineMetadata(
+    'design:paramtypes',
+    [Object, Object],
+    EventsController.prototype,
+    'receive',
+  );
   Body()(EventsController.prototype, 'receive', 0);
   Res({ passthrough: true })(EventsController.prototype, 'receive', 1);
   Req()(EventsController.prototype, 'receive', 2);

@@ -1,0 +1,170 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import {
+  TestDatabase,
+  TestTokenIssuer,
+  createTestDatabase,
+  startTestService,
+  testEnv,
+} from '@app/testing';
+import { OutboxRelay } from '../src';
+import {
+  EventsConsumerFixtureModule,
+  EventsProducerFixtureModule,
+  PERMANENT_FAILURE_AMOUNT,
+  TRANSIENT_FAILURE_AMOUNT,
+} from './events-fixture.module';
+
+// The machine's RabbitMQ (CI runs one on loopback); a missing broker fails this suite.
+const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  ms = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('integration events through RabbitMQ (real broker, real PostgreSQL)', () => {
+  let issuer: TestTokenIssuer;
+  let producerDb: TestDatabase;
+  let consumerDb: TestDatabase;
+  let producer: NestFastifyApplication;
+  let consumer: NestFastifyApplication;
+  const prefix = `t-${randomUUID().slice(0, 8)}-`;
+
+  const env = (db: TestDatabase) =>
+    testEnv({
+      databaseUrl: db.url,
+      issuer,
+      extra: {
+        AMQP_URL,
+        AMQP_NAME_PREFIX: prefix,
+        AMQP_RETRY_DELAY_MS: '50',
+        AMQP_MAX_ATTEMPTS: '3',
+        AMQP_PUBLISH_TIMEOUT_MS: '5000',
+        OUTBOX_RELAY_ENABLED: 'false',
+        RATE_LIMIT_PER_MINUTE: '100000',
+      },
+    });
+
+  beforeAll(async () => {
+    issuer = await TestTokenIssuer.start();
+    [producerDb, consumerDb] = await Promise.all([
+      createTestDatabase('events_amqp_producer'),
+      createTestDatabase('events_amqp_consumer'),
+    ]);
+    const pg = new Client({ connectionString: consumerDb.url });
+    await pg.connect();
+    await pg.query(
+      'CREATE TABLE fixture_effects (event_id uuid NOT NULL, type text NOT NULL, subject text NOT NULL)',
+    );
+    await pg.end();
+    consumer = await startTestService(EventsConsumerFixtureModule.forRoot(env(consumerDb)));
+    producer = await startTestService(EventsProducerFixtureModule.forRoot(env(producerDb)));
+  });
+
+  afterAll(async () => {
+    await producer?.close();
+    await consumer?.close();
+    await Promise.all([producerDb?.drop(), consumerDb?.drop()]);
+    await issuer?.stop();
+    // the run's queues and exchange go with it
+    const amqp = await import('amqplib');
+    const connection = await amqp.connect(AMQP_URL);
+    const channel = await connection.createChannel();
+    for (const suffix of ['', '.retry', '.dead'])
+      await channel.deleteQueue(`${prefix}order.events${suffix}`);
+    for (const service of ['product', 'payment', 'delivery']) {
+      for (const suffix of ['', '.retry', '.dead'])
+        await channel.deleteQueue(`${prefix}${service}.events${suffix}`);
+    }
+    await channel.deleteExchange(`${prefix}nest-commerce.events`);
+    await connection.close();
+  });
+
+  const approve = (orderId: string, amount: number) =>
+    request(producer.getHttpServer())
+      .post('/api/v1/fixture/approve')
+      .send({ payment_id: randomUUID(), order_id: orderId, amount })
+      .expect(200);
+  const effectsOf = async (orderId: string) =>
+    (await consumer
+      .get(DataSource)
+      .query('SELECT event_id FROM fixture_effects WHERE subject = $1', [orderId])) as Array<{
+      event_id: string;
+    }>;
+  const outboxOf = async (orderId: string) =>
+    (await producer
+      .get(DataSource)
+      .query('SELECT destination, status FROM outbox_messages WHERE aggregate_id = $1', [
+        orderId,
+      ])) as Array<{ destination: string; status: string }>;
+
+  it('publishes one row per event to the broker, marked sent on confirm, applied once by the consumer', async () => {
+    const orders = Array.from({ length: 12 }, () => randomUUID());
+    for (const orderId of orders) await approve(orderId, 10);
+    await producer.get(OutboxRelay).drainOnce();
+    for (const orderId of orders) {
+      expect(await outboxOf(orderId)).toEqual([{ destination: '@broker', status: 'delivered' }]);
+      const effects = await until(`the effect of ${orderId}`, async () => {
+        const rows = await effectsOf(orderId);
+        return rows.length > 0 ? rows : undefined;
+      });
+      expect(effects).toHaveLength(1);
+    }
+  });
+
+  it('retries an event the consumer cannot apply yet, and applies it once', async () => {
+    const orderId = randomUUID();
+    await approve(orderId, TRANSIENT_FAILURE_AMOUNT);
+    await producer.get(OutboxRelay).drainOnce();
+    await until('the retried effect', async () =>
+      (await effectsOf(orderId)).length ? true : undefined,
+    );
+    await sleep(300);
+    expect(await effectsOf(orderId)).toHaveLength(1);
+  });
+
+  it('dead-letters what can never apply, lists it for an admin and re-drives it', async () => {
+    const orderId = randomUUID();
+    await approve(orderId, PERMANENT_FAILURE_AMOUNT);
+    await producer.get(OutboxRelay).drainOnce();
+    const admin = `Bearer ${await issuer.mint({ role: 'admin' })}`;
+    const dead = await until('the dead letter', async () => {
+      const res = await request(consumer.getHttpServer())
+        .get('/api/v1/admin/events/dead-letters')
+        .set('authorization', admin)
+        .expect(200);
+      return (res.body.items as Array<{ id: string; reason: string; type: string }>).find(
+        (item) => item.type === 'payment.approved',
+      );
+    });
+    expect(dead.reason).toMatch(/rejected/);
+    expect(await effectsOf(orderId)).toHaveLength(0);
+    await request(consumer.getHttpServer())
+      .post(`/api/v1/admin/events/dead-letters/${dead.id}/redrive`)
+      .set('authorization', admin)
+      .expect(204);
+    await request(consumer.getHttpServer())
+      .post('/api/v1/admin/events/dead-letters/no-such-letter/redrive')
+      .set('authorization', admin)
+      .expect(404);
+    const customer = `Bearer ${await issuer.mint({ role: 'customer' })}`;
+    await request(consumer.getHttpServer())
+      .get('/api/v1/admin/events/dead-letters')
+      .set('authorization', customer)
+      .expect(403);
+  });
+});
