@@ -20,6 +20,7 @@ import {
   eventually,
   expectCall,
 } from './support/http';
+import { BROKER_URL } from './support/broker-under-test';
 import { FullStack, ROOT } from './support/stack';
 
 const MINUTE = 60_000;
@@ -319,21 +320,29 @@ describe('full stack (npm start, HTTP only)', () => {
             (o) => o.status === 'pagada',
             CONVERGE_MS,
           );
-          // the order's message to delivery waits, tried and failed at least once
+          // order.paid waits: in the order's outbox, tried and failed at least once (HTTP
+          // push), or handed to the broker, in delivery's queue (RabbitMQ)
           const waiting = await eventually(
-            'order.paid waiting in the order outbox',
-            () => shop.outbox('order', admin, order.id, 'pending'),
-            (m) => m.some((x) => x.destination === 'delivery' && x.attempts >= 1),
+            BROKER_URL
+              ? 'order.paid handed to the broker'
+              : 'order.paid waiting in the order outbox',
+            () => shop.outbox('order', admin, order.id, BROKER_URL ? 'delivered' : 'pending'),
+            (m) =>
+              m.some((x) =>
+                BROKER_URL
+                  ? x.type === 'order.paid'
+                  : x.destination === 'delivery' && x.attempts >= 1,
+              ),
             CONVERGE_MS,
           );
-          expect(waiting.filter((m) => m.destination === 'delivery')).toHaveLength(1);
+          expect(waiting.filter((m) => m.type === 'order.paid')).toHaveLength(1);
         } finally {
           await stack.ensureRunning('delivery');
         }
         await paidOrderWithDelivery(erin, order);
         const delivery = await expectExactlyOneDelivery(erin, order);
         const delivered = await shop.outbox('order', admin, order.id, 'delivered');
-        expect(delivered.filter((m) => m.destination === 'delivery')).toHaveLength(1);
+        expect(delivered.filter((m) => m.type === 'order.paid')).toHaveLength(1);
         expect(delivery.status).toBe('pendiente');
       }),
     6 * MINUTE,
@@ -368,9 +377,13 @@ describe('full stack (npm start, HTTP only)', () => {
           expect(paid.status).toBe(201);
           expect(paid.body.status).toBe('aprobado');
 
+          // payment.approved waits: in payment's outbox, tried at least once (HTTP push), or
+          // handed to the broker, in order's queue (RabbitMQ)
           const waiting = await eventually(
-            'payment.approved waiting in the payment outbox, tried at least once',
-            () => shop.outbox('payment', admin, order.id, 'pending'),
+            BROKER_URL
+              ? 'payment.approved handed to the broker'
+              : 'payment.approved waiting in the payment outbox, tried at least once',
+            () => shop.outbox('payment', admin, order.id, BROKER_URL ? 'delivered' : 'pending'),
             (m) => m.some((x) => x.attempts >= 1),
             CONVERGE_MS,
           );

@@ -207,6 +207,14 @@ export class InProcessPlatform {
     }
   }
 
+  /**
+   * Events not applied yet, wherever they wait: in the producers' outboxes (HTTP push, or not
+   * yet handed to the broker) or in the consumers' queues (RabbitMQ).
+   */
+  async waiting(): Promise<number> {
+    return (await this.pending()) + (await brokerBacklog(this.brokerPrefix));
+  }
+
   /** Messages not yet acknowledged in the outboxes of the running services. */
   async pending(): Promise<number> {
     let total = 0;

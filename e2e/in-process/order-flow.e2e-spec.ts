@@ -175,7 +175,8 @@ describe('order flow across the real services', () => {
     expect(approved.body.status).toBe('aprobado');
     await platform.down('order');
     await platform.settle(500);
-    expect(await platform.pending()).toBeGreaterThan(0);
+    // the news waits: in payment's outbox (HTTP push) or in order's queue (RabbitMQ)
+    expect(await platform.waiting()).toBeGreaterThan(0);
     await platform.up('order');
     await platform.settle();
     expect((await orderOf(buyer, placed.id)).status).toBe('pagada');
@@ -193,7 +194,8 @@ describe('order flow across the real services', () => {
       await pay(buyer, placed).expect(201);
       await platform.settle(1000);
       expect((await orderOf(buyer, placed.id)).status).toBe('pagada');
-      expect(await platform.pending()).toBeGreaterThan(0); // order → delivery waits
+      // order.paid waits: in order's outbox (HTTP push) or in delivery's queue (RabbitMQ)
+      expect(await platform.waiting()).toBeGreaterThan(0);
     } finally {
       await platform.up('delivery');
     }
