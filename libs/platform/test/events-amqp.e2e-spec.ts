@@ -12,29 +12,13 @@ import {
   testEnv,
 } from '@app/testing';
 import { OutboxRelay } from '../src';
+import { AMQP_TEST_URL as AMQP_URL, eventually } from './amqp-support';
 import {
   EventsConsumerFixtureModule,
   EventsProducerFixtureModule,
   PERMANENT_FAILURE_AMOUNT,
   TRANSIENT_FAILURE_AMOUNT,
 } from './events-fixture.module';
-
-// The machine's RabbitMQ (CI runs one on loopback); a missing broker fails this suite.
-const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  ms = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('integration events through RabbitMQ (real broker, real PostgreSQL)', () => {
   let issuer: TestTokenIssuer;
@@ -118,10 +102,15 @@ describe('integration events through RabbitMQ (real broker, real PostgreSQL)', (
     await producer.get(OutboxRelay).drainOnce();
     for (const orderId of orders) {
       expect(await outboxOf(orderId)).toEqual([{ destination: '@broker', status: 'delivered' }]);
-      const effects = await until(`the effect of ${orderId}`, async () => {
-        const rows = await effectsOf(orderId);
-        return rows.length > 0 ? rows : undefined;
-      });
+      const effects = await eventually(
+        async () => {
+          const rows = await effectsOf(orderId);
+          expect(rows.length).toBeGreaterThan(0);
+          return rows;
+        },
+        10_000,
+        `the effect of ${orderId}`,
+      );
       expect(effects).toHaveLength(1);
     }
   });
@@ -130,8 +119,10 @@ describe('integration events through RabbitMQ (real broker, real PostgreSQL)', (
     const orderId = randomUUID();
     await approve(orderId, TRANSIENT_FAILURE_AMOUNT);
     await producer.get(OutboxRelay).drainOnce();
-    await until('the retried effect', async () =>
-      (await effectsOf(orderId)).length ? true : undefined,
+    await eventually(
+      async () => expect((await effectsOf(orderId)).length).toBeGreaterThan(0),
+      10_000,
+      'the retried effect',
     );
     await sleep(300);
     expect(await effectsOf(orderId)).toHaveLength(1);
@@ -142,15 +133,21 @@ describe('integration events through RabbitMQ (real broker, real PostgreSQL)', (
     await approve(orderId, PERMANENT_FAILURE_AMOUNT);
     await producer.get(OutboxRelay).drainOnce();
     const admin = `Bearer ${await issuer.mint({ role: 'admin' })}`;
-    const dead = await until('the dead letter', async () => {
-      const res = await request(consumer.getHttpServer())
-        .get('/api/v1/admin/events/dead-letters')
-        .set('authorization', admin)
-        .expect(200);
-      return (res.body.items as Array<{ id: string; reason: string; type: string }>).find(
-        (item) => item.type === 'payment.approved',
-      );
-    });
+    const dead = await eventually(
+      async () => {
+        const res = await request(consumer.getHttpServer())
+          .get('/api/v1/admin/events/dead-letters')
+          .set('authorization', admin)
+          .expect(200);
+        const letter = (res.body.items as Array<{ id: string; reason: string; type: string }>).find(
+          (item) => item.type === 'payment.approved',
+        );
+        if (!letter) throw new Error('not dead-lettered yet');
+        return letter;
+      },
+      10_000,
+      'the dead letter',
+    );
     expect(dead.reason).toMatch(/rejected/);
     expect(await effectsOf(orderId)).toHaveLength(0);
     await request(consumer.getHttpServer())
