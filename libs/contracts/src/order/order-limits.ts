@@ -6,6 +6,13 @@ export const ORDER_CAUSE_MAX = 200;
 export const ORDER_STATUSES = ['creada', 'pagada', 'enviada', 'entregada', 'cancelada'] as const;
 export type OrderStatusName = (typeof ORDER_STATUSES)[number];
 
+/**
+ * The status of an order placed and not yet paid or cancelled: the one an order can be validated
+ * and paid in (SPEC.md). Published here so that a service reading orders through the API compares
+ * with the order contract's value, not a literal of its own.
+ */
+export const ORDER_AWAITING_PAYMENT: OrderStatusName = 'creada';
+
 export const ORDER_EVENT_TYPES = [
   'created',
   'validated',
@@ -20,10 +27,7 @@ export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
 /** Public API: `POST/GET {ORDERS_PATH}`, `GET {ORDERS_PATH}/{id}`, `/{id}/events`, `/{id}/cancel`. */
 export const ORDERS_PATH = '/api/v1/orders';
 
-/**
- * Service-to-service API (X-Service-Key only): `GET {ORDER_INTERNAL_PATH}/{id}` and
- * `POST {ORDER_INTERNAL_PATH}/{id}/status`.
- */
+/** Service-to-service API (X-Service-Key only): `GET {ORDER_INTERNAL_PATH}/{id}`. */
 export const ORDER_INTERNAL_PATH = '/api/v1/internal/orders';
 
 /**

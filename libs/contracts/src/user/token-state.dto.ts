@@ -21,8 +21,11 @@ export class TokenStateDto {
   deleted: boolean;
 }
 
+/** Every service's (but user's) route for token-state notices. */
+export const TOKEN_STATE_NOTICES_PATH = '/api/v1/internal/token-state-notices';
+
 /**
- * `POST /internal/token-state-notices` (user service key only): the user service tells a
+ * `POST {TOKEN_STATE_NOTICES_PATH}` (user service key only): the user service tells a
  * service that a user's tokens changed (password, email or role change, deletion), so that
  * its cache refuses the older tokens at once instead of after AUTH_TOKEN_STATE_TTL_MS.
  */

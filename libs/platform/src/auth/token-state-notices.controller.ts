@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { TokenStateNoticeDto } from '@app/contracts';
+import { TOKEN_STATE_NOTICES_PATH, TokenStateNoticeDto } from '@app/contracts';
 import { ServiceAuth } from './auth.decorators';
 import { TokenStateSource } from './token-state';
 
@@ -10,7 +10,7 @@ import { TokenStateSource } from './token-state';
  * how long an older token can pass where a notice did not arrive (another replica, an outage).
  */
 @ApiTags('platform (service-to-service)')
-@Controller('internal/token-state-notices')
+@Controller(TOKEN_STATE_NOTICES_PATH.replace('/api/v1/', ''))
 export class TokenStateNoticesController {
   constructor(private readonly tokenStates: TokenStateSource) {}
 

@@ -92,7 +92,7 @@ function placed(request: OrderRequest): PlacedOrder {
   return {
     id: ORDER,
     userId: request.userId,
-    status: 'creada',
+    status: 'placed',
     lines: request.lines.map((l) => ({
       productId: l.productId,
       name: 'Lamp',

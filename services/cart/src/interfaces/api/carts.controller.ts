@@ -218,7 +218,7 @@ export class CartsController {
 
   @Post(':cart_id/checkout')
   @ApiOperation({
-    summary: 'Turn the cart into an order (status creada, stock reserved); idempotent',
+    summary: 'Turn the cart into an order awaiting payment (stock reserved); idempotent',
     description:
       'The order service prices every line from the catalog again (cart prices are only what ' +
       'was seen when adding) and reserves the stock. The cart becomes checked_out and names the ' +

@@ -75,7 +75,8 @@ describe('validation use cases (in-memory fakes of the ports)', () => {
     const o: OrderToValidate = {
       id: ORDER,
       userId: ALICE,
-      status: 'creada',
+      status: 'open',
+      awaitingPayment: true,
       lines: [{ productId: LAMP, quantity: 3, unitPrice: Money.fromDecimal(19.99) }],
       total: Money.fromDecimal(59.97),
       ...patch,
@@ -166,7 +167,7 @@ describe('validation use cases (in-memory fakes of the ports)', () => {
     async (which) => {
       order();
       const earlier = await validate.execute(ORDER, payment);
-      order({ status: 'cancelada' });
+      order({ status: 'cancelled', awaitingPayment: false });
       ({ orders, users, catalog })[which].down = true;
       await expect(validate.execute(ORDER, payment)).rejects.toBeInstanceOf(Unavailable);
       expect(await getResult.execute(ORDER, payment)).toBe(earlier);

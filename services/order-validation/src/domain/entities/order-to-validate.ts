@@ -14,13 +14,13 @@ export interface OrderLineToValidate {
 export interface OrderToValidate {
   id: string;
   userId: string;
+  /** the status as the order service names it: quoted in messages, never compared here */
   status: string;
+  /** placed and neither paid nor cancelled: the only state validation accepts (SPEC.md) */
+  awaitingPayment: boolean;
   lines: OrderLineToValidate[];
   total: Money;
 }
-
-/** The status an order must be in to be validated (SPEC.md: "the order exists and is creada"). */
-export const VALIDATABLE_STATUS = 'creada';
 
 export function isOwnedBy(order: OrderToValidate, userId: string): boolean {
   return order.userId.toLowerCase() === userId.toLowerCase();

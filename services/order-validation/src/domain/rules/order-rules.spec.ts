@@ -9,14 +9,15 @@ const USER = '5b1c2f7e-8d4a-4c3b-9e2f-1a0b3c4d5e6f';
 
 const money = (value: number) => Money.fromDecimal(value);
 
-/** 3 × 19.99 + 1 × 5.50 = 65.47, status creada, both products in the catalog at those prices. */
+/** 3 × 19.99 + 1 × 5.50 = 65.47, awaiting payment, both products in the catalog at those prices. */
 function facts(
   patch: Omit<Partial<OrderFacts>, 'order'> & { order?: Partial<OrderToValidate> } = {},
 ): OrderFacts {
   const order: OrderToValidate = {
     id: ORDER,
     userId: USER,
-    status: 'creada',
+    status: 'open',
+    awaitingPayment: true,
     lines: [
       { productId: LAMP, quantity: 3, unitPrice: money(19.99) },
       { productId: BOOK, quantity: 1, unitPrice: money(5.5) },
@@ -42,8 +43,11 @@ describe('checkOrder', () => {
     expect(checkOrder(facts())).toEqual([]);
   });
 
-  it.each(['pagada', 'enviada', 'entregada', 'cancelada'])('order_not_creada for %s', (status) => {
-    expect(codes(facts({ order: { status } }))).toEqual([['order_not_creada', undefined]]);
+  it.each(['paid', 'shipped', 'delivered', 'cancelled'])('order_not_creada for %s', (status) => {
+    const issues = checkOrder(facts({ order: { status, awaitingPayment: false } }));
+    expect(issues).toEqual([
+      { code: 'order_not_creada', message: expect.stringContaining(`is ${status};`) },
+    ]);
   });
 
   it('user_not_found when the user does not exist', () => {
@@ -123,7 +127,8 @@ describe('checkOrder', () => {
     const issues = checkOrder(
       facts({
         order: {
-          status: 'cancelada',
+          status: 'cancelled',
+          awaitingPayment: false,
           lines: [
             { productId: LAMP, quantity: 0, unitPrice: money(19.99) },
             { productId: BOOK, quantity: 1, unitPrice: money(5.5) },

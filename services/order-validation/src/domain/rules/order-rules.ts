@@ -1,5 +1,5 @@
 import { Money } from '@app/kernel';
-import { OrderToValidate, VALIDATABLE_STATUS } from '../entities/order-to-validate';
+import { OrderToValidate } from '../entities/order-to-validate';
 import { ValidationIssue } from '../entities/validation-issue';
 
 /** Most units a line may hold (SPEC.md: "every quantity a documented maximum (1,000 per line)"). */
@@ -23,10 +23,10 @@ export function checkOrder(facts: OrderFacts): ValidationIssue[] {
   const { order } = facts;
   const issues: ValidationIssue[] = [];
 
-  if (order.status !== VALIDATABLE_STATUS) {
+  if (!order.awaitingPayment) {
     issues.push({
       code: 'order_not_creada',
-      message: `Order ${order.id} is ${order.status}; only an order in status ${VALIDATABLE_STATUS} can be validated`,
+      message: `Order ${order.id} is ${order.status}; only an order awaiting payment can be validated`,
     });
   }
   if (order.lines.length === 0) {

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { OrderClient } from '@app/clients';
-import { OrderResponseDto } from '@app/contracts';
+import { ORDER_AWAITING_PAYMENT, OrderResponseDto } from '@app/contracts';
 import { Money } from '@app/kernel';
 import { UpstreamUnavailableError } from '@app/platform';
 import { OrderSource } from '../../application/ports/order-source.port';
 import { OrderToValidate } from '../../domain/entities/order-to-validate';
 
 /**
- * OrderSource over the order service's internal `GET /internal/orders/{id}` (X-Service-Key),
- * through the typed OrderClient: any order, whoever owns it; the access rule is ours.
+ * OrderSource over the order service, through the typed OrderClient (X-Service-Key; the route is
+ * the client's): any order, whoever owns it; the access rule is ours.
  */
 @Injectable()
 export class HttpOrderSource extends OrderSource {
@@ -35,6 +35,7 @@ function toOrder(dto: OrderResponseDto): OrderToValidate {
       id: dto.id.toLowerCase(),
       userId: dto.user_id.toLowerCase(),
       status: dto.status,
+      awaitingPayment: dto.status === ORDER_AWAITING_PAYMENT,
       lines: dto.items.map((item) => ({
         productId: item.product_id.toLowerCase(),
         quantity: item.quantity,

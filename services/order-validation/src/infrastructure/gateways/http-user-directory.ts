@@ -3,8 +3,8 @@ import { UserClient } from '@app/clients';
 import { UserDirectory } from '../../application/ports/user-directory.port';
 
 /**
- * UserDirectory over the user service's internal `GET /internal/users/{id}` (X-Service-Key),
- * through the typed UserClient (which already turns answers other than 200/404 into a 503).
+ * UserDirectory over the user service, through the typed UserClient (X-Service-Key; the route is
+ * the client's) (which already turns answers other than 200/404 into a 503).
  */
 @Injectable()
 export class HttpUserDirectory extends UserDirectory {

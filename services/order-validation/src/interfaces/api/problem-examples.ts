@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { ValidationResultDto } from '@app/contracts';
+import { ORDER_STATUSES, ValidationResultDto } from '@app/contracts';
 import { problemExample as problem } from '@app/platform';
 
 export const ORDER_ID_EXAMPLE = '9b2d7c1e-0f4a-4e59-8a3b-6c5d4e3f2a10';
@@ -10,6 +10,8 @@ const OTHER_PRODUCT_ID_EXAMPLE = '7c4d2e1f-9a8b-4c6d-8e5f-0a1b2c3d4e5f';
 const VALIDATE = '/api/v1/validations/validate';
 const RESULT = `/api/v1/validations/${ORDER_ID_EXAMPLE}`;
 const VALIDATED_AT = '2025-01-15T10:31:00.000Z';
+/** an order status other than awaiting payment, as the order contract names it */
+const PAID_EXAMPLE = ORDER_STATUSES[1];
 
 /** A documented 200 with named example results. */
 export function ApiResult(
@@ -44,7 +46,7 @@ export const RESULT_EXAMPLES: Record<string, { summary: string; value: Validatio
       errors: [
         {
           code: 'order_not_creada',
-          message: `Order ${ORDER_ID_EXAMPLE} is pagada; only an order in status creada can be validated`,
+          message: `Order ${ORDER_ID_EXAMPLE} is ${PAID_EXAMPLE}; only an order awaiting payment can be validated`,
         },
         {
           code: 'user_not_found',

@@ -38,7 +38,7 @@ export class ValidationsController {
     description:
       'Reads the order (order service), its user (user service) and the current price of ' +
       'each product (product service), then checks every rule and reports every failure: ' +
-      '`order_not_creada` (status must be creada), `order_empty`, `user_not_found`, ' +
+      '`order_not_creada` (the order must await payment), `order_empty`, `user_not_found`, ' +
       '`product_not_found`, `invalid_quantity` (an integer from 1 to 1,000) and ' +
       '`price_mismatch` per line (`product_id` names it), `total_mismatch` (total ≠ Σ price × ' +
       'quantity, in integer cents). An unknown order is `valid: false` with `order_not_found` ' +

@@ -197,7 +197,7 @@ function setup() {
 }
 
 describe('ProcessPaymentUseCase', () => {
-  it('approved: aprobado, the pagada message written with it, the payment id as the gateway key', async () => {
+  it('approved: aprobado, payment.approved written with it, the payment id as the gateway key', async () => {
     const s = setup();
     const payment = await s.pay();
     expect(payment.status).toBe('aprobado');

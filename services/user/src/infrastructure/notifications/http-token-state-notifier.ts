@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { TOKEN_STATE_NOTICES_PATH } from '@app/contracts';
 import { UpstreamClients } from '@app/platform';
 import {
   ChangedTokenState,
@@ -6,7 +7,6 @@ import {
 } from '../../application/ports/token-state-notifier.port';
 
 export const TOKEN_STATE_SUBSCRIBER_NAMES = Symbol('TOKEN_STATE_SUBSCRIBER_NAMES');
-const NOTICES_PATH = '/api/v1/internal/token-state-notices';
 
 /**
  * POSTs the new state to every subscriber's platform route, in parallel, through the platform's
@@ -33,7 +33,7 @@ export class HttpTokenStateNotifier extends TokenStateNotifier {
         try {
           const response = await upstreams
             .get(subscriber)
-            .request({ method: 'POST', path: NOTICES_PATH, body });
+            .request({ method: 'POST', path: TOKEN_STATE_NOTICES_PATH, body });
           if (response.status !== 204) {
             this.logger.warn(
               { subscriber, upstream_status: response.status },
