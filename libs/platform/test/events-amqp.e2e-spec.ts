@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import {
   TestDatabase,
   TestTokenIssuer,
+  captureLogs,
   createTestDatabase,
   startTestService,
   testEnv,
@@ -19,6 +20,9 @@ import {
   PERMANENT_FAILURE_AMOUNT,
   TRANSIENT_FAILURE_AMOUNT,
 } from './events-fixture.module';
+
+/** Where the consumer's lines about an event come from: the broker adapter, dispatcher, handler. */
+const CONSUMER_SIDE = new Set(['AmqpEventBroker', 'EventDispatcher', 'FixtureHandlers']);
 
 describe('integration events through RabbitMQ (real broker, real PostgreSQL)', () => {
   let issuer: TestTokenIssuer;
@@ -39,6 +43,7 @@ describe('integration events through RabbitMQ (real broker, real PostgreSQL)', (
         AMQP_MAX_ATTEMPTS: '3',
         AMQP_PUBLISH_TIMEOUT_MS: '5000',
         OUTBOX_RELAY_ENABLED: 'false',
+        LOG_LEVEL: 'info', // the handlers' lines, as in production
         RATE_LIMIT_PER_MINUTE: '100000',
       },
     });
@@ -78,11 +83,38 @@ describe('integration events through RabbitMQ (real broker, real PostgreSQL)', (
     await connection.close();
   });
 
-  const approve = (orderId: string, amount: number) =>
+  const approve = (orderId: string, amount: number, requestId = `req-${randomUUID()}`) =>
     request(producer.getHttpServer())
       .post('/api/v1/fixture/approve')
+      .set('x-request-id', requestId)
       .send({ payment_id: randomUUID(), order_id: orderId, amount })
       .expect(200);
+
+  /**
+   * The consumer's JSON log lines about one event (its id in the line). Both applications share
+   * this process's stdout, so the consumer's lines are told by their source, not `service`.
+   */
+  const consumerLinesAbout = (logs: string[], eventId: string) =>
+    logs
+      .filter((line) => line.startsWith('{'))
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            context?: string;
+            event_id?: string;
+            request_id?: string;
+            msg?: string;
+          },
+      )
+      .filter((line) => CONSUMER_SIDE.has(line.context ?? '') && line.event_id === eventId);
+  const eventIdOf = async (orderId: string) =>
+    (
+      (await producer
+        .get(DataSource)
+        .query("SELECT payload->>'id' AS id FROM outbox_messages WHERE aggregate_id = $1", [
+          orderId,
+        ])) as Array<{ id: string }>
+    )[0].id;
   const effectsOf = async (orderId: string) =>
     (await consumer
       .get(DataSource)
@@ -115,22 +147,41 @@ describe('integration events through RabbitMQ (real broker, real PostgreSQL)', (
     }
   });
 
-  it('retries an event the consumer cannot apply yet, and applies it once', async () => {
+  it('retries an event the consumer cannot apply yet, and applies it once; every consumer log line about it carries the request id that caused it', async () => {
     const orderId = randomUUID();
-    await approve(orderId, TRANSIENT_FAILURE_AMOUNT);
-    await producer.get(OutboxRelay).drainOnce();
-    await eventually(
-      async () => expect((await effectsOf(orderId)).length).toBeGreaterThan(0),
-      10_000,
-      'the retried effect',
-    );
-    await sleep(300);
+    const requestId = `req-${randomUUID()}`;
+    const logs = captureLogs();
+    try {
+      await approve(orderId, TRANSIENT_FAILURE_AMOUNT, requestId);
+      await producer.get(OutboxRelay).drainOnce();
+      await eventually(
+        async () => expect((await effectsOf(orderId)).length).toBeGreaterThan(0),
+        10_000,
+        'the retried effect',
+      );
+      await sleep(300);
+    } finally {
+      logs.restore();
+    }
     expect(await effectsOf(orderId)).toHaveLength(1);
+    const about = consumerLinesAbout(logs.lines(), await eventIdOf(orderId));
+    // the handler's line on each attempt, the dispatcher's and the broker's on the failed one
+    expect(about.map((line) => line.msg)).toEqual(
+      expect.arrayContaining([
+        'fixture effect recorded',
+        'event not applied yet; will be delivered again',
+        'event handling failed; retrying after a delay',
+      ]),
+    );
+    expect(about.filter((line) => line.msg === 'fixture effect recorded')).toHaveLength(2);
+    expect(new Set(about.map((line) => line.request_id))).toEqual(new Set([requestId]));
   });
 
   it('dead-letters what can never apply, lists it for an admin and re-drives it', async () => {
     const orderId = randomUUID();
-    await approve(orderId, PERMANENT_FAILURE_AMOUNT);
+    const requestId = `req-${randomUUID()}`;
+    const logs = captureLogs();
+    await approve(orderId, PERMANENT_FAILURE_AMOUNT, requestId);
     await producer.get(OutboxRelay).drainOnce();
     const admin = `Bearer ${await issuer.mint({ role: 'admin' })}`;
     const dead = await eventually(
@@ -147,8 +198,13 @@ describe('integration events through RabbitMQ (real broker, real PostgreSQL)', (
       },
       10_000,
       'the dead letter',
-    );
+    ).finally(() => logs.restore());
     expect(dead.reason).toMatch(/rejected/);
+    const about = consumerLinesAbout(logs.lines(), await eventIdOf(orderId));
+    expect(about.map((line) => line.msg)).toEqual(
+      expect.arrayContaining(['event rejected: it can never apply here', 'event dead-lettered']),
+    );
+    expect(new Set(about.map((line) => line.request_id))).toEqual(new Set([requestId]));
     expect(await effectsOf(orderId)).toHaveLength(0);
     await request(consumer.getHttpServer())
       .post(`/api/v1/admin/events/dead-letters/${dead.id}/redrive`)

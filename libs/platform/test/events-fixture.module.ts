@@ -4,6 +4,7 @@ import {
   DynamicModule,
   HttpCode,
   Injectable,
+  Logger,
   Module,
   Post,
 } from '@nestjs/common';
@@ -69,7 +70,11 @@ class RecordingHandlers extends EventHandlers {
   /** events whose first handling failed (TRANSIENT_FAILURE_AMOUNT): the next one succeeds */
   private readonly failedOnce = new Set<string>();
 
+  private readonly logger = new Logger('FixtureHandlers');
+
   private record = async (type: string, meta: EventMeta, subject: string): Promise<void> => {
+    // as a service's handler logs: the request id comes from the context, not from here
+    this.logger.log({ event_id: meta.event_id, type }, 'fixture effect recorded');
     await this.txHost.tx.query(
       'INSERT INTO fixture_effects (event_id, type, subject) VALUES ($1, $2, $3)',
       [meta.event_id, type, subject],
