@@ -1,42 +1,28 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import {
-  TestDatabase,
-  TestTokenIssuer,
-  captureLogs,
-  createTestDatabase,
-  startTestService,
-  testEnv,
-} from '@app/testing';
+import { TestTokenIssuer, captureLogs } from '@app/testing';
 import { OutboxRelay } from '../src';
-import { AMQP_TEST_URL as AMQP_URL, eventually } from './amqp-support';
-import {
-  EventsConsumerFixtureModule,
-  EventsProducerFixtureModule,
-  PERMANENT_FAILURE_AMOUNT,
-  TRANSIENT_FAILURE_AMOUNT,
-} from './events-fixture.module';
+import { AMQP_TEST_URL as AMQP_URL, cleanUp, eventually, testPrefix } from './amqp-support';
+import { EventsFixturePair, startEventsFixturePair } from './events-fixture-pair';
+import { PERMANENT_FAILURE_AMOUNT, TRANSIENT_FAILURE_AMOUNT } from './events-fixture.module';
 
 /** Where the consumer's lines about an event come from: the broker adapter, dispatcher, handler. */
 const CONSUMER_SIDE = new Set(['AmqpEventBroker', 'EventDispatcher', 'FixtureHandlers']);
 
 describe('integration events through RabbitMQ (real broker, real PostgreSQL)', () => {
+  let pair: EventsFixturePair;
   let issuer: TestTokenIssuer;
-  let producerDb: TestDatabase;
-  let consumerDb: TestDatabase;
   let producer: NestFastifyApplication;
   let consumer: NestFastifyApplication;
-  const prefix = `t-${randomUUID().slice(0, 8)}-`;
+  const prefix = testPrefix();
 
-  const env = (db: TestDatabase) =>
-    testEnv({
-      databaseUrl: db.url,
-      issuer,
-      extra: {
+  beforeAll(async () => {
+    pair = await startEventsFixturePair({
+      name: 'events_amqp',
+      common: {
         AMQP_URL,
         AMQP_NAME_PREFIX: prefix,
         AMQP_RETRY_DELAY_MS: '50',
@@ -47,40 +33,13 @@ describe('integration events through RabbitMQ (real broker, real PostgreSQL)', (
         RATE_LIMIT_PER_MINUTE: '100000',
       },
     });
-
-  beforeAll(async () => {
-    issuer = await TestTokenIssuer.start();
-    [producerDb, consumerDb] = await Promise.all([
-      createTestDatabase('events_amqp_producer'),
-      createTestDatabase('events_amqp_consumer'),
-    ]);
-    const pg = new Client({ connectionString: consumerDb.url });
-    await pg.connect();
-    await pg.query(
-      'CREATE TABLE fixture_effects (event_id uuid NOT NULL, type text NOT NULL, subject text NOT NULL)',
-    );
-    await pg.end();
-    consumer = await startTestService(EventsConsumerFixtureModule.forRoot(env(consumerDb)));
-    producer = await startTestService(EventsProducerFixtureModule.forRoot(env(producerDb)));
+    ({ issuer, producer, consumer } = pair);
   });
 
   afterAll(async () => {
-    await producer?.close();
-    await consumer?.close();
-    await Promise.all([producerDb?.drop(), consumerDb?.drop()]);
-    await issuer?.stop();
+    await pair?.close();
     // the run's queues and exchange go with it
-    const amqp = await import('amqplib');
-    const connection = await amqp.connect(AMQP_URL);
-    const channel = await connection.createChannel();
-    for (const suffix of ['', '.retry', '.dead'])
-      await channel.deleteQueue(`${prefix}order.events${suffix}`);
-    for (const service of ['product', 'payment', 'delivery']) {
-      for (const suffix of ['', '.retry', '.dead'])
-        await channel.deleteQueue(`${prefix}${service}.events${suffix}`);
-    }
-    await channel.deleteExchange(`${prefix}nest-commerce.events`);
-    await connection.close();
+    await cleanUp(prefix, ['order', 'product', 'payment', 'delivery']);
   });
 
   const approve = (orderId: string, amount: number, requestId = `req-${randomUUID()}`) =>

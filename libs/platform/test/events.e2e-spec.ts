@@ -2,100 +2,47 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'pg';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { EventEnvelope } from '@app/contracts';
-import {
-  TestDatabase,
-  TestTokenIssuer,
-  baseUrlOf,
-  captureLogs,
-  createTestDatabase,
-  startTestService,
-  testEnv,
-} from '@app/testing';
+import { captureLogs } from '@app/testing';
 import { EVENTS_PATH, OutboxRelay } from '../src';
-import {
-  EventsConsumerFixtureModule,
-  EventsProducerFixtureModule,
-  PERMANENT_FAILURE_AMOUNT,
-  TRANSIENT_FAILURE_AMOUNT,
-} from './events-fixture.module';
+import { EventsFixturePair, startEventsFixturePair } from './events-fixture-pair';
+import { PERMANENT_FAILURE_AMOUNT, TRANSIENT_FAILURE_AMOUNT } from './events-fixture.module';
 
 const PAYMENT_KEY = 'payment-key-0123456789abcdef';
 const DELIVERY_KEY = 'delivery-key-0123456789abcdef';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 describe('integration events over HTTP push (real PostgreSQL, real HTTP between two services)', () => {
-  let issuer: TestTokenIssuer;
-  let producerDb: TestDatabase;
-  let consumerDb: TestDatabase;
+  let pair: EventsFixturePair;
   let producer: NestFastifyApplication;
   let consumer: NestFastifyApplication;
 
-  const common = {
-    OUTBOX_RELAY_ENABLED: 'false',
-    OUTBOX_MAX_ATTEMPTS: '5',
-    OUTBOX_BACKOFF_BASE_MS: '10',
-    OUTBOX_BACKOFF_MAX_MS: '20',
-    UPSTREAM_BREAKER_THRESHOLD: '1000',
-    RATE_LIMIT_PER_MINUTE: '100000',
-  };
-
   beforeAll(async () => {
-    issuer = await TestTokenIssuer.start();
-    [producerDb, consumerDb] = await Promise.all([
-      createTestDatabase('events_producer'),
-      createTestDatabase('events_consumer'),
-    ]);
-    consumer = await startTestService(
-      EventsConsumerFixtureModule.forRoot(
-        testEnv({
-          databaseUrl: consumerDb.url,
-          issuer,
-          serviceKeys: { payment: PAYMENT_KEY, delivery: DELIVERY_KEY },
-          extra: { ...common, LOG_LEVEL: 'info' },
-        }),
-      ),
-      { listen: true },
-    );
-    const pg = new Client({ connectionString: consumerDb.url });
-    await pg.connect();
-    await pg.query(
-      'CREATE TABLE fixture_effects (event_id uuid NOT NULL, type text NOT NULL, subject text NOT NULL)',
-    );
-    await pg.end();
-    producer = await startTestService(
-      EventsProducerFixtureModule.forRoot(
-        testEnv({
-          databaseUrl: producerDb.url,
-          issuer,
-          extra: {
-            ...common,
-            SERVICE_API_KEY: PAYMENT_KEY,
-            ORDER_SERVICE_URL: await baseUrlOf(consumer),
-          },
-        }),
-      ),
-    );
+    pair = await startEventsFixturePair({
+      name: 'events',
+      common: {
+        OUTBOX_RELAY_ENABLED: 'false',
+        OUTBOX_MAX_ATTEMPTS: '5',
+        OUTBOX_BACKOFF_BASE_MS: '10',
+        OUTBOX_BACKOFF_MAX_MS: '20',
+        UPSTREAM_BREAKER_THRESHOLD: '1000',
+        RATE_LIMIT_PER_MINUTE: '100000',
+      },
+      consumer: {
+        serviceKeys: { payment: PAYMENT_KEY, delivery: DELIVERY_KEY },
+        extra: { LOG_LEVEL: 'info' },
+      },
+      producer: { extra: { SERVICE_API_KEY: PAYMENT_KEY } },
+      pushOverHttp: true,
+    });
+    ({ producer, consumer } = pair);
   });
 
-  afterAll(async () => {
-    await producer?.close();
-    await consumer?.close();
-    await Promise.all([producerDb?.drop(), consumerDb?.drop()]);
-    await issuer?.stop();
-  });
+  afterAll(() => pair?.close());
 
-  const effects = (): Promise<Array<{ event_id: string; type: string; subject: string }>> =>
-    consumer.get(DataSource).query('SELECT event_id, type, subject FROM fixture_effects');
-  const outbox = (): Promise<
-    Array<{ id: string; status: string; attempts: number; payload: EventEnvelope }>
-  > =>
-    producer
-      .get(DataSource)
-      .query('SELECT id, status, attempts, payload FROM outbox_messages ORDER BY sequence');
+  const effects = () => pair.effects();
+  const outbox = () => pair.outbox();
   const post = (body: unknown, key = PAYMENT_KEY) =>
     request(consumer.getHttpServer())
       .post(EVENTS_PATH)
