@@ -30,7 +30,9 @@ export const ENVELOPE_FIELDS: Record<string, string> = {
     "The aggregate the event is about: the order id. One subject's events reach each " +
     'consumer in the order they were written.',
   request_id: 'The request id of the HTTP request that caused the event; consumers log it.',
-  traceparent: 'The W3C trace context of that request.',
+  traceparent:
+    'The W3C trace context of that request. An all-zero trace or parent id is accepted and ' +
+    'ignored (W3C): the handling starts a new trace.',
   payload: 'The fact, in the producer’s words: the schema of this type and version.',
 };
 
