@@ -1,10 +1,16 @@
 // The whole platform as `npm start` runs it, its events on RabbitMQ, and the broker taken away
-// from every service at once while orders are being placed and paid: the services reach RabbitMQ
-// through a local TCP proxy that the test cuts (every connection dropped, new ones refused) and
-// restores, twice. Flows keep starting during the outages (the synchronous API needs no broker;
-// the events wait in the outboxes). Afterwards every flow must converge: order pagada, exactly
-// one delivery, one `paid` event, nothing pending in an outbox or a queue, no dead letter, stock
-// taken once. The figures (flows in flight at each cut, converged, lost, doubled, timings) are
+// from every service at once while customers place and pay orders. The services reach RabbitMQ
+// through a local TCP proxy that the test controls; four outages, flows starting all along (the
+// synchronous API needs no broker: the events wait in the outboxes):
+// 1. a cut (connections dropped, new ones refused) while half a burst of flows has paid;
+// 2. a cut as soon as the first one's backlog is being delivered;
+// 3. a short silent outage (nothing passes, nothing is closed), shorter than two heartbeats:
+//    nobody notices; publishes time out and the outboxes send them again, and the frozen
+//    copies still reach the broker afterwards: duplicates for the consumers' inboxes;
+// 4. a silent outage that lasts until every service has noticed it by its own heartbeats.
+// Afterwards every flow must converge: order pagada, exactly one delivery, one `paid` event,
+// one approved payment, nothing pending in an outbox or a queue, no dead letter, stock taken
+// once. The figures (flows in flight at each outage, converged, lost, doubled, timings) are
 // printed and written to .data/e2e/broker-outage-figures.json.
 // Always RabbitMQ: the broker of the whole-flow suites (AMQP_URL) if set, else AMQP_TEST_URL
 // (default the machine's, guest/guest on 5672); none answering fails the suite.
@@ -13,19 +19,34 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { catalogueSubscriptions } from '@app/platform';
 import { AMQP_TEST_URL, TcpProxy, requireBroker } from '@app/testing';
-import { brokerBacklog, brokerDeadLetters } from './support/broker-under-test';
-import { ConvergenceWatch, Flow, FlowLoad } from './support/flow-load';
-import { Customer, OutboxMessage, Product, Shop, eventually, expectCall } from './support/http';
+import { brokerClients, outageSeenInLog } from './support/broker-connection-log';
+import { brokerBacklog, brokerDeadLetters, tapEvents } from './support/broker-under-test';
+import { ConvergenceWatch, Flow, FlowLoad, flowOutcome } from './support/flow-load';
+import { Customer, Product, Shop, eventually, expectCall } from './support/http';
 import { FullStack, ROOT } from './support/stack';
 
 const MINUTE = 60_000;
 const BROKER = process.env.AMQP_URL || AMQP_TEST_URL;
-const CUSTOMERS = 60; // at most this many flows, one customer each (one open cart per customer)
-/** flows start in bursts, so that a cut finds several in flight at different steps */
+/** at most this many flows, one customer each (a customer has one open cart) */
+const CUSTOMERS = 100;
+/** flows start in bursts, so that an outage finds several in flight at different steps */
 const BURST = 4;
-const BURST_INTERVAL_MS = 1500;
-/** the two cuts, the second one while the first one's backlog is being delivered */
-const OUTAGES_MS = [7000, 4000];
+const BURST_INTERVAL_MS = 2000;
+
+interface OutagePlan {
+  kind: 'cut' | 'freeze';
+  /** when it starts */
+  after: 'half a burst paid' | 'backlog being delivered';
+  /** how long it lasts: a fixed time, or until every service noticed it (at most 30 s) */
+  ms: number | 'until noticed';
+}
+const OUTAGES: OutagePlan[] = [
+  { kind: 'cut', after: 'half a burst paid', ms: 7000 },
+  { kind: 'cut', after: 'backlog being delivered', ms: 4000 },
+  // the services' heartbeat is 5 s: a silence is noticed after two to three of them
+  { kind: 'freeze', after: 'half a burst paid', ms: 4000 },
+  { kind: 'freeze', after: 'half a burst paid', ms: 'until noticed' },
+];
 /** flows keep starting this long after the last restore */
 const AFTER_LAST_RESTORE_MS = 2000;
 /** a loaded 2-core machine: the outbox backs off, and seven services share the cores */
@@ -46,12 +67,12 @@ async function inBatches<T, R>(items: T[], concurrency: number, work: (item: T) 
   return results;
 }
 
-/** Polls `done` every 50 ms (fine enough to time a reconnection), at most `timeoutMs`. */
+/** Polls `done` every 100 ms (fine enough to time a reconnection), at most `timeoutMs`. */
 async function waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!done()) {
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await sleep(50);
+    await sleep(100);
   }
 }
 
@@ -72,7 +93,14 @@ function logCount(stack: FullStack, message: string): number {
   return readFileSync(stack.logFile, 'utf8').split(message).length - 1;
 }
 
-describe('full stack on RabbitMQ: the broker cut from every service mid-flow, twice', () => {
+interface Outage extends OutagePlan {
+  at: number;
+  restoredAt: number;
+  inFlight: Flow[];
+  seen: ReturnType<typeof outageSeenInLog>;
+}
+
+describe('full stack on RabbitMQ: the broker taken from every service mid-flow, four times', () => {
   let proxy: TcpProxy;
   let stack: FullStack;
   let shop: Shop;
@@ -81,6 +109,7 @@ describe('full stack on RabbitMQ: the broker cut from every service mid-flow, tw
   let customers: Customer[];
   let load: FlowLoad | undefined;
   let watch: ConvergenceWatch | undefined;
+  let tap: Awaited<ReturnType<typeof tapEvents>> | undefined;
 
   beforeAll(async () => {
     await requireBroker(BROKER);
@@ -89,10 +118,10 @@ describe('full stack on RabbitMQ: the broker cut from every service mid-flow, tw
     stack = await FullStack.start({
       broker: { url: proxy.rewrite(BROKER), direct: BROKER },
       env: {
-        // shorter than the outages: publishes made during a cut fail and the outbox retries
-        // them (its backoff path); those made in its last 2.5 s wait for the reconnection
+        // shorter than the outages: publishes made during one fail and the outbox retries them
+        // (its backoff path); those made in its last 2.5 s wait for the reconnection
         AMQP_PUBLISH_TIMEOUT_MS: '2500',
-        // forty customers from one address: the limits are not what this suite is about
+        // a hundred customers from one address: the limits are not what this suite is about
         RATE_LIMIT_PER_MINUTE: '100000',
         AUTH_RATE_LIMIT_PER_MINUTE: '10000',
         PASSWORD_SCRYPT_LOG_N: '12',
@@ -111,6 +140,7 @@ describe('full stack on RabbitMQ: the broker cut from every service mid-flow, tw
   afterAll(async () => {
     await watch?.stop();
     await load?.stop();
+    await tap?.close();
     await proxy?.restore(); // the services close their broker connections cleanly
     let leftovers: number[] = [];
     if (stack) {
@@ -121,46 +151,8 @@ describe('full stack on RabbitMQ: the broker cut from every service mid-flow, tw
     if (leftovers.length) throw new Error(`processes left behind: ${leftovers.join(', ')}`);
   }, 3 * MINUTE);
 
-  /** Every outbox message of a service, any status (admin listing, pages of 100). */
-  async function outbox(service: (typeof PRODUCERS)[number], status?: string) {
-    const all: OutboxMessage[] = [];
-    for (let offset = 0; ; offset += 100) {
-      const page = await expectCall<{ items: OutboxMessage[]; total: number }>(
-        200,
-        'GET',
-        shop.url(
-          service,
-          `/admin/outbox?limit=100&offset=${offset}${status ? `&status=${status}` : ''}`,
-        ),
-        { token: admin },
-      );
-      all.push(...page.body.items);
-      if (page.body.items.length < 100 || all.length >= page.body.total) return all;
-    }
-  }
-
-  /** What one flow ended with, counted (more than one of anything is a doubled flow). */
-  async function outcome(flow: Flow) {
-    const { customer: who, order } = flow;
-    const [now, own, seen, history, payments] = await Promise.all([
-      shop.order(who, order!.id),
-      shop.deliveriesOf(who, order!.id),
-      shop.deliveriesOf(admin, order!.id),
-      shop.orderEvents(who, order!.id),
-      shop.paymentsOf(who, order!.id),
-    ]);
-    return {
-      index: flow.index,
-      status: now.status,
-      deliveries: own.map((d) => d.status),
-      adminDeliveries: seen.length,
-      paidEvents: history.filter((e) => e.type === 'paid').length,
-      approved: payments.filter((p) => p.status === 'aprobado').length,
-    };
-  }
-
   it(
-    `${CUSTOMERS} customers place and pay orders while RabbitMQ is cut from every service (${OUTAGES_MS.map((ms) => `${ms / 1000} s`).join(', then ')}): every flow converges, none lost, none doubled`,
+    'customers place and pay orders through four broker outages: every flow converges, none lost, none applied twice',
     async () => {
       try {
         await scenario();
@@ -172,60 +164,63 @@ describe('full stack on RabbitMQ: the broker cut from every service mid-flow, tw
     8 * MINUTE,
   );
 
-  interface Cut {
-    at: number;
-    restoredAt: number;
-    inFlight: number;
-    paidInFlight: number;
-    reconnectMs: number;
-  }
-
-  /** Cuts the broker from every service for `ms`, restores it, waits for the reconnections. */
-  async function outage(ms: number): Promise<Cut> {
-    const connections = proxy.openConnections; // one per service with a broker
+  /** Waits for the moment `plan.after` says, then takes the broker away and gives it back. */
+  async function outage(plan: OutagePlan, previous: Outage | undefined): Promise<Outage> {
+    if (plan.after === 'half a burst paid') {
+      // half of it paid (their events on their way), the other half still paying
+      await withTimeout(load!.nextHalfPaidBurst(), MINUTE, 'half a burst paid');
+    } else {
+      // a flow converged since the last restore: relays publishing what waited, consumers busy
+      const since = previous?.restoredAt ?? 0;
+      const deadline = Date.now() + MINUTE;
+      while (!load!.flows.some((f) => (f.convergedAt ?? 0) > since)) {
+        if (Date.now() > deadline) throw new Error('nothing converged within a minute');
+        await watch!.poll();
+      }
+    }
     const at = Date.now();
-    await proxy.cut();
+    if (plan.kind === 'cut') await proxy.cut();
+    else proxy.freeze();
     const inFlight = await watch!.inFlightSince(at);
-    await sleep(ms); // the outage itself: a fixed length is the point
+    if (plan.ms === 'until noticed') {
+      const clients = brokerClients(stack.logFile);
+      await waitFor(
+        () => outageSeenInLog(stack.logFile, at, Infinity).noticedBy.length === clients.length,
+        30_000,
+        `every service (${clients.join(', ')}) noticing the silent broker`,
+      );
+      await sleep(1000); // and a moment in which each of them tries to connect again
+    } else {
+      await sleep(plan.ms); // the outage itself: a fixed length is the point
+    }
     await proxy.restore();
     const restoredAt = Date.now();
     await waitFor(
-      () => proxy.openConnections >= connections,
+      () => outageSeenInLog(stack.logFile, at, restoredAt).allReconnected,
       MINUTE,
-      'every service connected to the broker again',
+      'every service that lost the broker connected again',
     );
     return {
+      ...plan,
       at,
       restoredAt,
-      inFlight: inFlight.length,
-      // paid before the cut: payment.approved, order.paid or its delivery still on the way
-      paidInFlight: inFlight.filter((f) => f.paidAt && f.paidAt <= at).length,
-      reconnectMs: Date.now() - restoredAt,
+      inFlight,
+      seen: outageSeenInLog(stack.logFile, at, restoredAt),
     };
   }
 
   async function scenario() {
     const initialStock = await shop.stock(products.map((p) => p.id));
+    const clients = brokerClients(stack.logFile);
+    tap = await tapEvents(stack.dbPrefix, BROKER);
     load = new FlowLoad(shop, customers, products);
     watch = new ConvergenceWatch(shop, admin, load.flows);
     const began = Date.now();
     watch.start(250);
     load.start(BURST_INTERVAL_MS, BURST);
-
-    const cuts: Cut[] = [];
-    // first cut: half a burst paid (their events on their way), the other half still paying
-    await withTimeout(load.nextHalfPaidBurst(), MINUTE, 'half a burst paid');
-    cuts.push(await outage(OUTAGES_MS[0]));
-    // second cut: as soon as the first one's backlog is being delivered (a flow converged since
-    // the restore), relays still publishing it and consumers busy with it
-    const deadline = Date.now() + MINUTE;
-    while (!load.flows.some((f) => (f.convergedAt ?? 0) > cuts[0].restoredAt)) {
-      if (Date.now() > deadline)
-        throw new Error('no flow converged within a minute of the restore');
-      await watch.poll();
-    }
-    cuts.push(await outage(OUTAGES_MS[1]));
-    const lastRestore = cuts[cuts.length - 1].restoredAt;
+    const outages: Outage[] = [];
+    for (const plan of OUTAGES) outages.push(await outage(plan, outages.at(-1)));
+    const lastRestore = outages.at(-1)!.restoredAt;
     await sleep(Math.max(0, lastRestore + AFTER_LAST_RESTORE_MS - Date.now()));
     await load.stop();
     const flows = load.flows;
@@ -246,14 +241,16 @@ describe('full stack on RabbitMQ: the broker cut from every service mid-flow, tw
     const quiet = await eventually(
       'outboxes and queues empty',
       async () => ({
-        pending: (await Promise.all(PRODUCERS.map((s) => outbox(s, 'pending')))).flat().length,
+        pending: (
+          await Promise.all(PRODUCERS.map((s) => shop.outboxMessages(s, admin, 'pending')))
+        ).flat().length,
         backlog: await brokerBacklog(stack.dbPrefix, BROKER),
       }),
       (q) => q.pending === 0 && q.backlog === 0,
       CONVERGE_MS,
     ).catch((err: Error) => err.message);
 
-    const outcomes = await inBatches(placed, 6, outcome);
+    const outcomes = await inBatches(placed, 8, (flow) => flowOutcome(shop, admin, flow));
     const converged = outcomes.filter(
       (o) => o.status === 'pagada' && o.deliveries.length >= 1 && o.paidEvents >= 1,
     );
@@ -274,8 +271,17 @@ describe('full stack on RabbitMQ: the broker cut from every service mid-flow, tw
       }),
     );
     const deadInQueues = await brokerDeadLetters(stack.dbPrefix, BROKER);
-    const deadInOutboxes = (await Promise.all(PRODUCERS.map((s) => outbox(s, 'dead')))).flat();
-    const messages = (await Promise.all(PRODUCERS.map((s) => outbox(s)))).flat();
+    const messages = (
+      await Promise.all(PRODUCERS.map((s) => shop.outboxMessages(s, admin)))
+    ).flat();
+    const deadInOutboxes = messages.filter((m) => m.status === 'dead');
+    // every event of every outbox reached the broker (the tap has them all, some more than once)
+    const tapped = await eventually(
+      'every event seen on the exchange',
+      async () => tap!.copies,
+      (copies) => copies.size >= messages.length,
+      30_000,
+    ).catch(() => tap!.copies);
 
     const ordered = products.map((p) =>
       placed
@@ -291,13 +297,18 @@ describe('full stack on RabbitMQ: the broker cut from every service mid-flow, tw
       at: new Date().toISOString(),
       flows: flows.length,
       flows_failed_over_http: failed.length,
-      in_flight_at_cut: cuts.map((c) => c.inFlight),
-      paid_in_flight_at_cut: cuts.map((c) => c.paidInFlight),
-      started_during_outage: cuts.map(
-        (c) => flows.filter((f) => f.startedAt >= c.at && f.startedAt < c.restoredAt).length,
-      ),
-      outage_s: cuts.map((c) => seconds(c.restoredAt - c.at)),
-      reconnect_s: cuts.map((c) => seconds(c.reconnectMs)),
+      outages: outages.map((o) => ({
+        kind: o.kind,
+        s: seconds(o.restoredAt - o.at),
+        in_flight: o.inFlight.length,
+        // paid before it: payment.approved, order.paid or the delivery still on the way
+        paid_in_flight: o.inFlight.filter((f) => f.paidAt && f.paidAt <= o.at).length,
+        started_during: flows.filter((f) => f.startedAt >= o.at && f.startedAt < o.restoredAt)
+          .length,
+        noticed_by: o.seen.noticedBy.length,
+        noticed_s: seconds(o.seen.noticedMs),
+        reconnected_s: seconds(o.seen.reconnectMs),
+      })),
       converged: converged.length,
       lost,
       doubled: doubled.length,
@@ -305,8 +316,11 @@ describe('full stack on RabbitMQ: the broker cut from every service mid-flow, tw
       load_to_converged_s: seconds(convergedAt - began),
       outbox_messages: messages.length,
       publish_retries: messages.reduce((sum, m) => sum + Math.max(0, m.attempts - 1), 0),
-      deliveries_unsettled_at_cut: logCount(stack, 'could not settle an event'),
-      broker_lost_notices: logCount(stack, 'message broker unreachable'),
+      // what the inboxes had to absorb: events the broker routed more than once, and deliveries
+      // whose acknowledgement was lost with the connection (delivered again)
+      events_on_exchange: tapped.size,
+      events_routed_twice: [...tapped.values()].filter((n) => n > 1).length,
+      deliveries_unsettled: logCount(stack, 'could not settle an event'),
       dead_letters: deadLetters.reduce((sum, d) => sum + d.count, 0) + deadInQueues,
       stock_conserved: taken.every((t, i) => t === ordered[i]),
     };
@@ -316,9 +330,17 @@ describe('full stack on RabbitMQ: the broker cut from every service mid-flow, tw
     writeFileSync(FIGURES_FILE, `${line}\n`);
 
     expect(failed.map((f) => `flow ${f.index}: ${f.failure}`)).toEqual([]);
-    // the cuts did hit flows in flight, events of paid orders among them
-    expect(cuts.every((c) => c.inFlight > 0 && c.paidInFlight > 0)).toBe(true);
-    expect(figures.started_during_outage.every((n) => n > 0)).toBe(true);
+    // each outage hit flows in flight, events of paid orders among them, and flows kept starting
+    for (const o of figures.outages) {
+      expect(Math.min(o.in_flight, o.paid_in_flight, o.started_during)).toBeGreaterThan(0);
+    }
+    // cuts and the long silence are noticed by every service; the short silence by none
+    expect(clients.length).toBeGreaterThan(0);
+    expect(outages.map((o) => o.seen.noticedBy)).toEqual(
+      OUTAGES.map((p) =>
+        p.kind === 'freeze' && p.ms !== 'until noticed' ? [] : [...clients].sort(),
+      ),
+    );
     expect(outcomes.filter((o) => o.status !== 'pagada' || o.deliveries.length !== 1)).toEqual([]);
     expect(lost).toBe(0);
     expect(doubled).toEqual([]);
@@ -329,6 +351,7 @@ describe('full stack on RabbitMQ: the broker cut from every service mid-flow, tw
     expect(deadLetters.filter((d) => d.count > 0)).toEqual([]);
     expect(deadInQueues).toBe(0);
     expect(deadInOutboxes.map((m) => `${m.type} ${m.last_error}`)).toEqual([]);
+    expect(tapped.size).toBe(messages.length);
     expect(taken).toEqual(ordered);
   }
 });

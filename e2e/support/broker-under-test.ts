@@ -83,3 +83,27 @@ export async function deleteBrokerTopology(prefix: string, url = BROKER_URL): Pr
     await connection.close();
   }
 }
+
+/**
+ * A queue of the test's own, bound to every event type on a platform's exchange: how many copies
+ * of each event (by its id) the broker routed, whoever published them and however often.
+ */
+export async function tapEvents(prefix: string, url: string) {
+  const amqp = await import('amqplib');
+  const connection = await amqp.connect(url);
+  const channel = await connection.createChannel();
+  // exclusive: the broker deletes it with this connection
+  const { queue } = await channel.assertQueue('', { exclusive: true });
+  await channel.bindQueue(queue, `${prefix}nest-commerce.events`, '#');
+  const copies = new Map<string, number>();
+  await channel.consume(
+    queue,
+    (message) => {
+      if (!message) return;
+      const id = String(message.properties.messageId);
+      copies.set(id, (copies.get(id) ?? 0) + 1);
+    },
+    { noAck: true },
+  );
+  return { copies, close: () => connection.close() };
+}

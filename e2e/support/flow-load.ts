@@ -108,6 +108,26 @@ export class FlowLoad {
   }
 }
 
+/** What a flow ended with, counted: more than one of anything means it was applied twice. */
+export async function flowOutcome(shop: Shop, admin: string, flow: Flow) {
+  const { customer: who, order } = flow;
+  const [now, own, seen, history, payments] = await Promise.all([
+    shop.order(who, order!.id),
+    shop.deliveriesOf(who, order!.id),
+    shop.deliveriesOf(admin, order!.id),
+    shop.orderEvents(who, order!.id),
+    shop.paymentsOf(who, order!.id),
+  ]);
+  return {
+    index: flow.index,
+    status: now.status,
+    deliveries: own.map((d) => d.status),
+    adminDeliveries: seen.length,
+    paidEvents: history.filter((e) => e.type === 'paid').length,
+    approved: payments.filter((p) => p.status === 'aprobado').length,
+  };
+}
+
 /** Every item of an admin listing (pages of 100). */
 async function everything<T>(shop: Shop, admin: string, url: string): Promise<T[]> {
   const items: T[] = [];
