@@ -79,10 +79,6 @@ export class FlowLoad {
     return new Promise((resolve) => this.halfPaidWaiters.push(resolve));
   }
 
-  get paid(): number {
-    return this.flows.filter((f) => f.paidAt).length;
-  }
-
   /** Starts no more flows; resolves once every started one has paid (or failed). */
   async stop(): Promise<void> {
     this.stopped = true;
