@@ -330,6 +330,26 @@ export class Shop {
     return res.body.items;
   }
 
+  /** Every message of a service's outbox (admin endpoint of the platform, pages of 100). */
+  async outboxMessages(
+    service: 'order' | 'payment' | 'delivery' | 'product',
+    adminToken: string,
+    status?: 'pending' | 'delivered' | 'dead',
+  ): Promise<OutboxMessage[]> {
+    const all: OutboxMessage[] = [];
+    for (let offset = 0; ; offset += 100) {
+      const query = `?limit=100&offset=${offset}${status ? `&status=${status}` : ''}`;
+      const res = await expectCall<Page<OutboxMessage>>(
+        200,
+        'GET',
+        this.url(service, `/admin/outbox${query}`),
+        { token: adminToken },
+      );
+      all.push(...res.body.items);
+      if (res.body.items.length < 100 || all.length >= res.body.total) return all;
+    }
+  }
+
   /** A service's outbox messages about one order, newest first (admin endpoint of the platform). */
   async outbox(
     service: 'order' | 'payment' | 'delivery',

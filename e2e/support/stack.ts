@@ -6,7 +6,11 @@
 //   where the others are);
 // - databases: fresh ones on jest's PostgreSQL (POSTGRES_URL), named with a unique
 //   STACK_DB_PREFIX, dropped at the end;
-// - the launcher's output goes to .data/e2e/<prefix>stack.log (its tail is in every error).
+// - the launcher's output goes to .data/e2e/<prefix>stack.log (its tail is in every error);
+// - the machine: one stack at a time. Each full-stack suite (e2e/full-stack*.e2e-spec.ts) holds
+//   a PostgreSQL advisory lock from start to shutdown, so jest's two workers, both given one
+//   at the end of the run (sequencer.mjs), take turns instead of running fourteen service
+//   processes side by side on two cores. A dead worker's session ends and frees the lock.
 // Stop and restart of one service go through the launcher's IPC control channel, so the launcher
 // stays the parent of every service process and its Ctrl-C stops the restarted ones too; if this
 // jest worker dies, the channel closes and the launcher stops everything by itself.
@@ -26,7 +30,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { isAlive, portIsFree } from '../../scripts/lib/proc.mjs';
-import { brokerEnv, deleteBrokerTopology } from './broker-under-test';
+import { BROKER_URL, brokerEnv, deleteBrokerTopology } from './broker-under-test';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -48,6 +52,39 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** how long the launcher may take to build (if needed), migrate, seed and start everything */
   readyTimeoutMs?: number;
+  /** how long to wait for another full-stack suite's stack to be shut down first */
+  lockTimeoutMs?: number;
+  /**
+   * RabbitMQ for this stack whatever AMQP_URL says: `url` is what the services are given (e.g. a
+   * proxy's), `direct` the broker itself, for the suite's look-ups and the clean-up. Without
+   * it, the broker under test (AMQP_URL), or none.
+   */
+  broker?: { url: string; direct: string };
+}
+
+/** The advisory lock one full-stack suite holds at a time (any constant both agree on). */
+const STACK_LOCK_KEY = 0x6e63_5354;
+
+/** Waits for the lock on a session of its own (the lock lives as long as the session). */
+async function takeStackLock(adminUrl: string, timeoutMs: number): Promise<Client> {
+  const client = new Client({ connectionString: adminUrl });
+  client.on('error', () => undefined); // a server restart ends the session: the lock goes with it
+  await client.connect();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await client.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock($1) AS locked',
+      [STACK_LOCK_KEY],
+    );
+    if (rows[0].locked) return client;
+    if (Date.now() > deadline) {
+      await client.end();
+      throw new Error(
+        `another full-stack suite held its stack for more than ${timeoutMs / 1000} s`,
+      );
+    }
+    await sleep(1000);
+  }
 }
 
 interface ControlAnswer {
@@ -125,6 +162,9 @@ export class FullStack {
     readonly dbPrefix: string,
     readonly logFile: string,
     private readonly adminUrl: string,
+    private readonly lock: Client,
+    /** the broker the stack's queues live on (reached directly), if it uses one */
+    readonly brokerUrl: string | undefined,
   ) {
     this.urls = Object.fromEntries(
       SERVICE_NAMES.map((name) => [name, `http://127.0.0.1:${basePort + OFFSETS[name]}`]),
@@ -157,7 +197,14 @@ export class FullStack {
   static async start(options: StackOptions = {}): Promise<FullStack> {
     const adminUrl = process.env.POSTGRES_URL;
     if (!adminUrl) throw new Error('POSTGRES_URL is not set: run this suite through jest');
-    const basePort = await freePortBlock();
+    const lock = await takeStackLock(adminUrl, options.lockTimeoutMs ?? 360_000);
+    let basePort: number;
+    try {
+      basePort = await freePortBlock();
+    } catch (err) {
+      await lock.end();
+      throw err;
+    }
     const dbPrefix = `fs_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}_`;
     const logDir = path.join(ROOT, '.data', 'e2e');
     mkdirSync(logDir, { recursive: true });
@@ -173,7 +220,7 @@ export class FullStack {
       START_TIMEOUT_MS: '180000',
       NO_COLOR: '1',
       // with AMQP_URL set, the stack's events go through RabbitMQ under names of its own
-      ...brokerEnv(dbPrefix),
+      ...brokerEnv(dbPrefix, options.broker?.url ?? BROKER_URL),
       ...options.env,
     };
     delete env.npm_lifecycle_event; // not under npm: the launcher watches the IPC channel instead
@@ -183,7 +230,8 @@ export class FullStack {
       stdio: ['ignore', out, out, 'ipc'],
     });
     closeSync(out);
-    const stack = new FullStack(child, basePort, dbPrefix, logFile, adminUrl);
+    const brokerUrl = options.broker?.direct ?? BROKER_URL;
+    const stack = new FullStack(child, basePort, dbPrefix, logFile, adminUrl, lock, brokerUrl);
     const timeoutMs = options.readyTimeoutMs ?? 540_000;
     try {
       const ready = await new Promise<{ seconds: number; services: Array<{ pid: number }> }>(
@@ -297,6 +345,7 @@ export class FullStack {
             }
           }
           await this.exited;
+          await this.lock.end().catch(() => undefined);
           return { leftovers: [-1], exitCode: null, ms: Date.now() - started };
         }
       }
@@ -306,6 +355,7 @@ export class FullStack {
         await sleep(100);
         leftovers = this.allPids().filter(isAlive);
       }
+      await this.lock.end().catch(() => undefined); // the next full-stack suite may start
       return { leftovers, exitCode: this.exitInfo?.code ?? null, ms: Date.now() - started };
     })();
     return this.shutdownPromise;
@@ -323,7 +373,7 @@ export class FullStack {
 
   /** Drops this stack's databases and its broker queues (after shutdown). */
   async dropDatabases(): Promise<string[]> {
-    await deleteBrokerTopology(this.dbPrefix);
+    await deleteBrokerTopology(this.dbPrefix, this.brokerUrl);
     const client = new Client({ connectionString: this.adminUrl });
     await client.connect();
     try {

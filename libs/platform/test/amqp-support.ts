@@ -3,24 +3,13 @@ import amqplib from 'amqplib';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventEnvelope } from '@app/contracts';
+import { AMQP_TEST_URL } from '@app/testing';
 import { AmqpEventBroker, AmqpEventBrokerOptions, AmqpSettings, loadAmqpSettings } from '../src';
 import { exchangeName, serviceQueues } from '../src/events/amqp/amqp-topology';
 
-/** The machine's RabbitMQ (CI runs one on the same machine); AMQP_TEST_URL overrides it. */
-export const AMQP_TEST_URL = process.env.AMQP_TEST_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-
-/** Fails (never skips) when no broker answers: these suites are about the real one. */
-export async function requireBroker(): Promise<void> {
-  try {
-    const connection = await amqplib.connect(AMQP_TEST_URL, { timeout: 3000 });
-    await connection.close();
-  } catch (error) {
-    throw new Error(
-      `RabbitMQ is not reachable at ${new URL(AMQP_TEST_URL).host} (set AMQP_TEST_URL)`,
-      { cause: error },
-    );
-  }
-}
+// the machine's RabbitMQ and the check that it answers live in @app/testing (the whole-flow
+// broker outage suite uses them too)
+export { AMQP_TEST_URL, requireBroker } from '@app/testing';
 
 /** Names of this run's exchange and queues start with it; `cleanUp` deletes them. */
 export function testPrefix(): string {

@@ -1,13 +1,20 @@
 import net from 'node:net';
 
 /**
- * A TCP proxy a test controls, between a client and a real server (RabbitMQ, PostgreSQL): `cut`
- * destroys every connection through it and stops listening (new connections are refused) until
- * `restore`, which listens again on the same port. For outage tests.
+ * A TCP proxy a test controls, between a client and a real server (RabbitMQ, PostgreSQL), for
+ * outage tests:
+ * - `cut` destroys every connection through it and stops listening (new connections are
+ *   refused) until `restore`, which listens again on the same port: each side notices at once;
+ * - `freeze` lets nothing through any more but closes nothing (each side's bytes wait unread,
+ *   new connections are accepted and wait too), as when packets are dropped on the way or the
+ *   server's host hangs: each side notices only by its own timeouts (heartbeats). `restore`
+ *   lets everything through again, what waited included, on the connections still open.
  */
 export class TcpProxy {
-  private readonly sockets = new Set<net.Socket>();
+  /** every open socket (both sides of each connection) and the one it forwards to */
+  private readonly links = new Map<net.Socket, net.Socket>();
   private server?: net.Server;
+  private frozen = false;
   /** connections accepted since start, across cuts */
   connectionsAccepted = 0;
 
@@ -31,18 +38,28 @@ export class TcpProxy {
   }
 
   get openConnections(): number {
-    return this.sockets.size / 2;
+    return this.links.size / 2;
   }
 
   async cut(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
+    this.frozen = false;
+    for (const socket of this.links.keys()) socket.destroy();
+    this.links.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  freeze(): void {
+    this.frozen = true;
+    for (const [socket, other] of this.links) hold(socket, other);
+  }
+
   async restore(): Promise<void> {
+    if (this.frozen) {
+      this.frozen = false;
+      for (const [socket, other] of this.links) socket.pipe(other);
+    }
     if (!this.server) await this.listen();
   }
 
@@ -69,14 +86,22 @@ export class TcpProxy {
       [client, upstream],
       [upstream, client],
     ] as const) {
-      this.sockets.add(socket);
+      this.links.set(socket, other);
       socket.setNoDelay(true);
       socket.on('error', () => other.destroy());
       socket.on('close', () => {
-        this.sockets.delete(socket);
+        this.links.delete(socket);
         other.destroy();
       });
-      socket.pipe(other);
+      if (this.frozen) hold(socket, other);
+      else socket.pipe(other);
     }
   }
+}
+
+/** Stops forwarding: nothing more is read from `socket` (the kernel keeps it, and its FIN). */
+function hold(socket: net.Socket, other: net.Socket): void {
+  // unpiped, a drain of `other` cannot set `socket` flowing again
+  socket.unpipe(other);
+  socket.pause();
 }
