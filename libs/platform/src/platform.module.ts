@@ -12,6 +12,7 @@ import { EventOutbox, IdempotencyStore, MessageInbox, UnitOfWork } from '@app/ke
 import { EVENT_CATALOGUE, EVENT_TYPES, EventParty, eventsConsumedBy } from '@app/contracts';
 import { AmqpEventBroker, catalogueSubscriptions } from './events/amqp/amqp-event-broker';
 import { AmqpSettings, loadAmqpSettings } from './events/amqp/amqp.config';
+import { BrokerBacklogWaker } from './events/broker-backlog-waker';
 import { BrokerConsumer } from './events/broker-consumer';
 import { BrokerLifecycle } from './events/broker-lifecycle';
 import { DeadLettersAdminController } from './events/dead-letters-admin.controller';
@@ -262,6 +263,7 @@ export class PlatformModule {
               }),
           },
           BrokerLifecycle,
+          BrokerBacklogWaker,
         );
         exported.push(EventBroker);
         controllers.push(DeadLettersAdminController);

@@ -29,6 +29,17 @@ export interface DeadLetter {
  * relay publishes through it; each consuming service reads its own queue through it.
  */
 export abstract class EventBroker {
+  private readonly reconnectListeners: Array<() => void> = [];
+
+  /** Calls `listener` each time the connection comes back after a loss (not at the first). */
+  onReconnected(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  protected reconnected(): void {
+    for (const listener of this.reconnectListeners) listener();
+  }
+
   /** Resolves once the broker has confirmed the event (publisher confirm); rejects otherwise. */
   abstract publish(envelope: EventEnvelope): Promise<void>;
 

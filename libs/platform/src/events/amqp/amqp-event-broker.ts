@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { AsyncResource } from 'node:async_hooks';
 import type { ConfirmChannel } from 'amqplib';
 import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import {
@@ -192,10 +193,16 @@ export class AmqpEventBroker extends EventBroker {
 
   private watchConnection(): void {
     const broker = this.host;
-    this.manager.on('connect', () => {
+    // bound to this (request-less) context: a loss noticed by a request's publish is not that
+    // request's, and its log line must not carry the request's id
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the emitter's own signature
+    const on = (event: string, listener: (...args: any[]) => void) =>
+      this.manager.on(event, AsyncResource.bind(listener));
+    on('connect', () => {
       const downMs = this.downSince === undefined ? undefined : Date.now() - this.downSince;
       this.downSince = undefined;
       this.logger.log({ broker, down_ms: downMs }, 'connected to the message broker');
+      if (downMs !== undefined) this.reconnected();
     });
     const lost = (event: string) => (arg: { err?: unknown }) => {
       if (this.closing || this.downSince !== undefined) return;
@@ -206,14 +213,12 @@ export class AmqpEventBroker extends EventBroker {
         'message broker unreachable; reconnecting',
       );
     };
-    this.manager.on('disconnect', lost('disconnect'));
-    this.manager.on('connectFailed', lost('connect_failed'));
-    this.manager.on('blocked', ({ reason }: { reason: string }) =>
+    on('disconnect', lost('disconnect'));
+    on('connectFailed', lost('connect_failed'));
+    on('blocked', ({ reason }: { reason: string }) =>
       this.logger.warn({ broker, reason }, 'message broker blocks publishing'),
     );
-    this.manager.on('unblocked', () =>
-      this.logger.log({ broker }, 'message broker accepts publishing again'),
-    );
+    on('unblocked', () => this.logger.log({ broker }, 'message broker accepts publishing again'));
   }
 
   private channelFailed(channel: string, error: Error): void {
