@@ -154,7 +154,7 @@ describe('full stack (npm start, HTTP only)', () => {
   }
 
   it(
-    'the whole flow: validate, pay, delivery pendiente → en_transito → entregada, with the order history showing each step',
+    'the whole flow: validate (recorded in the history), pay, delivery pendiente → en_transito → entregada, with the order history showing each step',
     () =>
       withLog(async () => {
         const alice = await shop.customer();
@@ -172,6 +172,13 @@ describe('full stack (npm start, HTTP only)', () => {
           { token: alice.token, body: { order_id: order.id } },
         );
         expect(validation.body).toMatchObject({ order_id: order.id, valid: true, errors: [] });
+        // order.validated travels from order-validation's in-memory outbox to the history
+        await eventually(
+          'the validation in the order history',
+          () => shop.orderEvents(alice, order.id),
+          (events) => events.some((e) => e.type === 'validated'),
+          CONVERGE_MS,
+        );
 
         const paid = await shop.pay(alice, order);
         expect(paid.status).toBe(201);
@@ -223,13 +230,15 @@ describe('full stack (npm start, HTTP only)', () => {
         const events = await shop.orderEvents(alice, order.id);
         expect(events.map((e) => [e.type, e.status])).toEqual([
           ['created', 'creada'],
+          ['validated', 'creada'],
           ['paid', 'pagada'],
           ['shipped', 'enviada'],
           ['delivered', 'entregada'],
         ]);
-        expect(events[1].payment_id).toBe(paid.body.id);
-        expect(events[2].delivery_id).toBe(delivery.id);
+        expect(events[1].cause).toBe('validated: valid');
+        expect(events[2].payment_id).toBe(paid.body.id);
         expect(events[3].delivery_id).toBe(delivery.id);
+        expect(events[4].delivery_id).toBe(delivery.id);
 
         // another customer sees none of it
         const bob = await shop.customer();

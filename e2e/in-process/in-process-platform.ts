@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import request from 'supertest';
-import { OutboxRelay } from '@app/platform';
+import { MemoryOutboxRelay, OutboxRelay } from '@app/platform';
 import {
   TestDatabase,
   TestTokenIssuer,
@@ -43,8 +43,9 @@ interface Running {
 }
 
 /**
- * Six real services in one process, each on its own port and database, talking over real HTTP
- * with per-service keys, exactly as under `npm start`. Their outbox relays do not run on a
+ * Six real services in one process, each on its own port and database (order-validation has
+ * none: its events wait in its in-memory outbox), talking over real HTTP with per-service keys,
+ * exactly as under `npm start`. Their outbox relays (in memory too) do not run on a
  * timer: `settle()` drives them, so a test decides when messages move.
  */
 export class InProcessPlatform {
@@ -190,16 +191,8 @@ export class InProcessPlatform {
     const deadline = Date.now() + timeoutMs;
     let quiet = 0;
     for (;;) {
-      const running = [...this.services.values()].filter((s) => s.app && s.db);
-      await Promise.all(
-        running.map((s) => {
-          try {
-            return s.app!.get(OutboxRelay).drainOnce();
-          } catch {
-            return 0; // a service without messaging
-          }
-        }),
-      );
+      const running = [...this.services.values()].filter((s) => s.app);
+      await Promise.all(running.map((s) => relayOf(s.app!)?.drainOnce()));
       const idle = (await this.pending()) === 0 && (await brokerBacklog(this.brokerPrefix)) === 0;
       quiet = idle ? quiet + 1 : 0;
       if (quiet >= 2 || Date.now() > deadline) return;
@@ -215,11 +208,15 @@ export class InProcessPlatform {
     return (await this.pending()) + (await brokerBacklog(this.brokerPrefix));
   }
 
-  /** Messages not yet acknowledged in the outboxes of the running services. */
+  /** Messages not yet acknowledged in the outboxes (PostgreSQL or memory) of the running services. */
   async pending(): Promise<number> {
     let total = 0;
     for (const service of this.services.values()) {
-      if (!service.app || !service.db) continue;
+      if (!service.app) continue;
+      if (!service.db) {
+        total += memoryRelayOf(service.app)?.waiting ?? 0;
+        continue;
+      }
       const dataSource = service.app.get(DataSource);
       const [{ exists }] = await dataSource.query(
         `SELECT to_regclass('outbox_messages') IS NOT NULL AS exists`,
@@ -238,5 +235,22 @@ export class InProcessPlatform {
     for (const service of this.services.values()) await service.db?.drop();
     await this.issuer.stop();
     await deleteBrokerTopology(this.brokerPrefix);
+  }
+}
+
+/** The relay of a service's outbox: in PostgreSQL, or in memory (no database); none without messaging. */
+function relayOf(app: NestFastifyApplication): { drainOnce(): Promise<number> } | undefined {
+  return optional(() => app.get(OutboxRelay)) ?? memoryRelayOf(app);
+}
+
+function memoryRelayOf(app: NestFastifyApplication): MemoryOutboxRelay | undefined {
+  return optional(() => app.get(MemoryOutboxRelay));
+}
+
+function optional<T>(get: () => T): T | undefined {
+  try {
+    return get();
+  } catch {
+    return undefined;
   }
 }

@@ -117,6 +117,15 @@ describe('order flow across the real services', () => {
       .send({ order_id: placed.id })
       .expect(200);
     expect(validation.body).toMatchObject({ order_id: placed.id, valid: true, errors: [] });
+    // order.validated, from order-validation's in-memory outbox to the order's history
+    await platform.settle();
+    const history = await platform
+      .http('order')
+      .get(`/api/v1/orders/${placed.id}/events`)
+      .set(auth(buyer.token))
+      .expect(200);
+    expect(history.body.map((e: { type: string }) => e.type)).toEqual(['created', 'validated']);
+    expect(history.body[1]).toMatchObject({ status: 'creada', cause: 'validated: valid' });
 
     const payment = await pay(buyer, placed).expect(201);
     expect(payment.body).toMatchObject({ status: 'aprobado', card_last4: '4242' });
@@ -135,7 +144,13 @@ describe('order flow across the real services', () => {
     await platform.settle();
     expect((await orderOf(buyer, placed.id)).status).toBe('entregada');
 
-    expect(await eventTypes(buyer, placed.id)).toEqual(['created', 'paid', 'shipped', 'delivered']);
+    expect(await eventTypes(buyer, placed.id)).toEqual([
+      'created',
+      'validated',
+      'paid',
+      'shipped',
+      'delivered',
+    ]);
     const tracking = await platform
       .http('delivery')
       .get(`/api/v1/deliveries/track/${delivery.tracking_number}`)

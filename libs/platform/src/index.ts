@@ -46,6 +46,8 @@ export * from './events/event-broker';
 export * from './events/event-dispatcher';
 export * from './events/event-handlers';
 export * from './events/event-routing';
+export * from './events/memory/memory-outbox-queue';
+export * from './events/memory/memory-outbox-relay';
 export * from './context/trace-context';
 export * from './events/amqp/amqp.config';
 export * from './events/amqp/amqp-event-broker';

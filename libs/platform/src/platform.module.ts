@@ -22,6 +22,8 @@ import { EventHandlers } from './events/event-handlers';
 import { EVENT_TRANSPORT, EventTransportKind } from './events/event-routing';
 import { eventsControllerFor } from './events/events.controller';
 import { TypeormEventOutbox } from './events/typeorm-event-outbox';
+import { MemoryOutboxRelay } from './events/memory/memory-outbox-relay';
+import { memoryOutboxProviders } from './events/memory/memory-outbox.providers';
 import type { ServiceName } from './auth/service-name';
 import { withIdempotency } from './idempotency/idempotency';
 import {
@@ -67,9 +69,11 @@ export interface PlatformModuleOptions {
   /** services this one calls over HTTP (e.g. ['product']); gives UpstreamClients */
   upstreams?: string[];
   /**
-   * Transactional outbox + inbox (needs `database`): adds their tables and migration, binds
-   * EventOutbox and MessageInbox, runs the relay, serves /api/v1/admin/outbox. The consumers
-   * of the events the service produces become its upstreams (from the catalogue).
+   * Transactional outbox + inbox: adds their tables and migration, binds EventOutbox and
+   * MessageInbox, runs the relay, serves /api/v1/admin/outbox. Without `database` (a producer
+   * with its state in memory: order-validation) EventOutbox is the in-memory outbox and its
+   * relay instead, and there is no inbox. The consumers of the events the service produces
+   * become its upstreams (from the catalogue).
    */
   messaging?: boolean;
   /**
@@ -86,7 +90,7 @@ export interface PlatformModuleOptions {
    */
   tokenStateSource?: Type<TokenStateSource>;
   /**
-   * The service's handlers of the events it consumes (needs `messaging`): serves
+   * The service's handlers of the events it consumes (needs `messaging` and `database`): serves
    * POST /api/v1/internal/events for their producers and dispatches what arrives there (or from
    * the broker) through the inbox. A class whose use cases live in the service's module is also
    * listed among that module's providers (the dispatcher finds it there).
@@ -102,11 +106,8 @@ export interface PlatformModuleOptions {
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformModuleOptions): DynamicModule {
-    if (options.messaging && !options.database) {
-      throw new Error('messaging needs a database: the outbox lives in it');
-    }
-    if (options.eventHandlers && !options.messaging) {
-      throw new Error('eventHandlers need messaging: the inbox lives with the outbox');
+    if (options.eventHandlers && !(options.messaging && options.database)) {
+      throw new Error('eventHandlers need messaging and a database: the inbox lives in it');
     }
     if (options.idempotency && !options.database) {
       throw new Error('idempotency needs a database: the keys live in it');
@@ -237,18 +238,23 @@ export class PlatformModule {
     // the user service judges tokens by its own rows; every other service caches and is told
     if (!options.tokenStateSource) controllers.push(TokenStateNoticesController);
     if (messagingSettings) {
-      providers.push(
-        { provide: MessagingSettings, useValue: messagingSettings },
-        { provide: MessageInbox, useClass: TypeormMessageInbox },
-        OutboxRelay,
-      );
       const broker = amqpSettings?.url ? amqpSettings : null;
       const transport: EventTransportKind = broker ? 'broker' : 'http';
       providers.push(
+        { provide: MessagingSettings, useValue: messagingSettings },
         { provide: EVENT_TRANSPORT, useValue: transport },
-        { provide: EventOutbox, useClass: TypeormEventOutbox },
       );
-      exported.push(MessageInbox, OutboxRelay, EventOutbox);
+      if (database) {
+        providers.push({ provide: MessageInbox, useClass: TypeormMessageInbox }, OutboxRelay, {
+          provide: EventOutbox,
+          useClass: TypeormEventOutbox,
+        });
+        exported.push(MessageInbox, OutboxRelay, EventOutbox);
+      } else {
+        // no database, no transaction to write an outbox in: events wait in memory
+        providers.push(...memoryOutboxProviders(messagingSettings));
+        exported.push(MemoryOutboxRelay, EventOutbox);
+      }
       if (broker) {
         providers.push(
           { provide: AmqpSettings, useValue: broker },
@@ -266,7 +272,10 @@ export class PlatformModule {
           BrokerBacklogWaker,
         );
         exported.push(EventBroker);
-        controllers.push(DeadLettersAdminController);
+        // the dead letters of this service's own queue: only a consumer has one
+        if (eventsConsumedBy(options.service as EventParty).length > 0) {
+          controllers.push(DeadLettersAdminController);
+        }
       }
       if (options.eventHandlers) {
         providers.push(
@@ -278,7 +287,7 @@ export class PlatformModule {
         controllers.push(eventsControllerFor(producersFor(options.service)));
         if (broker) providers.push(BrokerConsumer);
       }
-      controllers.push(OutboxAdminController);
+      if (database) controllers.push(OutboxAdminController);
     }
     if (idempotencySettings) {
       providers.push(

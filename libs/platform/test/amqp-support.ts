@@ -1,10 +1,12 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import amqplib from 'amqplib';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventEnvelope } from '@app/contracts';
 import { AMQP_TEST_URL } from '@app/testing';
 import { AmqpEventBroker, AmqpEventBrokerOptions, AmqpSettings, loadAmqpSettings } from '../src';
+
+// the platform suites import it from here, as before it moved to @app/testing
+export { eventually } from '@app/testing';
 import { exchangeName, serviceQueues } from '../src/events/amqp/amqp-topology';
 
 // the machine's RabbitMQ and the check that it answers live in @app/testing (the whole-flow
@@ -73,23 +75,6 @@ export async function readyCount(queue: string): Promise<number> {
     return (await channel.checkQueue(queue)).messageCount;
   } finally {
     await connection.close();
-  }
-}
-
-export async function eventually<T>(
-  check: () => T | Promise<T>,
-  timeoutMs = 15_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline)
-        throw new Error(`${what} not met in ${timeoutMs} ms`, { cause: error });
-      await sleep(50);
-    }
   }
 }
 

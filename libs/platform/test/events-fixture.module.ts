@@ -54,6 +54,8 @@ class ProducerController {
 /** Amounts that make the consumer's handler fail (the transient one once per event). */
 export const TRANSIENT_FAILURE_AMOUNT = 13.13;
 export const PERMANENT_FAILURE_AMOUNT = 66.66;
+/** An `order.validated` error code that makes the consumer's handler refuse it for good. */
+export const NEVER_APPLIES_CODE = 'never_applies';
 
 class NeverApplies extends DomainError {
   readonly kind = 'unprocessable';
@@ -72,12 +74,17 @@ class RecordingHandlers extends EventHandlers {
 
   private readonly logger = new Logger('FixtureHandlers');
 
-  private record = async (type: string, meta: EventMeta, subject: string): Promise<void> => {
+  private record = async (
+    type: string,
+    meta: EventMeta,
+    subject: string,
+    detail: string | null = null,
+  ): Promise<void> => {
     // as a service's handler logs: the request id comes from the context, not from here
     this.logger.log({ event_id: meta.event_id, type }, 'fixture effect recorded');
     await this.txHost.tx.query(
-      'INSERT INTO fixture_effects (event_id, type, subject) VALUES ($1, $2, $3)',
-      [meta.event_id, type, subject],
+      'INSERT INTO fixture_effects (event_id, type, subject, detail) VALUES ($1, $2, $3, $4)',
+      [meta.event_id, type, subject, detail],
     );
   };
 
@@ -96,7 +103,13 @@ class RecordingHandlers extends EventHandlers {
       this.record('delivery.in_transit', meta, payload.order_id),
     'delivery.delivered': (payload, meta) =>
       this.record('delivery.delivered', meta, payload.order_id),
-    'order.validated': (payload, meta) => this.record('order.validated', meta, payload.order_id),
+    // detail: validated_at, which a test makes unique to tell one subject's events apart
+    'order.validated': async (payload, meta) => {
+      if (payload.errors.some((error) => error.code === NEVER_APPLIES_CODE)) {
+        throw new NeverApplies('never applies');
+      }
+      await this.record('order.validated', meta, payload.order_id, payload.validated_at);
+    },
   };
 }
 

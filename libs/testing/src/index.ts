@@ -7,3 +7,4 @@ export * from './contract-check';
 export * from './env-schema-cases';
 export * from './tcp-proxy';
 export * from './rabbitmq';
+export * from './eventually';

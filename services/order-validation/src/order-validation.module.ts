@@ -4,6 +4,7 @@ import { PlatformModule, loadConfigs } from '@app/platform';
 import { OrderSource } from './application/ports/order-source.port';
 import { ProductCatalog } from './application/ports/product-catalog.port';
 import { UserDirectory } from './application/ports/user-directory.port';
+import { ValidationOutbox } from './application/ports/validation-outbox.port';
 import { GetValidationResultUseCase } from './application/use-cases/get-validation-result.use-case';
 import { ValidateOrderUseCase } from './application/use-cases/validate-order.use-case';
 import { ValidationResultRepository } from './domain/repositories/validation-result.repository';
@@ -14,6 +15,7 @@ import {
 import { HttpOrderSource } from './infrastructure/gateways/http-order-source';
 import { HttpProductCatalog } from './infrastructure/gateways/http-product-catalog';
 import { HttpUserDirectory } from './infrastructure/gateways/http-user-directory';
+import { PlatformValidationOutbox } from './infrastructure/messaging/platform-validation-outbox';
 import { InMemoryValidationResultRepository } from './infrastructure/repositories/in-memory-validation-result.repository';
 import { UserOrServiceGuard } from './interfaces/api/user-or-service.guard';
 import { ValidationsController } from './interfaces/api/validations.controller';
@@ -22,7 +24,8 @@ const UPSTREAMS = ['order', 'user', 'product'];
 
 /**
  * Composition root of the order-validation service: binds each port to its adapter. No
- * database (results are kept in memory); /health reports the three upstreams instead.
+ * database (results are kept in memory, and `order.validated` waits in the platform's in-memory
+ * outbox); /health reports the three upstreams instead.
  */
 @Module({})
 export class OrderValidationModule {
@@ -35,6 +38,8 @@ export class OrderValidationModule {
           env,
           upstreams: UPSTREAMS,
           healthOfUpstreams: UPSTREAMS,
+          // order.validated, through the in-memory outbox (no database: SPEC.md)
+          messaging: true,
         }),
       () => loadOrderValidationConfig(env),
     );
@@ -51,6 +56,7 @@ export class OrderValidationModule {
         { provide: UserDirectory, useClass: HttpUserDirectory },
         { provide: ProductCatalog, useClass: HttpProductCatalog },
         { provide: ValidationResultRepository, useClass: InMemoryValidationResultRepository },
+        { provide: ValidationOutbox, useClass: PlatformValidationOutbox },
         UserOrServiceGuard,
         ValidateOrderUseCase,
         GetValidationResultUseCase,

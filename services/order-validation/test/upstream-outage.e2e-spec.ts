@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MemoryOutboxRelay } from '@app/platform';
 import {
   Customer,
   RESULT,
@@ -32,6 +34,10 @@ describe('order-validation with an upstream down (e2e)', () => {
     orderId = (await t.placeOrder(alice, [{ product_id: lamp, quantity: 2 }])).id;
     before = (await validate(bearer(alice.token)).expect(200)).body;
     expect(before).toMatchObject({ valid: true });
+    // its order.validated delivered before anything is stopped
+    const relay = t.validation.app.get(MemoryOutboxRelay);
+    for (let waited = 0; relay.waiting > 0 && waited < 10_000; waited += 50) await sleep(50);
+    expect(relay.waiting).toBe(0);
   });
   afterAll(async () => {
     await t?.close();
@@ -59,6 +65,20 @@ describe('order-validation with an upstream down (e2e)', () => {
     it('the last result is unchanged (the failed validation kept nothing)', async () => {
       const res = await t.validation.http().get(RESULT(orderId)).set(serviceKey()).expect(200);
       expect(res.body).toEqual(before);
+    });
+
+    it("the failed validations published nothing: the order's history has the first one only", async () => {
+      await sleep(300); // an event published by a failed validation would have arrived by now
+      expect(t.validation.app.get(MemoryOutboxRelay).waiting).toBe(0);
+      const history = await t.order
+        .http()
+        .get(`/api/v1/orders/${orderId}/events`)
+        .set(bearer(alice.token))
+        .expect(200);
+      expect(history.body.map((event: { type: string }) => event.type)).toEqual([
+        'created',
+        'validated',
+      ]);
     });
 
     it('/health: 503 naming the product service as down, the others up', async () => {

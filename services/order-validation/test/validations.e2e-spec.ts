@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MemoryOutboxRelay } from '@app/platform';
+import { captureLogs, eventually } from '@app/testing';
 import {
   Customer,
   RESULT,
@@ -191,6 +194,55 @@ describe('order-validation (e2e, real upstream services)', () => {
         type: 'https://nest-commerce.dev/problems/order-not-found',
         status: 404,
       });
+    });
+  });
+
+  describe("order.validated: each result reaches the order's history", () => {
+    const historyOf = async (orderId: string) =>
+      (
+        await t.order
+          .http()
+          .get(`/api/v1/orders/${orderId}/events`)
+          .set(bearer(alice.token))
+          .expect(200)
+      ).body as Array<{ type: string; status: string; cause: string }>;
+    const validatedEntries = async (orderId: string) =>
+      (await historyOf(orderId)).filter((event) => event.type === 'validated');
+
+    it('a valid and then an invalid result: two `validated` entries, the status untouched', async () => {
+      const cheap = await t.createProduct(3.25);
+      const { id } = await t.placeOrder(alice, [{ product_id: cheap, quantity: 2 }]);
+      await validate(id, bearer(alice.token)).expect(200);
+      await eventually(async () => expect(await validatedEntries(id)).toHaveLength(1));
+      await t.product
+        .http()
+        .patch(`/api/v1/products/${cheap}`)
+        .set(bearer(t.adminToken))
+        .send({ price: 3.5 })
+        .expect(200);
+      await validate(id, serviceKey()).expect(200);
+      await eventually(async () => expect(await validatedEntries(id)).toHaveLength(2));
+      expect((await historyOf(id)).map((event) => [event.type, event.status, event.cause])).toEqual(
+        [
+          ['created', 'creada', expect.any(String)],
+          ['validated', 'creada', 'validated: valid'],
+          ['validated', 'creada', 'validated: invalid (price_mismatch)'],
+        ],
+      );
+      expect(t.validation.app.get(MemoryOutboxRelay).waiting).toBe(0);
+    });
+
+    it('an unknown order publishes nothing: there is no history to record it in', async () => {
+      const logs = captureLogs();
+      try {
+        await validate(randomUUID(), bearer(t.adminToken)).expect(200);
+        await sleep(300);
+      } finally {
+        logs.restore();
+      }
+      expect(t.validation.app.get(MemoryOutboxRelay).waiting).toBe(0);
+      // nothing was refused by the order service either (it would 422 an unknown order)
+      expect(logs.text()).not.toContain('refused for good');
     });
   });
 

@@ -97,6 +97,8 @@ describeEnvSchema('messaging', {
     OUTBOX_MAX_ATTEMPTS: intCase(1),
     OUTBOX_BACKOFF_BASE_MS: intCase(10),
     OUTBOX_BACKOFF_MAX_MS: intCase(10),
+    OUTBOX_MEMORY_CAPACITY: intCase(1, 1_000_000),
+    OUTBOX_FLUSH_TIMEOUT_MS: intCase(0, 60_000),
   },
 });
 

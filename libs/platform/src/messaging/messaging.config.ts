@@ -13,6 +13,10 @@ export const MessagingEnvSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: envInt(1).default(60),
   OUTBOX_BACKOFF_BASE_MS: envInt(10).default(500),
   OUTBOX_BACKOFF_MAX_MS: envInt(10).default(60_000),
+  /** in-memory outbox (a service without a database): messages it holds before refusing more */
+  OUTBOX_MEMORY_CAPACITY: envInt(1, 1_000_000).default(10_000),
+  /** in-memory outbox: how long a graceful shutdown keeps delivering what is still held */
+  OUTBOX_FLUSH_TIMEOUT_MS: envInt(0, 60_000).default(5000),
 });
 
 export const MessagingSettingsSchema = MessagingEnvSchema.transform((env) => ({
@@ -22,6 +26,8 @@ export const MessagingSettingsSchema = MessagingEnvSchema.transform((env) => ({
   maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
   backoffBaseMs: env.OUTBOX_BACKOFF_BASE_MS,
   backoffMaxMs: env.OUTBOX_BACKOFF_MAX_MS,
+  memoryCapacity: env.OUTBOX_MEMORY_CAPACITY,
+  flushTimeoutMs: env.OUTBOX_FLUSH_TIMEOUT_MS,
 }));
 
 export type MessagingSettings = z.output<typeof MessagingSettingsSchema>;

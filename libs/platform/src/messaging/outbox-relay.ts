@@ -8,11 +8,9 @@ import {
 } from '@nestjs/common';
 import type { EventEnvelope } from '@app/contracts';
 import { DataSource } from 'typeorm';
-import { runWithRequestId } from '../context/request-context';
-import { UpstreamUnavailableError } from '../errors/upstream-unavailable.error';
 import { UpstreamClients } from '../http/upstream-clients';
 import { EventBroker } from '../events/event-broker';
-import { BROKER_DESTINATION } from '../events/event-routing';
+import { sendEvent } from '../events/event-sender';
 import { MessagingSettings, outboxBackoffMs } from './messaging.config';
 
 interface ClaimedMessage {
@@ -112,55 +110,26 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async deliver(message: ClaimedMessage): Promise<boolean> {
-    let failure: string;
-    let permanent = false;
-    try {
-      const status = await this.send(message);
-      if (status >= 200 && status < 300) {
-        await this.dataSource.query(
-          `UPDATE outbox_messages SET status = 'delivered', delivered_at = now(), locked_until = NULL,
-             attempts = attempts + 1, last_error = NULL
-           WHERE id = $1`,
-          [message.id],
-        );
-        return true;
-      }
-      failure = `HTTP ${status}`;
-      // an event its consumer says can never apply: retrying cannot help
-      permanent = status === 422;
-    } catch (error) {
-      failure = error instanceof UpstreamUnavailableError ? 'unavailable' : 'delivery error';
-    }
-    await this.recordFailure(message, failure, permanent);
-    return false;
-  }
-
-  /** Sends one row; answers an HTTP status (the broker's confirm counts as 200). */
-  private async send(message: ClaimedMessage): Promise<number> {
-    if (message.destination === BROKER_DESTINATION) {
-      if (!this.broker) throw new UpstreamUnavailableError('broker', 'No broker configured.');
-      const envelope = message.payload as unknown as EventEnvelope;
-      await runWithRequestId(
-        envelope.request_id ?? `outbox-${message.id}`,
-        () => this.broker!.publish(envelope),
-        envelope.traceparent,
-      );
-      return 200;
-    }
-    const upstreams = this.upstreams;
-    if (!upstreams) throw new UpstreamUnavailableError(message.destination, 'No upstreams.');
-    // the event travels as is to its consumer's events endpoint (the row's path): the consumer
-    // sees the request id and trace that caused it
-    const envelope = message.payload as unknown as EventEnvelope;
-    const response = await runWithRequestId(
-      envelope.request_id ?? `outbox-${message.id}`,
-      () =>
-        upstreams
-          .get(message.destination)
-          .request({ method: 'POST', path: message.path, body: envelope }),
-      envelope.traceparent,
+    const outcome = await sendEvent(
+      {
+        envelope: message.payload as unknown as EventEnvelope,
+        destination: message.destination,
+        path: message.path,
+        fallbackRequestId: `outbox-${message.id}`,
+      },
+      { upstreams: this.upstreams, broker: this.broker },
     );
-    return response.status;
+    if (outcome.acknowledged) {
+      await this.dataSource.query(
+        `UPDATE outbox_messages SET status = 'delivered', delivered_at = now(), locked_until = NULL,
+           attempts = attempts + 1, last_error = NULL
+         WHERE id = $1`,
+        [message.id],
+      );
+      return true;
+    }
+    await this.recordFailure(message, outcome.reason, outcome.permanent);
+    return false;
   }
 
   private async recordFailure(

@@ -8,13 +8,20 @@ import { Requester, seesEveryOrder } from '../dtos/requester';
 import { OrderSource } from '../ports/order-source.port';
 import { ProductCatalog } from '../ports/product-catalog.port';
 import { UserDirectory } from '../ports/user-directory.port';
+import { ValidationOutbox } from '../ports/validation-outbox.port';
 
 /**
  * Validates an order against the order, user and product services and keeps the result.
  * A customer may validate only their own order (404 otherwise, also for an unknown one); for
  * admins and services an unknown order is a result, `valid: false` with `order_not_found`.
- * An upstream that cannot answer fails the whole validation (503): nothing is stored, and no
- * result ever says `valid: false` because a service was down.
+ * An upstream that cannot answer fails the whole validation (503): nothing is stored or
+ * published, and no result ever says `valid: false` because a service was down.
+ *
+ * The result of an existing order is told to the other services (`order.validated`: the order
+ * records it in its history). It is published before it is kept: publishing is the step that
+ * can refuse (a full backlog, 503), and then neither happens; keeping it in memory cannot fail.
+ * An unknown order's result is kept but not published: there is no order to record it in (its
+ * consumer would refuse it for good).
  */
 @Injectable()
 export class ValidateOrderUseCase {
@@ -23,6 +30,7 @@ export class ValidateOrderUseCase {
     private readonly users: UserDirectory,
     private readonly catalog: ProductCatalog,
     private readonly results: ValidationResultRepository,
+    private readonly outbox: ValidationOutbox,
   ) {}
 
   async execute(orderId: string, requester: Requester): Promise<ValidationResult> {
@@ -35,9 +43,13 @@ export class ValidateOrderUseCase {
     ) {
       throw new OrderNotFound(id);
     }
-    const result = order
-      ? await this.validate(order)
-      : ValidationResult.orderNotFound(id, new Date());
+    if (!order) {
+      const result = ValidationResult.orderNotFound(id, new Date());
+      await this.results.save(result);
+      return result;
+    }
+    const result = await this.validate(order);
+    await this.outbox.validated(result);
     await this.results.save(result);
     return result;
   }

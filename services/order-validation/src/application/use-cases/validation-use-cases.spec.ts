@@ -9,6 +9,7 @@ import { Requester } from '../dtos/requester';
 import { OrderSource } from '../ports/order-source.port';
 import { ProductCatalog } from '../ports/product-catalog.port';
 import { UserDirectory } from '../ports/user-directory.port';
+import { ValidationOutbox } from '../ports/validation-outbox.port';
 import { GetValidationResultUseCase } from './get-validation-result.use-case';
 import { ValidateOrderUseCase } from './validate-order.use-case';
 
@@ -58,6 +59,18 @@ class FakeResults extends ValidationResultRepository {
   }
 }
 
+/** Stands for a backlog too long to take one more event (the platform's 503 in the adapter). */
+class BacklogFull extends Error {}
+
+class FakeOutbox extends ValidationOutbox {
+  readonly published: ValidationResult[] = [];
+  full = false;
+  async validated(result: ValidationResult) {
+    if (this.full) throw new BacklogFull('events');
+    this.published.push(result);
+  }
+}
+
 const alice: Requester = { kind: 'user', userId: ALICE, isAdmin: false };
 const bob: Requester = { kind: 'user', userId: BOB, isAdmin: false };
 const admin: Requester = { kind: 'user', userId: BOB, isAdmin: true };
@@ -68,6 +81,7 @@ describe('validation use cases (in-memory fakes of the ports)', () => {
   let users: FakeUsers;
   let catalog: FakeCatalog;
   let results: FakeResults;
+  let outbox: FakeOutbox;
   let validate: ValidateOrderUseCase;
   let getResult: GetValidationResultUseCase;
 
@@ -90,17 +104,37 @@ describe('validation use cases (in-memory fakes of the ports)', () => {
     users = new FakeUsers();
     catalog = new FakeCatalog();
     results = new FakeResults();
+    outbox = new FakeOutbox();
     users.ids.add(ALICE);
     catalog.prices.set(LAMP, Money.fromDecimal(19.99));
-    validate = new ValidateOrderUseCase(orders, users, catalog, results);
+    validate = new ValidateOrderUseCase(orders, users, catalog, results, outbox);
     getResult = new GetValidationResultUseCase(results);
   });
 
-  it('a consistent order is valid, and the result is kept', async () => {
+  it('a consistent order is valid, and the result is kept and published', async () => {
     order();
     const result = await validate.execute(ORDER, alice);
     expect(result).toMatchObject({ orderId: ORDER, ownerId: ALICE, valid: true, issues: [] });
     expect(await getResult.execute(ORDER, alice)).toBe(result);
+    expect(outbox.published).toEqual([result]);
+  });
+
+  it('an invalid result is published too, once per validation', async () => {
+    order({ total: Money.fromDecimal(59.98) });
+    const first = await validate.execute(ORDER, admin);
+    const second = await validate.execute(ORDER, admin);
+    expect(outbox.published).toEqual([first, second]);
+    expect(first.valid).toBe(false);
+  });
+
+  it('a backlog that refuses the event fails the validation: nothing kept, the last result stays', async () => {
+    order();
+    const earlier = await validate.execute(ORDER, payment);
+    order({ total: Money.fromDecimal(59.98) });
+    outbox.full = true;
+    await expect(validate.execute(ORDER, payment)).rejects.toBeInstanceOf(BacklogFull);
+    expect(await getResult.execute(ORDER, payment)).toBe(earlier);
+    expect(outbox.published).toEqual([earlier]);
   });
 
   it('total_mismatch: a total that is not the sum of the lines', async () => {
@@ -128,6 +162,8 @@ describe('validation use cases (in-memory fakes of the ports)', () => {
       expect(result.issues.map((i) => i.code)).toEqual(['order_not_found']);
       expect(await getResult.execute(UNKNOWN, requester)).toBe(result);
     }
+    // no order to record it in: not published
+    expect(outbox.published).toEqual([]);
   });
 
   it('a customer: 404 for an unknown order or another customer’s, nothing kept', async () => {
@@ -135,6 +171,7 @@ describe('validation use cases (in-memory fakes of the ports)', () => {
     await expect(validate.execute(UNKNOWN, alice)).rejects.toBeInstanceOf(OrderNotFound);
     await expect(validate.execute(ORDER, bob)).rejects.toBeInstanceOf(OrderNotFound);
     expect(results.saved.size).toBe(0);
+    expect(outbox.published).toEqual([]);
   });
 
   it('reading a result: the owner, admins and services; another customer gets 404', async () => {
@@ -163,7 +200,7 @@ describe('validation use cases (in-memory fakes of the ports)', () => {
   });
 
   it.each(['orders', 'users', 'catalog'] as const)(
-    'an upstream that cannot answer (%s) fails the validation: never valid:false, nothing kept, the last result stays',
+    'an upstream that cannot answer (%s) fails the validation: never valid:false, nothing kept or published, the last result stays',
     async (which) => {
       order();
       const earlier = await validate.execute(ORDER, payment);
@@ -171,6 +208,7 @@ describe('validation use cases (in-memory fakes of the ports)', () => {
       ({ orders, users, catalog })[which].down = true;
       await expect(validate.execute(ORDER, payment)).rejects.toBeInstanceOf(Unavailable);
       expect(await getResult.execute(ORDER, payment)).toBe(earlier);
+      expect(outbox.published).toEqual([earlier]);
     },
   );
 

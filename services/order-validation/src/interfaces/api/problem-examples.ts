@@ -152,4 +152,10 @@ export const EXAMPLES = {
     'The order service is unavailable. Try again shortly.',
     VALIDATE,
   ),
+  eventsBacklogFull: problem(
+    503,
+    'upstream-unavailable',
+    'Events cannot be delivered now (10000 waiting, at most 10000). Try again shortly.',
+    VALIDATE,
+  ),
 };

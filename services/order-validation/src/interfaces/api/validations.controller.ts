@@ -43,7 +43,9 @@ export class ValidationsController {
       '`price_mismatch` per line (`product_id` names it), `total_mismatch` (total ≠ Σ price × ' +
       'quantity, in integer cents). An unknown order is `valid: false` with `order_not_found` ' +
       'for admins and services. If any of the three services cannot answer, the answer is 503 ' +
-      'and nothing is kept: an outage never reads as `valid: false`. ' +
+      'and nothing is kept: an outage never reads as `valid: false`. The result of an existing ' +
+      'order is also published as `order.validated` (the order records it in its history); ' +
+      'when too many events already wait for delivery, the answer is 503 and nothing is kept. ' +
       WHO,
   })
   @ApiBody({ type: ValidateOrderDto })
@@ -55,11 +57,17 @@ export class ValidationsController {
   @ApiProblem(404, 'Customer callers: no such order, or another customer’s (`order-not-found`).', {
     orderNotFound: EXAMPLES.orderNotFound,
   })
-  @ApiProblem(503, 'The order, user or product service is unavailable; nothing was kept.', {
-    productDown: EXAMPLES.productDown,
-    userDown: EXAMPLES.userDown,
-    orderDown: EXAMPLES.orderDown,
-  })
+  @ApiProblem(
+    503,
+    'The order, user or product service is unavailable, or too many events wait for delivery; ' +
+      'nothing was kept.',
+    {
+      productDown: EXAMPLES.productDown,
+      userDown: EXAMPLES.userDown,
+      orderDown: EXAMPLES.orderDown,
+      eventsBacklogFull: EXAMPLES.eventsBacklogFull,
+    },
+  )
   async validate(
     @Body() body: ValidateOrderDto,
     @CurrentRequester() requester: Requester,
