@@ -269,8 +269,9 @@ export class PlatformModule {
               }),
           },
           BrokerLifecycle,
-          BrokerBacklogWaker,
         );
+        // the outbox table's waiting rows; the in-memory outbox listens for itself
+        if (database) providers.push(BrokerBacklogWaker);
         exported.push(EventBroker);
         // the dead letters of this service's own queue: only a consumer has one
         if (eventsConsumedBy(options.service as EventParty).length > 0) {

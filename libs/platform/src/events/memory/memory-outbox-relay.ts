@@ -44,6 +44,11 @@ export class MemoryOutboxRelay implements BeforeApplicationShutdown, OnApplicati
     @Optional() private readonly broker?: EventBroker,
     @Optional() metrics?: MetricsService,
   ) {
+    // broker back after an outage: what waits out a grown backoff is due now
+    broker?.onReconnected(() => {
+      this.queue.expedite(Date.now());
+      this.wake();
+    });
     if (metrics) {
       new Gauge({
         name: 'outbox_memory_messages',
