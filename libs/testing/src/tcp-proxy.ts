@@ -1,9 +1,21 @@
 import net from 'node:net';
 
+export interface TcpProxyOptions {
+  /**
+   * Holds every byte from the server this long before passing it to the client: the server has
+   * done its work and answered, the answer is still on its way. When the server's side closes
+   * (a crash; any close, so use it with servers that keep their connections open, as HTTP
+   * keep-alive does), the client's is destroyed at once and what was still held is lost, as an
+   * answer the server never got out. For tests that must catch a caller between a callee's
+   * commit and its own.
+   */
+  delayToClientMs?: number;
+}
+
 /**
- * A TCP proxy a test controls, between a client and a real server (RabbitMQ, PostgreSQL): `cut`
- * destroys every connection through it and stops listening (new connections are refused) until
- * `restore`, which listens again on the same port. For outage tests.
+ * A TCP proxy a test controls, between a client and a real server (RabbitMQ, PostgreSQL, a
+ * service): `cut` destroys every connection through it and stops listening (new connections are
+ * refused) until `restore`, which listens again on the same port. For outage tests.
  */
 export class TcpProxy {
   private readonly sockets = new Set<net.Socket>();
@@ -14,10 +26,14 @@ export class TcpProxy {
   private constructor(
     private readonly target: { host: string; port: number },
     public port: number,
+    private readonly options: TcpProxyOptions,
   ) {}
 
-  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
-    const proxy = new TcpProxy(target, 0);
+  static async start(
+    target: { host: string; port: number },
+    options: TcpProxyOptions = {},
+  ): Promise<TcpProxy> {
+    const proxy = new TcpProxy(target, 0, options);
     await proxy.listen();
     return proxy;
   }
@@ -76,7 +92,16 @@ export class TcpProxy {
         this.sockets.delete(socket);
         other.destroy();
       });
-      socket.pipe(other);
+      const delayMs = socket === upstream ? (this.options.delayToClientMs ?? 0) : 0;
+      if (delayMs === 0) {
+        socket.pipe(other);
+        continue;
+      }
+      socket.on('data', (chunk: Buffer) => {
+        setTimeout(() => {
+          if (!other.destroyed) other.write(chunk);
+        }, delayMs);
+      });
     }
   }
 }
