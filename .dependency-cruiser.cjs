@@ -59,8 +59,20 @@ module.exports = {
         'application/ uses no ORM, database driver, HTTP client or web server: of the npm ' +
         'packages only @nestjs/common (@Injectable, Logger).',
       severity: 'error',
-      from: { path: `${SERVICE_SRC}application/` },
+      from: { path: `${SERVICE_SRC}application/`, pathNot: '\\.spec\\.ts$' },
       to: { dependencyTypes: NPM, pathNot: '(^|/)node_modules/@nestjs/common/' },
+    },
+    {
+      name: 'application-spec-packages',
+      comment:
+        "application/'s specs use the same packages, plus fast-check (generated cases over " +
+        'in-memory fakes; no I/O).',
+      severity: 'error',
+      from: { path: `${SERVICE_SRC}application/.*\\.spec\\.ts$` },
+      to: {
+        dependencyTypes: NPM,
+        pathNot: ['(^|/)node_modules/@nestjs/common/', '(^|/)node_modules/fast-check/'],
+      },
     },
     {
       name: 'application-libs',

@@ -4,6 +4,8 @@ module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   testRegex: '(services|libs|e2e)/.*\\.(e2e-)?spec\\.ts$',
+  // the architecture rules' fixtures plant breaches in files named like specs; they are not tests
+  testPathIgnorePatterns: ['/node_modules/', '/libs/testing/architecture/fixtures/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
     '^.+\\.ts$': [

@@ -1,13 +1,18 @@
 // jest test sequencer: jest's own order (failed first, then slowest first), except that the
-// full-stack suites (e2e/full-stack*.e2e-spec.ts) go last. Each runs seven service processes for
-// a minute or two; started first (they are the slowest) they would share the machine with nearly
-// every other suite, and suites that race timers against a loaded 2-core machine would suffer.
-// Last, they overlap only with the other worker's final suite, and not with each other: the
-// second one waits for the first one's stack to stop (a lock in e2e/support/stack.ts).
+// suites that start a whole stack (seven service processes, a minute or two each) go last.
+// Started first (they are the slowest) they would share the machine with nearly every other
+// suite, and suites that race timers against a loaded 2-core machine would suffer. Last, they
+// overlap only with the other worker's final suites, and not with each other: the second waits
+// for the first one's stack to stop (a lock in e2e/support/stack.ts).
 import jestSequencer from '@jest/test-sequencer';
 
 const Sequencer = jestSequencer.default ?? jestSequencer;
-const isFullStack = (test) => /[\\/]e2e[\\/]full-stack[^\\/]*\.e2e-spec\.ts$/.test(test.path);
+/** e2e/full-stack*.e2e-spec.ts, and e2e/saga/*.e2e-spec.ts (crashes injected into a whole stack) */
+const FULL_STACK_SUITES = [
+  /[\\/]e2e[\\/]full-stack[^\\/]*\.e2e-spec\.ts$/,
+  /[\\/]e2e[\\/]saga[\\/][^\\/]+\.e2e-spec\.ts$/,
+];
+const isFullStack = (test) => FULL_STACK_SUITES.some((pattern) => pattern.test(test.path));
 
 export default class FullStackLastSequencer extends Sequencer {
   sort(tests) {

@@ -48,11 +48,17 @@ export class ProductClient {
     return answer<StockReservationDto>(res);
   }
 
-  /** Releasing is idempotent on the product side too. */
+  /**
+   * Releasing is idempotent on the product side too; an order without a reservation gets a
+   * tombstone (200), which refuses a reservation of that order arriving later.
+   */
   async releaseStock(orderId: string): Promise<UpstreamAnswer<StockReservationDto>> {
     const res = await this.http.request<StockReservationDto>({
       method: 'POST',
       path: `/api/v1/stock/reservations/${encodeURIComponent(orderId)}/release`,
+      // an empty JSON body: without one, axios labels the POST as a form, which the product
+      // service refuses (415) before the route runs, and no release ever went through
+      body: {},
       idempotencyKey: `release-${orderId}`,
     });
     return answer<StockReservationDto>(res);

@@ -64,6 +64,7 @@ describe('architecture rules (.dependency-cruiser.cjs)', () => {
       'application-libs: services/shop/src/application/uses-platform.ts',
       'application-no-adapters: services/shop/src/application/uses-adapter.ts',
       'application-packages: services/shop/src/application/uses-http-client.ts',
+      'application-spec-packages: services/shop/src/application/uses-http-client.spec.ts',
       'domain-core-modules: services/shop/src/domain/reads-files.ts',
       'domain-is-pure: services/shop/src/domain/orm-in-domain.ts',
       'kernel-is-standalone: libs/kernel/src/uses-framework.ts',

@@ -1,7 +1,21 @@
 import net from 'node:net';
+import { Transform, type Writable } from 'node:stream';
+
+export interface TcpProxyOptions {
+  /**
+   * Holds every byte from the server this long before passing it to the client: the server has
+   * done its work and answered, the answer is still on its way. When the server's side closes
+   * (a crash; any close, so use it with servers that keep their connections open, as HTTP
+   * keep-alive does), the client's is destroyed at once and what was still held is lost, as an
+   * answer the server never got out. For tests that must catch a caller between a callee's
+   * commit and its own.
+   */
+  delayToClientMs?: number;
+}
 
 /**
- * A TCP proxy a test controls, between a client and a real server (RabbitMQ, PostgreSQL), for
+ * A TCP proxy a test controls, between a client and a real server (RabbitMQ, PostgreSQL, a
+ * service), for
  * outage tests:
  * - `cut` destroys every connection through it and stops listening (new connections are
  *   refused) until `restore`, which listens again on the same port: each side notices at once;
@@ -12,7 +26,7 @@ import net from 'node:net';
  */
 export class TcpProxy {
   /** every open socket (both sides of each connection) and the one it forwards to */
-  private readonly links = new Map<net.Socket, net.Socket>();
+  private readonly links = new Map<net.Socket, Writable>();
   private server?: net.Server;
   private frozen = false;
   /** connections accepted since start, across cuts */
@@ -21,10 +35,14 @@ export class TcpProxy {
   private constructor(
     private readonly target: { host: string; port: number },
     public port: number,
+    private readonly options: TcpProxyOptions,
   ) {}
 
-  static async start(target: { host: string; port: number }): Promise<TcpProxy> {
-    const proxy = new TcpProxy(target, 0);
+  static async start(
+    target: { host: string; port: number },
+    options: TcpProxyOptions = {},
+  ): Promise<TcpProxy> {
+    const proxy = new TcpProxy(target, 0, options);
     await proxy.listen();
     return proxy;
   }
@@ -86,21 +104,41 @@ export class TcpProxy {
       [client, upstream],
       [upstream, client],
     ] as const) {
-      this.links.set(socket, other);
+      const delayMs = socket === upstream ? (this.options.delayToClientMs ?? 0) : 0;
+      // what `socket` forwards into: `other`, or a delay in front of it
+      const sink = delayMs > 0 ? delayedInto(other, delayMs) : other;
+      this.links.set(socket, sink);
       socket.setNoDelay(true);
       socket.on('error', () => other.destroy());
       socket.on('close', () => {
         this.links.delete(socket);
         other.destroy();
       });
-      if (this.frozen) hold(socket, other);
-      else socket.pipe(other);
+      if (this.frozen) hold(socket, sink);
+      else socket.pipe(sink);
     }
   }
 }
 
+/** A stream that passes each chunk on to `target` `delayMs` after it came. */
+function delayedInto(target: net.Socket, delayMs: number): Writable {
+  // each chunk on its own timer (a burst is not spread out); equal delays keep the order, and
+  // the end waits for the last chunk
+  const delay = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      setTimeout(() => this.push(chunk), delayMs);
+      done();
+    },
+    flush(done) {
+      setTimeout(done, delayMs);
+    },
+  });
+  delay.pipe(target);
+  return delay;
+}
+
 /** Stops forwarding: nothing more is read from `socket` (the kernel keeps it, and its FIN). */
-function hold(socket: net.Socket, other: net.Socket): void {
+function hold(socket: net.Socket, other: Writable): void {
   // unpiped, a drain of `other` cannot set `socket` flowing again
   socket.unpipe(other);
   socket.pause();

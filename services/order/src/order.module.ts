@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ProductClient } from '@app/clients';
 import { PlatformModule, loadConfigs } from '@app/platform';
+import { PlacementSettings } from './application/placement-settings';
 import { OrderOutbox } from './application/ports/order-outbox.port';
+import { OrderPlacements } from './application/ports/order-placements.port';
 import { ProductCatalog } from './application/ports/product-catalog.port';
 import { CancelOrderUseCase } from './application/use-cases/cancel-order.use-case';
 import { ChangeOrderStatusUseCase } from './application/use-cases/change-order-status.use-case';
@@ -10,22 +12,28 @@ import { GetOrderUseCase } from './application/use-cases/get-order.use-case';
 import { ListOrdersUseCase } from './application/use-cases/list-orders.use-case';
 import { PlaceOrderUseCase } from './application/use-cases/place-order.use-case';
 import { RecordOrderEventUseCase } from './application/use-cases/record-order-event.use-case';
+import { RecoverPlacementsUseCase } from './application/use-cases/recover-placements.use-case';
 import { OrderRepository } from './domain/repositories/order.repository';
-import { validateOrderEnv } from './infrastructure/config/order.config';
+import { OrderConfig, loadOrderConfig } from './infrastructure/config/order.config';
 import { orderDatabase } from './infrastructure/database';
 import { HttpProductCatalog } from './infrastructure/gateways/http-product-catalog';
 import { PlatformOrderOutbox } from './infrastructure/messaging/platform-order-outbox';
+import { TypeormOrderPlacements } from './infrastructure/repositories/typeorm-order-placements';
 import { TypeormOrderRepository } from './infrastructure/repositories/typeorm-order.repository';
 import { InternalOrdersController } from './interfaces/api/internal-orders.controller';
 import { OrderEventHandlers } from './interfaces/events/order-event-handlers';
+import { PlacementRecoveryJob } from './interfaces/jobs/placement-recovery.job';
 import { OrdersController } from './interfaces/api/orders.controller';
+
+/** Placements the recovery takes per pass (every ORDER_PLACEMENT_RECOVERY_INTERVAL_MS). */
+const PLACEMENTS_PER_PASS = 100;
 
 /** Composition root of the order service: binds each port to its adapter. */
 @Module({})
 export class OrderModule {
   static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
     // Every variable is checked before the start stops; the platform's problems come first.
-    const [platform] = loadConfigs(
+    const [platform, config] = loadConfigs(
       () =>
         PlatformModule.forRoot({
           service: 'order',
@@ -40,14 +48,20 @@ export class OrderModule {
           // within the upstream timeout and retries) ends well within 60 s
           idempotency: { defaultLeaseSeconds: 60 },
         }),
-      () => validateOrderEnv(env),
+      () => loadOrderConfig(env),
     );
     return {
       module: OrderModule,
       imports: [platform],
       controllers: [OrdersController, InternalOrdersController],
       providers: [
+        { provide: OrderConfig, useValue: config },
+        {
+          provide: PlacementSettings,
+          useValue: new PlacementSettings(config.placementTimeoutSeconds, PLACEMENTS_PER_PASS),
+        },
         { provide: OrderRepository, useClass: TypeormOrderRepository },
+        { provide: OrderPlacements, useClass: TypeormOrderPlacements },
         { provide: ProductCatalog, useClass: HttpProductCatalog },
         { provide: OrderOutbox, useClass: PlatformOrderOutbox },
         ProductClient,
@@ -58,6 +72,8 @@ export class OrderModule {
         CancelOrderUseCase,
         ChangeOrderStatusUseCase,
         RecordOrderEventUseCase,
+        RecoverPlacementsUseCase,
+        PlacementRecoveryJob,
         OrderEventHandlers,
       ],
     };

@@ -136,9 +136,14 @@ describe('stock reservations API (e2e)', () => {
     const second = await http().post(`${RESERVATIONS}/${orderId}/release`).set(service).expect(200);
     expect(second.body).toEqual(first.body);
     expect(await stockOf(id)).toBe(10);
-    // Reserving the released order again replays it: no stock is taken.
-    const replay = await reserve(orderId, [{ product_id: id, quantity: 4 }]).expect(200);
-    expect(replay.body.status).toBe('released');
+    // A released order id never reserves again: 409, no stock taken.
+    const again = await reserve(orderId, [{ product_id: id, quantity: 4 }]).expect(409);
+    expect(again.headers['content-type']).toContain('application/problem+json');
+    expect(again.body).toMatchObject({
+      type: 'https://nest-commerce.dev/problems/reservation-released',
+      status: 409,
+      order_id: orderId,
+    });
     expect(await stockOf(id)).toBe(10);
   });
 
@@ -155,12 +160,55 @@ describe('stock reservations API (e2e)', () => {
     expect(await stockOf(id)).toBe(10);
   });
 
-  it('release of an unknown order is 404; a non-UUID order id is 400', async () => {
-    const res = await http()
-      .post(`${RESERVATIONS}/${randomUUID()}/release`)
-      .set(service)
-      .expect(404);
-    expect(res.body.type).toMatch(/reservation-not-found$/);
+  it('release of an unknown order leaves a tombstone: a late reservation of it is 409, no stock taken', async () => {
+    const id = await product(10);
+    const orderId = randomUUID();
+    const res = await http().post(`${RESERVATIONS}/${orderId}/release`).set(service).expect(200);
+    expect(res.body).toEqual({
+      order_id: orderId,
+      status: 'released',
+      items: [],
+      created_at: expect.any(String),
+      released_at: expect.any(String),
+    });
+    const again = await http().post(`${RESERVATIONS}/${orderId}/release`).set(service).expect(200);
+    expect(again.body).toEqual(res.body);
+    const late = await reserve(orderId, [{ product_id: id, quantity: 3 }]).expect(409);
+    expect(late.body.type).toMatch(/reservation-released$/);
+    expectNoLeak(late.body);
+    expect(await stockOf(id)).toBe(10);
+  });
+
+  it('a reservation racing the release of the same new order: whichever wins, no stock stays taken', async () => {
+    const id = await product(1000);
+    const outcomes = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const orderId = randomUUID();
+        const reserving = reserve(orderId, [{ product_id: id, quantity: 2 }]);
+        const releasing = http().post(`${RESERVATIONS}/${orderId}/release`).set(service);
+        // half of them send the release first
+        const [reserved, released] =
+          i % 2 === 0
+            ? await Promise.all([reserving, releasing])
+            : (await Promise.all([releasing, reserving])).reverse();
+        expect(released.status).toBe(200);
+        if (reserved.status === 201) {
+          // the reservation came first: the release gave its stock back
+          expect(released.body.items).toEqual([{ product_id: id, quantity: 2 }]);
+        } else {
+          // the release came first: its tombstone refused the reservation
+          expect(reserved.status).toBe(409);
+          expect(reserved.body.type).toMatch(/reservation-released$/);
+          expect(released.body.items).toEqual([]);
+        }
+        return reserved.status;
+      }),
+    );
+    expect(outcomes.length).toBe(40);
+    expect(await stockOf(id)).toBe(1000);
+  });
+
+  it('a non-UUID order id is 400 on release', async () => {
     const bad = await http().post(`${RESERVATIONS}/nope/release`).set(service).expect(400);
     expect((bad.body.errors as { field: string }[])[0].field).toBe('order_id');
   });

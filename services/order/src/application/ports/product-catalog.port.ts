@@ -20,9 +20,13 @@ export abstract class ProductCatalog {
   abstract findProducts(ids: string[]): Promise<Map<string, CatalogProduct>>;
   /**
    * All lines or none; idempotent per order id (a repeat takes no more stock).
-   * Throws ProductNotFound (every unknown id) or InsufficientStock (every short line).
+   * Throws ProductNotFound (every unknown id), InsufficientStock (every short line), or
+   * PlacementAbandoned when the order id was released first (it never takes stock then).
    */
   abstract reserveStock(orderId: string, lines: StockLine[]): Promise<void>;
-  /** Gives the order's stock back, once (idempotent). An order without reservation is a no-op. */
+  /**
+   * Gives the order's stock back, once (idempotent). For an order without a reservation it
+   * leaves a tombstone, so that a reservation of that order still on its way takes nothing.
+   */
   abstract releaseStock(orderId: string): Promise<void>;
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  DomainError,
   IdempotencyKeyInFlight,
   IdempotencyScope,
   IdempotencyStore,
@@ -14,17 +13,22 @@ import { ProductNotFound } from '../../domain/errors/order.errors';
 import { OrderRepository } from '../../domain/repositories/order.repository';
 import { PlaceOrderCommand, PlaceOrderResult } from '../dtos/place-order.command';
 import { OrderForAnotherUser } from '../errors/order-request.errors';
+import { PlacementAbandoned } from '../errors/placement.errors';
+import { PlacementSettings } from '../placement-settings';
 import { OrderOutbox } from '../ports/order-outbox.port';
+import { OrderPlacements } from '../ports/order-placements.port';
 import { ProductCatalog } from '../ports/product-catalog.port';
 import { canSeeOrdersOf } from '../dtos/requester';
 
 /**
- * Places an order as a small saga: price from the catalog → reserve stock (product service) →
- * store the order with its `created` event and `order.placed` (outbox). The order id is generated first and is the
- * reservation's idempotency key. If storing fails after the reservation, the reservation is
- * released (compensation) and the error answered; if the catalog is unreachable, nothing is
- * stored (503). With an Idempotency-Key, the stored answer commits in the order's transaction,
- * so one key yields at most one order.
+ * Places an order as a small saga (docs/saga.md): price from the catalog → record the placement
+ * (committed) → reserve stock (product service) → store the order with its `created` event and
+ * `order.placed` (outbox), deleting the placement record in the same transaction. The order id
+ * is generated first and is the reservation's idempotency key. Any failure after the record
+ * gives the stock back (compensation); if that cannot be done now, or the process dies, the
+ * record stays and RecoverPlacementsUseCase gives it back later, so no stock stays reserved
+ * without an order. With an Idempotency-Key, the stored answer commits in the order's
+ * transaction, so one key yields at most one order.
  */
 @Injectable()
 export class PlaceOrderUseCase {
@@ -36,6 +40,8 @@ export class PlaceOrderUseCase {
     private readonly catalog: ProductCatalog,
     private readonly idempotency: IdempotencyStore,
     private readonly outbox: OrderOutbox,
+    private readonly placements: OrderPlacements,
+    private readonly settings: PlacementSettings,
   ) {}
 
   async execute(command: PlaceOrderCommand): Promise<PlaceOrderResult> {
@@ -114,40 +120,63 @@ export class PlaceOrderUseCase {
       shippingAddress: command.shippingAddress,
     });
 
+    // The intent first, committed: from here on, a crash leaves a record that recovery finds.
+    await this.placements.begin(
+      {
+        orderId,
+        userId: command.userId,
+        items: command.items.map(({ productId, quantity }) => ({ productId, quantity })),
+      },
+      this.settings.timeoutSeconds,
+    );
     try {
       await this.catalog.reserveStock(orderId, command.items);
-    } catch (error) {
-      // A refusal reserved nothing. Unreachable: the reservation may have been made before the
-      // answer was lost, so give it back (a no-op when there is none).
-      if (!(error instanceof DomainError)) await this.compensate(orderId);
-      throw error;
-    }
-
-    try {
       await this.uow.run(async () => {
+        // first, so that the placement's row is locked before anything is written
+        if (!(await this.placements.complete(orderId))) throw new PlacementAbandoned();
         await this.orders.insert(order);
         await this.outbox.publish(order.pullFacts());
         await alsoInTransaction?.(order);
       });
     } catch (error) {
-      await this.compensate(orderId);
+      await this.giveBack(orderId);
       throw error;
     }
     return order;
   }
 
-  private async compensate(orderId: string): Promise<void> {
+  /**
+   * Whatever went wrong after the placement was recorded (a refusal, a lost answer, a failed or
+   * refused commit), the stock is given back unless the order was stored after all. A refusal
+   * is no proof that nothing was reserved: an earlier attempt of the same reservation (retried
+   * after a timeout) may still land. The release answers for all cases: it gives back what was
+   * reserved, and its tombstone refuses what is still on its way. When the release cannot be
+   * confirmed now (product down), the placement stays recorded and the recovery retries it.
+   */
+  private async giveBack(orderId: string): Promise<void> {
+    let ours: boolean;
+    try {
+      ours = await this.placements.abandon(orderId, this.settings.timeoutSeconds);
+    } catch (error) {
+      // the database is unreachable: the record, if the order was not stored, waits for recovery
+      this.logger.warn(
+        { order_id: orderId, err_class: errorClass(error) },
+        'Could not take a failed placement over; the placement recovery will release its stock',
+      );
+      return;
+    }
+    if (!ours) return; // the order was stored after all, or its stock was given back already
     try {
       await this.catalog.releaseStock(orderId);
     } catch (error) {
-      // Logged loudly for an operator, not queued in the outbox: for an order that was never
-      // stored the product service most often has no reservation (404), which the relay would
-      // count as a failure and retry until it is dead-lettered (docs/order-service.md).
-      this.logger.error(
+      this.logger.warn(
         { order_id: orderId, err_class: errorClass(error) },
-        'Stock reserved for an order that was not stored could not be released',
+        'Stock of a failed placement not released yet; the placement recovery will retry',
       );
+      await this.placements.retryNextPass(orderId).catch(() => undefined); // else after its lease
+      return;
     }
+    await this.placements.remove(orderId).catch(() => undefined); // else recovery releases again
   }
 }
 

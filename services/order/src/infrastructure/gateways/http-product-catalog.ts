@@ -7,6 +7,7 @@ import {
   ProductCatalog,
   StockLine,
 } from '../../application/ports/product-catalog.port';
+import { PlacementAbandoned } from '../../application/errors/placement.errors';
 import { InsufficientStock, ProductNotFound, ShortItem } from '../../domain/errors/order.errors';
 
 /**
@@ -58,13 +59,17 @@ export class HttpProductCatalog extends ProductCatalog {
     if (answer.status === 409 && Array.isArray(answer.problem?.items)) {
       throw new InsufficientStock(answer.problem.items as ShortItem[]);
     }
+    // released before this reservation landed: the placement was given up meanwhile (recovery)
+    if (answer.status === 409 && String(answer.problem?.type).endsWith('/reservation-released')) {
+      throw new PlacementAbandoned();
+    }
     throw this.unusable('stock reservation', `answered ${answer.status}`);
   }
 
   async releaseStock(orderId: string): Promise<void> {
     const answer = await this.products.releaseStock(orderId);
     if (answer.ok) return;
-    // no reservation: nothing was ever taken for this order, so there is nothing to give back
+    // a product service from before tombstones: no reservation, so nothing to give back
     if (answer.status === 404) return;
     throw this.unusable('stock release', `answered ${answer.status}`);
   }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { UnitOfWork } from '@app/kernel';
 import { Product } from '../../domain/entities/product';
 import { StockReservation } from '../../domain/entities/stock-reservation';
@@ -6,6 +7,7 @@ import {
   ProductNotFound,
   ReservationMismatch,
   ReservationNotFound,
+  ReservationReleased,
 } from '../../domain/errors/product.errors';
 import {
   ProductListCriteria,
@@ -45,15 +47,33 @@ class FakeProducts extends ProductRepository {
     );
 }
 
+/** Stores copies, as a database would: a use case's changes count once written back. */
 class FakeReservations extends StockReservationRepository {
   rows = new Map<string, StockReservation>();
+  private static copy(r: StockReservation): StockReservation {
+    return StockReservation.restore({
+      orderId: r.orderId,
+      status: r.status,
+      items: r.items,
+      createdAt: r.createdAt,
+      releasedAt: r.releasedAt,
+    });
+  }
   insertIfAbsent = (r: StockReservation): Promise<boolean> => {
     if (this.rows.has(r.orderId)) return Promise.resolve(false);
-    this.rows.set(r.orderId, r);
+    this.rows.set(r.orderId, FakeReservations.copy(r));
     return Promise.resolve(true);
   };
-  findByOrderId = (id: string) => Promise.resolve(this.rows.get(id) ?? null);
-  markReleased = (): Promise<boolean> => Promise.resolve(true);
+  findByOrderId = (id: string) => {
+    const row = this.rows.get(id);
+    return Promise.resolve(row ? FakeReservations.copy(row) : null);
+  };
+  markReleased = (r: StockReservation): Promise<boolean> => {
+    const stored = this.rows.get(r.orderId);
+    if (!stored || stored.status === 'released') return Promise.resolve(false);
+    this.rows.set(r.orderId, FakeReservations.copy(r));
+    return Promise.resolve(true);
+  };
 }
 
 class SnapshotUnitOfWork extends UnitOfWork {
@@ -134,11 +154,62 @@ describe('ReserveStockUseCase / ReleaseStockUseCase', () => {
     ).rejects.toBeInstanceOf(ReservationMismatch);
   });
 
-  it('releases once, and 404s an unknown order', async () => {
+  it('releases once; a released order id never reserves again (409)', async () => {
     await reserve.execute({ orderId: ORDER, items: [{ productId: A, quantity: 4 }] });
     expect((await release.execute(ORDER)).status).toBe('released');
     await release.execute(ORDER);
     expect(products.stock.get(A)).toBe(5);
-    await expect(release.execute(B)).rejects.toBeInstanceOf(ReservationNotFound);
+    await expect(
+      reserve.execute({ orderId: ORDER, items: [{ productId: A, quantity: 4 }] }),
+    ).rejects.toBeInstanceOf(ReservationReleased);
+    expect(products.stock.get(A)).toBe(5);
+  });
+
+  it('releasing an unknown order leaves a tombstone that refuses a late reservation', async () => {
+    const tombstone = await release.execute(ORDER);
+    expect([tombstone.status, tombstone.items]).toEqual(['released', []]);
+    expect((await release.execute(ORDER)).status).toBe('released'); // still idempotent
+    await expect(
+      reserve.execute({ orderId: ORDER, items: [{ productId: A, quantity: 1 }] }),
+    ).rejects.toBeInstanceOf(ReservationReleased);
+    expect(products.stock.get(A)).toBe(5);
+  });
+
+  it("'refuse' (a cancelled order) leaves no tombstone for an unknown order", async () => {
+    await expect(release.execute(ORDER, 'refuse')).rejects.toBeInstanceOf(ReservationNotFound);
+    expect(reservations.rows.size).toBe(0);
+    await reserve.execute({ orderId: ORDER, items: [{ productId: A, quantity: 1 }] });
+    expect(products.stock.get(A)).toBe(4);
+  });
+
+  it('generated: any interleaving of reserves and releases of one order keeps stock whole once released', async () => {
+    // whatever comes first, after a release the order holds no stock, and no reserve after a
+    // release takes any
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom('reserve', 'release'), { minLength: 1, maxLength: 8 }),
+        async (steps) => {
+          products.stock.set(A, 5);
+          reservations.rows.clear();
+          let released = false;
+          for (const step of steps) {
+            if (step === 'release') {
+              await release.execute(ORDER);
+              released = true;
+              continue;
+            }
+            const outcome = await reserve
+              .execute({ orderId: ORDER, items: [{ productId: A, quantity: 2 }] })
+              .then(
+                () => 'reserved',
+                (error: unknown) => error,
+              );
+            if (released) expect(outcome).toBeInstanceOf(ReservationReleased);
+            else expect(outcome).toBe('reserved');
+          }
+          expect(products.stock.get(A)).toBe(released ? 5 : 3);
+        },
+      ),
+    );
   });
 });

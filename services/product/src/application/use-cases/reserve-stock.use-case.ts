@@ -5,6 +5,7 @@ import {
   InsufficientStock,
   ProductNotFound,
   ReservationMismatch,
+  ReservationReleased,
 } from '../../domain/errors/product.errors';
 import { ProductRepository } from '../../domain/repositories/product.repository';
 import { StockReservationRepository } from '../../domain/repositories/stock-reservation.repository';
@@ -24,7 +25,8 @@ export interface ReserveStockResult {
  * All or nothing, in one transaction. The reservation row is inserted first (ON CONFLICT DO
  * NOTHING), so two concurrent calls for one order serialize on its key and only one takes
  * stock. Stock is taken product by product in id order (no deadlocks) with a conditional
- * UPDATE; any short item rolls everything back.
+ * UPDATE; any short item rolls everything back. An order id whose reservation was released (or
+ * that a release marked with a tombstone first) is refused: it never takes stock again.
  */
 @Injectable()
 export class ReserveStockUseCase {
@@ -67,6 +69,8 @@ export class ReserveStockUseCase {
   private async replay(requested: StockReservation): Promise<StockReservation> {
     const existing = await this.reservations.findByOrderId(requested.orderId);
     if (!existing) throw new Error(`reservation ${requested.orderId} vanished after a conflict`);
+    // before the items: a tombstone has none, and a released order id is refused whatever it asks
+    if (existing.status === 'released') throw new ReservationReleased(requested.orderId);
     if (!existing.hasSameItems(requested.items)) throw new ReservationMismatch(requested.orderId);
     return existing;
   }

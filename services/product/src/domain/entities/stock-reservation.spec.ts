@@ -52,6 +52,16 @@ describe('StockReservation', () => {
     ).toBe(false);
   });
 
+  it('a tombstone is released, holds nothing and cannot be released again', () => {
+    const now = new Date('2025-01-15T10:30:00Z');
+    const tombstone = StockReservation.tombstone(ORDER.toUpperCase(), now);
+    expect(tombstone.orderId).toBe(ORDER);
+    expect(tombstone.status).toBe('released');
+    expect(tombstone.items).toEqual([]);
+    expect(tombstone.releasedAt).toEqual(now);
+    expect(tombstone.release()).toBe(false);
+  });
+
   it('releases once', () => {
     const reservation = StockReservation.create(ORDER, [{ productId: A, quantity: 1 }]);
     const now = new Date('2025-01-01T00:00:00Z');

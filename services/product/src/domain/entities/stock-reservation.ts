@@ -21,7 +21,8 @@ export interface StockReservationState {
 /**
  * Stock held for one order. `orderId` is the idempotency key: an order has at most one
  * reservation. Items are kept sorted by product id, the order in which rows are locked, so
- * concurrent reservations over the same products cannot deadlock.
+ * concurrent reservations over the same products cannot deadlock. A released reservation stays
+ * released for good: its order id can never take stock again.
  */
 export class StockReservation {
   private constructor(private state: StockReservationState) {}
@@ -55,6 +56,22 @@ export class StockReservation {
       items: StockReservation.sorted(normalized),
       createdAt: now,
       releasedAt: null,
+    });
+  }
+
+  /**
+   * What a release leaves for an order that holds no reservation (yet): released, no items, no
+   * stock taken. The order service releases when it cannot tell whether its reservation went
+   * through (a lost answer, a placement given up); a reservation for that order still on its way
+   * then meets this row and is refused instead of taking stock that nobody would give back.
+   */
+  static tombstone(orderId: string, now = new Date()): StockReservation {
+    return new StockReservation({
+      orderId: orderId.toLowerCase(),
+      status: 'released',
+      items: [],
+      createdAt: now,
+      releasedAt: now,
     });
   }
 

@@ -71,3 +71,19 @@ export class ReservationMismatch extends DomainError {
     });
   }
 }
+
+/**
+ * The order's reservation was released (or a release came first and left a tombstone): its
+ * order id never takes stock again. The order service gave this placement up; it answers its
+ * client with a 503 and a retry places a new order under a new id.
+ */
+export class ReservationReleased extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'reservation_released';
+
+  constructor(orderId: string) {
+    super(`The stock reservation of order ${orderId} was released; it cannot reserve again`, {
+      order_id: orderId,
+    });
+  }
+}

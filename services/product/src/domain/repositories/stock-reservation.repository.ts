@@ -4,7 +4,7 @@ export abstract class StockReservationRepository {
   /**
    * Stores the reservation unless the order already has one; true when this call stored it.
    * A concurrent insert for the same order waits for the other transaction and then loses,
-   * so exactly one caller ever reserves stock for an order.
+   * so exactly one caller ever reserves stock for an order (or leaves its tombstone).
    */
   abstract insertIfAbsent(reservation: StockReservation): Promise<boolean>;
   abstract findByOrderId(orderId: string): Promise<StockReservation | null>;

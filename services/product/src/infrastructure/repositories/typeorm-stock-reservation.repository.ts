@@ -22,6 +22,7 @@ export class TypeormStockReservationRepository extends StockReservationRepositor
       [reservation.orderId, reservation.status, reservation.createdAt, reservation.releasedAt],
     );
     if (!Array.isArray(inserted) || inserted.length === 0) return false;
+    if (reservation.items.length === 0) return true; // a release's tombstone holds no lines
     await manager.insert(
       StockReservationItemOrmEntity,
       reservation.items.map((item) => ({

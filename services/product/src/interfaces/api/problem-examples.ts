@@ -37,11 +37,11 @@ export const EXAMPLES = {
     RESERVATIONS,
     { order_id: ORDER_ID_EXAMPLE },
   ),
-  reservationNotFound: problem(
-    404,
-    'reservation-not-found',
-    `No stock reservation for order ${ORDER_ID_EXAMPLE}`,
-    `${RESERVATIONS}/${ORDER_ID_EXAMPLE}/release`,
+  reservationReleased: problem(
+    409,
+    'reservation-released',
+    `The stock reservation of order ${ORDER_ID_EXAMPLE} was released; it cannot reserve again`,
+    RESERVATIONS,
     { order_id: ORDER_ID_EXAMPLE },
   ),
 };
@@ -61,19 +61,17 @@ export const RESERVE_NOT_FOUND = {
 export const RESERVE_CONFLICT = {
   type: ProblemDto,
   description:
-    'Not enough stock; `items` lists each short line as {product_id, requested, available}. ' +
-    'Nothing is reserved.',
-  examples: named({ insufficientStock: EXAMPLES.insufficientStock }),
+    'Not enough stock (`insufficient-stock`; `items` lists each short line as {product_id, ' +
+    'requested, available}), or the order_id was released (`reservation-released`). Nothing is ' +
+    'reserved.',
+  examples: named({
+    insufficientStock: EXAMPLES.insufficientStock,
+    reservationReleased: EXAMPLES.reservationReleased,
+  }),
 };
 
 export const RESERVE_MISMATCH = {
   type: ProblemDto,
   description: 'The order_id already holds a reservation with different items.',
   examples: named({ reservationMismatch: EXAMPLES.reservationMismatch }),
-};
-
-export const RESERVATION_NOT_FOUND = {
-  type: ProblemDto,
-  description: 'No reservation for this order (`reservation-not-found`).',
-  examples: named({ reservationNotFound: EXAMPLES.reservationNotFound }),
 };

@@ -15,12 +15,7 @@ import { ServiceAuth, UuidParam } from '@app/platform';
 import { ReleaseStockUseCase } from '../../application/use-cases/release-stock.use-case';
 import { ReserveStockUseCase } from '../../application/use-cases/reserve-stock.use-case';
 import { ProductPresenter } from './product.presenter';
-import {
-  RESERVATION_NOT_FOUND,
-  RESERVE_CONFLICT,
-  RESERVE_MISMATCH,
-  RESERVE_NOT_FOUND,
-} from './problem-examples';
+import { RESERVE_CONFLICT, RESERVE_MISMATCH, RESERVE_NOT_FOUND } from './problem-examples';
 
 /** The part of a Fastify reply this controller touches (keeps fastify types out of the signature). */
 interface StatusReply {
@@ -45,8 +40,9 @@ export class StockReservationsController {
     summary: 'Reserve stock for an order: all items or none; idempotent per order_id',
     description:
       'A new reservation answers 201. Repeating the same order_id with the same items answers 200 ' +
-      'with the existing reservation (also once released) and takes no stock. The same order_id ' +
-      'with other items is 422.',
+      'with the existing reservation and takes no stock. The same order_id with other items is ' +
+      '422. An order_id whose reservation was released (or released before it was ever made) is ' +
+      '409 `reservation-released`: it never takes stock again.',
   })
   @ApiCreatedResponse({ type: StockReservationDto, description: 'Reserved now.' })
   @ApiOkResponse({ type: StockReservationDto, description: 'This order was already reserved.' })
@@ -69,10 +65,16 @@ export class StockReservationsController {
   @HttpCode(200)
   @ApiOperation({
     summary: "Give an order's reserved stock back; idempotent (a second release changes nothing)",
+    description:
+      'An order_id without a reservation gets a released one with no items (a tombstone): a ' +
+      'reservation for it arriving later is refused (409 `reservation-released`), so a release ' +
+      'sent when the reservation answer was lost can never be overtaken by that reservation.',
   })
   @ApiParam({ name: 'order_id', format: 'uuid', example: '9b2d7c1e-0f4a-4e59-8a3b-6c5d4e3f2a10' })
-  @ApiOkResponse({ type: StockReservationDto, description: 'Released (now or before).' })
-  @ApiNotFoundResponse(RESERVATION_NOT_FOUND)
+  @ApiOkResponse({
+    type: StockReservationDto,
+    description: 'Released (now or before), or a tombstone (`items` empty) for an unknown order.',
+  })
   async release(@UuidParam('order_id') orderId: string): Promise<StockReservationDto> {
     return ProductPresenter.toReservation(await this.releaseStock.execute(orderId));
   }

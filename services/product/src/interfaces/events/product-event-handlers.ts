@@ -29,7 +29,8 @@ export class ProductEventHandlers extends EventHandlers {
     'order.cancelled': async (order) => {
       const orderId = order.order_id.toLowerCase();
       try {
-        await this.releaseStock.execute(orderId);
+        // no tombstone here: a stored order was always reserved first, so none is a fault
+        await this.releaseStock.execute(orderId, 'refuse');
       } catch (error) {
         if (error instanceof ReservationNotFound)
           throw new CancelledOrderWithoutReservation(orderId);
