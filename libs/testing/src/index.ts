@@ -6,3 +6,4 @@ export * from './capture-logs';
 export * from './contract-check';
 export * from './env-schema-cases';
 export * from './tcp-proxy';
+export * from './eventually';

@@ -1,17 +1,45 @@
-import { describeEnvSchema, stringCase } from '@app/testing';
-import { OrderEnvSchema, validateOrderEnv } from './order.config';
+import { describeEnvSchema, intCase, stringCase } from '@app/testing';
+import { OrderEnvSchema, loadOrderConfig } from './order.config';
 
 describeEnvSchema('order', {
   schema: OrderEnvSchema,
-  load: validateOrderEnv,
+  load: loadOrderConfig,
   base: { SERVICE_API_KEY: 'order-to-product-key-0000' },
-  variables: { SERVICE_API_KEY: stringCase(16, undefined, true) },
+  variables: {
+    SERVICE_API_KEY: stringCase(16, undefined, true),
+    ORDER_PAYMENT_TIMEOUT_SECONDS: intCase(1, 30 * 24 * 3600),
+    ORDER_EXPIRY_INTERVAL_MS: intCase(0, 3_600_000),
+    ORDER_EXPIRY_BATCH_SIZE: intCase(1, 1000),
+    ORDER_CANCEL_RECOVERY_INTERVAL_MS: intCase(0, 3_600_000),
+    ORDER_CANCEL_RECOVERY_AFTER_MS: intCase(1000, 3_600_000),
+  },
 });
 
 describe('order configuration', () => {
   it('names SERVICE_API_KEY and why when it is missing', () => {
-    expect(() => validateOrderEnv({})).toThrow(
+    expect(() => loadOrderConfig({})).toThrow(
       'SERVICE_API_KEY is required: the order service reserves stock with it',
     );
+  });
+
+  it('defaults: unpaid orders expire after 30 minutes, checked every 10 s', () => {
+    expect(loadOrderConfig({ SERVICE_API_KEY: 'order-to-product-key-0000' })).toEqual({
+      paymentTimeoutSeconds: 1800,
+      expiryIntervalMs: 10_000,
+      expiryBatchSize: 50,
+      cancelRecoveryIntervalMs: 5_000,
+      cancelRecoveryAfterMs: 15_000,
+    });
+  });
+
+  it('refuses a timeout of 0 or a fraction, naming the variable', () => {
+    for (const value of ['0', '1.5', '-3', 'soon']) {
+      expect(() =>
+        loadOrderConfig({
+          SERVICE_API_KEY: 'order-to-product-key-0000',
+          ORDER_PAYMENT_TIMEOUT_SECONDS: value,
+        }),
+      ).toThrow(/ORDER_PAYMENT_TIMEOUT_SECONDS/);
+    }
   });
 });
