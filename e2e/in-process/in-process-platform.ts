@@ -25,7 +25,8 @@ import { PaymentModule } from '../../services/payment/src/payment.module';
 import { ProductModule } from '../../services/product/src/product.module';
 import { UserModule } from '../../services/user/src/user.module';
 
-type ServiceName = 'product' | 'user' | 'order' | 'payment' | 'delivery' | 'order-validation';
+export type ServiceName =
+  'product' | 'user' | 'order' | 'payment' | 'delivery' | 'order-validation';
 
 const KEYS = {
   order: 'order-key-in-process-0001',
@@ -56,7 +57,10 @@ export class InProcessPlatform {
 
   private constructor(readonly issuer: TestTokenIssuer) {}
 
-  static async start(): Promise<InProcessPlatform> {
+  /** `env`: variables added to (or overriding) one service's environment, e.g. a short timeout */
+  static async start(
+    options: { env?: Partial<Record<ServiceName, Record<string, string>>> } = {},
+  ): Promise<InProcessPlatform> {
     const platform = new InProcessPlatform(await TestTokenIssuer.start());
     const names: ServiceName[] = [
       'product',
@@ -151,7 +155,7 @@ export class InProcessPlatform {
         databaseUrl: db?.url,
         issuer: platform.issuer,
         serviceKeys,
-        extra: { ...common, ...extra, PORT: String(ports[name]) },
+        extra: { ...common, ...extra, ...options.env?.[name], PORT: String(ports[name]) },
       });
       platform.services.set(name, { port: ports[name], db, env, boot });
     }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OrderClient } from '@app/clients';
 import { PlatformModule, loadConfigs } from '@app/platform';
+import { DeliveryCanceller } from './application/delivery-canceller';
 import { DeliveryOpener } from './application/delivery-opener';
 import { DeliverySettings } from './application/delivery-settings';
 import { OrderDirectory } from './application/ports/order-directory.port';
@@ -12,6 +13,7 @@ import { GetDeliveryUseCase } from './application/use-cases/get-delivery.use-cas
 import { ListDeliveriesUseCase } from './application/use-cases/list-deliveries.use-case';
 import { OpenDeliveryForPaidOrderUseCase } from './application/use-cases/open-delivery-for-paid-order.use-case';
 import { RequestDeliveryUseCase } from './application/use-cases/request-delivery.use-case';
+import { StopDeliveryForOrderUseCase } from './application/use-cases/stop-delivery-for-order.use-case';
 import { TrackDeliveryUseCase } from './application/use-cases/track-delivery.use-case';
 import { DeliveryRepository } from './domain/repositories/delivery.repository';
 import { OrderCancellations } from './domain/repositories/order-cancellations.repository';
@@ -58,8 +60,10 @@ export class DeliveryModule {
         { provide: DeliveryOutbox, useClass: PlatformDeliveryOutbox },
         OrderClient,
         DeliveryOpener,
+        DeliveryCanceller,
         OpenDeliveryForPaidOrderUseCase,
         CancelDeliveryForOrderUseCase,
+        StopDeliveryForOrderUseCase,
         RequestDeliveryUseCase,
         ChangeDeliveryStatusUseCase,
         GetDeliveryUseCase,

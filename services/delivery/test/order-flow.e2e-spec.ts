@@ -233,35 +233,40 @@ describe('delivery ↔ order: delivery events through the outbox (e2e)', () => {
   });
 
   describe('cancelling the order', () => {
-    it('a paid order cancelled by its owner cancels its pending delivery (order.cancelled)', async () => {
+    it('a paid order cancelled by its owner stops its pending delivery before the answer', async () => {
       const { orderId, deliveryId } = await shippedOrder();
       await t
         .orderHttp()
         .post(`/api/v1/orders/${orderId}/cancel`)
         .set(bearer(alice.token))
         .expect(200);
-      await t.drainOrder();
+      // before any relay: the order asked delivery to stop the goods (synchronously)
       const res = await t.http().get(`${DELIVERIES}/${deliveryId}`).set(bearer(alice.token));
       expect(res.body.status).toBe('cancelada');
+      await t.drainOrder(); // order.cancelled arrives and changes nothing
       await t.setDeliveryStatus(deliveryId, 'en_transito').expect(409);
       expect(await t.deliveryOutbox(orderId)).toEqual([]);
     });
 
-    it('an order cancelled while its parcel leaves: the delivery stays en_transito, the order cancelada, the event dead-lettered at once (for an operator)', async () => {
+    it('an order whose parcel left first: the cancel is refused (409), the order ships, nothing is dead-lettered', async () => {
       const { orderId, deliveryId } = await shippedOrder();
       await t.setDeliveryStatus(deliveryId, 'en_transito').expect(200);
-      await t
+      const refused = await t
         .orderHttp()
         .post(`/api/v1/orders/${orderId}/cancel`)
         .set(bearer(alice.token))
-        .expect(200);
+        .expect(409);
+      expect(refused.body).toMatchObject({
+        type: 'https://nest-commerce.dev/problems/illegal-transition',
+        reason: 'shipped',
+      });
       await t.drainOrder();
       await t.drainDelivery();
       const delivery = await t.http().get(`${DELIVERIES}/${deliveryId}`).set(bearer(alice.token));
       expect(delivery.body.status).toBe('en_transito');
-      expect((await t.orderOf(orderId)).status).toBe('cancelada');
+      expect((await t.orderOf(orderId)).status).toBe('enviada');
       const [notice] = await t.deliveryOutbox(orderId);
-      expect(notice).toMatchObject({ status: 'dead', attempts: 1, last_error: 'HTTP 422' });
+      expect(notice).toMatchObject({ type: 'delivery.in_transit', status: 'delivered' });
     });
   });
 });

@@ -1,12 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ProductClient } from '@app/clients';
+import { DeliveryClient, ProductClient } from '@app/clients';
 import { PlatformModule, loadConfigs } from '@app/platform';
 import { PlacementSettings } from './application/placement-settings';
+import { OrderCancellation } from './application/order-cancellation';
+import { OrderSettings } from './application/order-settings';
+import { GoodsDispatch } from './application/ports/goods-dispatch.port';
 import { OrderOutbox } from './application/ports/order-outbox.port';
 import { OrderPlacements } from './application/ports/order-placements.port';
 import { ProductCatalog } from './application/ports/product-catalog.port';
 import { CancelOrderUseCase } from './application/use-cases/cancel-order.use-case';
 import { ChangeOrderStatusUseCase } from './application/use-cases/change-order-status.use-case';
+import { ExpireUnpaidOrdersUseCase } from './application/use-cases/expire-unpaid-orders.use-case';
 import { GetOrderEventsUseCase } from './application/use-cases/get-order-events.use-case';
 import { GetOrderUseCase } from './application/use-cases/get-order.use-case';
 import { ListOrdersUseCase } from './application/use-cases/list-orders.use-case';
@@ -14,16 +18,22 @@ import { PlaceOrderUseCase } from './application/use-cases/place-order.use-case'
 import { RecordOrderEventUseCase } from './application/use-cases/record-order-event.use-case';
 import { RecoverPlacementsUseCase } from './application/use-cases/recover-placements.use-case';
 import { OrderRepository } from './domain/repositories/order.repository';
+import { RecoverPendingCancellationsUseCase } from './application/use-cases/recover-pending-cancellations.use-case';
+import { PendingCancellations } from './domain/repositories/pending-cancellations.repository';
 import { OrderConfig, loadOrderConfig } from './infrastructure/config/order.config';
 import { orderDatabase } from './infrastructure/database';
+import { HttpGoodsDispatch } from './infrastructure/gateways/http-goods-dispatch';
 import { HttpProductCatalog } from './infrastructure/gateways/http-product-catalog';
 import { PlatformOrderOutbox } from './infrastructure/messaging/platform-order-outbox';
 import { TypeormOrderPlacements } from './infrastructure/repositories/typeorm-order-placements';
 import { TypeormOrderRepository } from './infrastructure/repositories/typeorm-order.repository';
+import { TypeormPendingCancellations } from './infrastructure/repositories/typeorm-pending-cancellations';
 import { InternalOrdersController } from './interfaces/api/internal-orders.controller';
 import { OrderEventHandlers } from './interfaces/events/order-event-handlers';
 import { PlacementRecoveryJob } from './interfaces/jobs/placement-recovery.job';
 import { OrdersController } from './interfaces/api/orders.controller';
+import { CancellationRecoveryJob } from './interfaces/jobs/cancellation-recovery.job';
+import { OrderExpiryJob } from './interfaces/jobs/order-expiry.job';
 
 /** Placements the recovery takes per pass (every ORDER_PLACEMENT_RECOVERY_INTERVAL_MS). */
 const PLACEMENTS_PER_PASS = 100;
@@ -39,9 +49,10 @@ export class OrderModule {
           service: 'order',
           env,
           database: orderDatabase,
-          // product: catalog, reservations and their release (synchronous); the subscribers of
-          // the order's events are added by the platform from the catalogue
-          upstreams: ['product'],
+          // product: catalog, reservations and their release; delivery: the stop of a paid
+          // order's goods before its cancel (synchronous); the subscribers of the order's events
+          // are added by the platform from the catalogue
+          upstreams: ['product', 'delivery'],
           messaging: true,
           eventHandlers: OrderEventHandlers,
           // Idempotency-Key on POST /orders; a placement (catalog lookups and the reservation, each
@@ -62,9 +73,15 @@ export class OrderModule {
         },
         { provide: OrderRepository, useClass: TypeormOrderRepository },
         { provide: OrderPlacements, useClass: TypeormOrderPlacements },
+        { provide: OrderSettings, useValue: config },
+        { provide: OrderRepository, useClass: TypeormOrderRepository },
+        { provide: PendingCancellations, useClass: TypeormPendingCancellations },
         { provide: ProductCatalog, useClass: HttpProductCatalog },
+        { provide: GoodsDispatch, useClass: HttpGoodsDispatch },
         { provide: OrderOutbox, useClass: PlatformOrderOutbox },
         ProductClient,
+        DeliveryClient,
+        OrderCancellation,
         PlaceOrderUseCase,
         GetOrderUseCase,
         GetOrderEventsUseCase,
@@ -74,7 +91,11 @@ export class OrderModule {
         RecordOrderEventUseCase,
         RecoverPlacementsUseCase,
         PlacementRecoveryJob,
+        ExpireUnpaidOrdersUseCase,
+        RecoverPendingCancellationsUseCase,
         OrderEventHandlers,
+        OrderExpiryJob,
+        CancellationRecoveryJob,
       ],
     };
   }

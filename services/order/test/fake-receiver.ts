@@ -1,6 +1,8 @@
 import { AddressInfo } from 'node:net';
 import { Server, createServer } from 'node:http';
 import {
+  DELIVERY_INTERNAL_PATH,
+  DELIVERY_PROBLEM_TYPES,
   EVENT_CATALOGUE,
   EventEnvelope,
   EventParty,
@@ -16,8 +18,15 @@ export interface FakeReceiver {
   received: EventEnvelope[];
   /** every request, acknowledged or not */
   attempts: number;
-  /** `fail`: answer 503 to everything (the service is up but cannot apply events now) */
+  /** `fail`: answer 503 to every event (the service is up but cannot apply events now) */
   mode: 'ok' | 'fail';
+  /**
+   * delivery only: how `POST /internal/deliveries/by-order/{id}/stop` answers: 200 stopped, 409
+   * delivery-already-left, or 503 (the order's cancel cannot learn whether the goods left)
+   */
+  stopMode: 'stopped' | 'left' | 'fail';
+  /** delivery only: the order ids whose stop was asked, in arrival order (every attempt) */
+  stops: string[];
   /** the payloads of `type` about `orderId` acknowledged so far */
   payloadsOf(type: EventType, orderId: string): Array<Record<string, unknown>>;
   /** the types acknowledged about `orderId`, in arrival order */
@@ -25,12 +34,15 @@ export interface FakeReceiver {
   stop(): Promise<void>;
 }
 
+const STOP_ROUTE = new RegExp(`^${DELIVERY_INTERNAL_PATH}/by-order/([^/]+)/stop$`);
+
 /**
  * A real local HTTP server standing in for a subscriber of the order's events (delivery,
  * payment): it serves `POST /api/v1/internal/events`, checks the caller's service key, checks
  * the envelope and its payload against the catalogue exactly as the platform's dispatcher does
  * (a drifting payload is 422), accepts only the types the catalogue says `service` consumes, and
- * records what it acknowledged. It applies nothing and does not deduplicate.
+ * records what it acknowledged. It applies nothing and does not deduplicate. As delivery it also
+ * answers the stop a paid order's cancel asks for, as `stopMode` says.
  */
 export async function startFakeReceiver(
   service: EventParty,
@@ -42,6 +54,8 @@ export async function startFakeReceiver(
     received: [] as EventEnvelope[],
     attempts: 0,
     mode: 'ok',
+    stopMode: 'stopped',
+    stops: [] as string[],
   } as FakeReceiver;
   state.payloadsOf = (type, orderId) =>
     state.received.filter((e) => e.type === type && e.subject === orderId).map((e) => e.payload);
@@ -57,6 +71,7 @@ export async function startFakeReceiver(
         req.method ?? '',
         req.url ?? '',
         req.headers['x-service-key'],
+        req.headers['content-type'],
         chunks,
       );
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -67,10 +82,19 @@ export async function startFakeReceiver(
     method: string,
     path: string,
     serviceKey: string | string[] | undefined,
+    contentType: string | undefined,
     chunks: Buffer[],
   ): { status: number; body: unknown } {
-    if (state.mode === 'fail') return { status: 503, body: { status: 503 } };
     if (serviceKey !== expectedServiceKey) return { status: 401, body: { status: 401 } };
+    const stop = STOP_ROUTE.exec(path);
+    if (service === 'delivery' && method === 'POST' && stop) {
+      // as the platform: a request body (even an empty one) must be JSON
+      if (!String(contentType ?? '').startsWith('application/json')) {
+        return { status: 415, body: { status: 415 } };
+      }
+      return answerStop(stop[1]);
+    }
+    if (state.mode === 'fail') return { status: 503, body: { status: 503 } };
     if (method !== 'POST' || path !== '/api/v1/internal/events') {
       return { status: 404, body: { status: 404 } };
     }
@@ -97,6 +121,21 @@ export async function startFakeReceiver(
     }
     state.received.push(envelope.data as EventEnvelope);
     return { status: 200, body: { status: 'applied' } };
+  }
+
+  function answerStop(orderId: string): { status: number; body: unknown } {
+    state.stops.push(orderId);
+    if (state.stopMode === 'fail') return { status: 503, body: { status: 503 } };
+    if (state.stopMode === 'left') {
+      return {
+        status: 409,
+        body: {
+          type: `https://nest-commerce.dev/problems/${DELIVERY_PROBLEM_TYPES.deliveryAlreadyLeft}`,
+          status: 409,
+        },
+      };
+    }
+    return { status: 200, body: { order_id: orderId, outcome: 'cancelled', delivery: null } };
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -73,6 +73,7 @@ describe('order events: what the order publishes, and what it makes of the other
   // every test starts with nothing pending: what a test left behind is delivered now
   afterEach(async () => {
     t.delivery.mode = 'ok';
+    t.delivery.stopMode = 'stopped';
     t.payment.mode = 'ok';
     await t.drainAll();
   });
@@ -492,12 +493,15 @@ describe('order events: what the order publishes, and what it makes of the other
       expect((await order(id)).status).toBe('entregada');
     });
 
-    it('in transit for a cancelled order can never apply: dead-lettered at once (422), the order stays cancelled', async () => {
+    it('in transit for a cancelled order is acknowledged and ignored (never dead-lettered): the order stays cancelled, its history unchanged', async () => {
       const id = await paidOrder();
       await cancel(id).expect(200);
-      const res = await moved('delivery.in_transit', id, randomUUID()).expect(422);
-      expect(res.body.detail).toMatch(/order_status_final/);
+      const before = await events(id);
+      const res = await moved('delivery.in_transit', id, randomUUID()).expect(200);
+      expect(res.body).toEqual({ status: 'applied' });
       expect((await order(id)).status).toBe('cancelada');
+      expect(await events(id)).toEqual(before);
+      expect((await t.outbox(id)).filter((m) => m.status === 'dead')).toEqual([]);
       // and payment may not claim delivery facts
       await t
         .sendEvent(

@@ -76,6 +76,11 @@ export interface OrderTestApp {
   drain(): Promise<number>;
   /** Passes of the relay, waiting out the backoff, until no message is pending (or 5 s). */
   drainAll(): Promise<void>;
+  /**
+   * Another order service on the same database and settings (a second replica), with `env`
+   * added; closed by close().
+   */
+  replica(env?: Record<string, string>): Promise<NestFastifyApplication>;
   /** The order service's outbox, oldest first (optionally one order's messages). */
   outbox(orderId?: string): Promise<OutboxRow[]>;
   /**
@@ -116,7 +121,7 @@ export async function startOrderTestApp(
   const productUrl = `http://127.0.0.1:${productPort}`;
   const delivery = await startFakeReceiver('delivery', ORDER_KEY);
   const payment = await startFakeReceiver('payment', ORDER_KEY);
-  const app = await startTestService(
+  const orderModule = (env: Record<string, string> = {}) =>
     OrderModule.forRoot(
       testEnv({
         databaseUrl: orderDb.url,
@@ -138,12 +143,16 @@ export async function startOrderTestApp(
           OUTBOX_RELAY_ENABLED: 'false',
           OUTBOX_BACKOFF_BASE_MS: '10',
           OUTBOX_BACKOFF_MAX_MS: '20',
+          // the periodic passes (expiry, cancel recovery) too, unless a suite turns them on
+          ORDER_EXPIRY_INTERVAL_MS: '0',
+          ORDER_CANCEL_RECOVERY_INTERVAL_MS: '0',
           ...options.orderEnv,
+          ...env,
         },
       }),
-    ),
-    { listen: options.listen },
-  );
+    );
+  const app = await startTestService(orderModule(), { listen: options.listen });
+  const replicas: NestFastifyApplication[] = [];
   const adminToken = await issuer.admin();
   const pg = new Client({ connectionString: orderDb.url });
   await pg.connect();
@@ -231,8 +240,14 @@ export async function startOrderTestApp(
           payload,
         });
     },
+    async replica(env = {}) {
+      const replica = await startTestService(orderModule(env));
+      replicas.push(replica);
+      return replica;
+    },
     async close() {
       await pg.end();
+      for (const replica of replicas) await replica.close().catch(() => undefined);
       await app.close().catch(() => undefined);
       if (productRunning) await product.close();
       await delivery.stop();

@@ -22,6 +22,7 @@ import {
   ReconcilePendingPaymentsUseCase,
 } from '../src/application/use-cases/reconcile-pending-payments.use-case';
 import { PaymentModule } from '../src/payment.module';
+import { startFakeHttpServer } from './fakes/fake-http-server';
 
 /** The payment service's own key: order's SERVICE_API_KEYS.payment (its relay's events). */
 export const PAYMENT_KEY = 'payment-to-order-test-key';
@@ -129,7 +130,8 @@ const QUIET = {
  * The payment service under test and the real order and product services, each on its own
  * fresh database and a fixed port (so the order service can be stopped and started again at
  * the same URL), a local JWKS issuer, and the keys wired as npm start does. No delivery
- * service: the order service's messages to it simply stay pending.
+ * service: a stand-in answers the stop a paid order's cancel asks for (no delivery, stopped),
+ * and 503 to the order's events, which simply stay pending.
  */
 export async function startPaymentTestApp(
   options: {
@@ -145,12 +147,16 @@ export async function startPaymentTestApp(
     createTestDatabase('payment_order'),
     createTestDatabase('payment'),
   ]);
-  const [productPort, orderPort, paymentPort, deliveryPort] = [
-    await freePort(),
+  const [productPort, orderPort, paymentPort] = [
     await freePort(),
     await freePort(),
     await freePort(),
   ];
+  const delivery = await startFakeHttpServer((request) =>
+    request.method === 'POST' && /\/by-order\/[^/]+\/stop$/.test(request.path)
+      ? { status: 200, body: { outcome: 'no_delivery', delivery: null } }
+      : { status: 503, body: { status: 503 } },
+  );
   const productUrl = `http://127.0.0.1:${productPort}`;
   const orderUrl = `http://127.0.0.1:${orderPort}`;
   const paymentUrl = `http://127.0.0.1:${paymentPort}`;
@@ -187,7 +193,7 @@ export async function startPaymentTestApp(
           SERVICE_API_KEY: ORDER_KEY,
           PRODUCT_SERVICE_URL: productUrl,
           PAYMENT_SERVICE_URL: paymentUrl,
-          DELIVERY_SERVICE_URL: `http://127.0.0.1:${deliveryPort}`,
+          DELIVERY_SERVICE_URL: delivery.url,
           DB_POOL_MAX: '20',
         },
       }),
@@ -329,6 +335,7 @@ export async function startPaymentTestApp(
       await payment.close().catch(() => undefined);
       await order?.close().catch(() => undefined);
       await product.close().catch(() => undefined);
+      await delivery.stop();
       await issuer.stop();
       await Promise.all([paymentDb.drop(), orderDb.drop(), productDb.drop()]);
     },

@@ -14,10 +14,23 @@ export const TRACKING_NUMBER_INPUT_MAX = 32;
 export const DELIVERIES_PATH = '/api/v1/deliveries';
 
 /**
- * Service-to-service API (X-Service-Key only): `POST {DELIVERY_INTERNAL_PATH}` (create),
- * `POST {DELIVERY_INTERNAL_PATH}/cancellations`, `GET {DELIVERY_INTERNAL_PATH}/by-order/{order_id}`.
+ * Service-to-service API (X-Service-Key only): `GET {DELIVERY_INTERNAL_PATH}/by-order/{order_id}`,
+ * `POST {DELIVERY_INTERNAL_PATH}/by-order/{order_id}/stop`.
  */
 export const DELIVERY_INTERNAL_PATH = '/api/v1/internal/deliveries';
+
+/** `GET` the order's delivery (service key). */
+export function deliveryByOrderPath(orderId: string): string {
+  return `${DELIVERY_INTERNAL_PATH}/by-order/${encodeURIComponent(orderId)}`;
+}
+
+/**
+ * `POST` (the order service's key only): an order is being cancelled; stop its goods unless they
+ * left. Idempotent per order.
+ */
+export function deliveryStopPath(orderId: string): string {
+  return `${deliveryByOrderPath(orderId)}/stop`;
+}
 
 /** Problem `type` suffixes (after https://nest-commerce.dev/problems/) of the delivery service. */
 export const DELIVERY_PROBLEM_TYPES = {
@@ -26,5 +39,7 @@ export const DELIVERY_PROBLEM_TYPES = {
   orderNotFound: 'order-not-found',
   orderNotPaid: 'order-not-paid',
   illegalTransition: 'illegal-transition',
+  /** the stop of an order's delivery came too late: the parcel is on its way or delivered */
+  deliveryAlreadyLeft: 'delivery-already-left',
   upstreamUnavailable: 'upstream-unavailable',
 } as const;

@@ -1,7 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { UnitOfWork } from '@app/kernel';
 import { Delivery } from '../../domain/entities/delivery';
-import { IllegalDeliveryTransition } from '../../domain/errors/delivery.errors';
+import { DeliveryStatus } from '../../domain/entities/delivery-status';
+import {
+  DeliveryAlreadyLeft,
+  IllegalDeliveryTransition,
+} from '../../domain/errors/delivery.errors';
 import {
   DeliveryListCriteria,
   DeliveryPage,
@@ -10,6 +14,7 @@ import {
 } from '../../domain/repositories/delivery.repository';
 import { OrderCancellations } from '../../domain/repositories/order-cancellations.repository';
 import { PaidOrders } from '../../domain/repositories/paid-orders.repository';
+import { DeliveryCanceller } from '../delivery-canceller';
 import { DeliveryOpener } from '../delivery-opener';
 import { DeliverySettings } from '../delivery-settings';
 import { OrderNotFound } from '../errors/delivery-request.errors';
@@ -19,6 +24,7 @@ import { CancelDeliveryForOrderUseCase } from './cancel-delivery-for-order.use-c
 import { ChangeDeliveryStatusUseCase } from './change-delivery-status.use-case';
 import { OpenDeliveryForPaidOrderUseCase } from './open-delivery-for-paid-order.use-case';
 import { RequestDeliveryUseCase } from './request-delivery.use-case';
+import { STOP_CAUSE, StopDeliveryForOrderUseCase } from './stop-delivery-for-order.use-case';
 
 // In-memory fakes of the ports: the use cases' decisions, without Nest or a database.
 
@@ -51,8 +57,21 @@ class MemoryDeliveries extends DeliveryRepository {
     this.rows.set(delivery.id, Delivery.restore(snapshot(delivery)));
     return 'inserted';
   }
-  async save(delivery: Delivery): Promise<void> {
+  /** a status another writer put there first, as the conditional UPDATE would meet it */
+  movedMeanwhile?: DeliveryStatus;
+  async saveMove(delivery: Delivery, from: DeliveryStatus): Promise<boolean> {
+    const current = this.rows.get(delivery.id);
+    if (this.movedMeanwhile && current) {
+      this.rows.set(
+        delivery.id,
+        Delivery.restore({ ...snapshot(current), status: this.movedMeanwhile }),
+      );
+      this.movedMeanwhile = undefined;
+      return false;
+    }
+    if (current?.status !== from) return false;
     this.rows.set(delivery.id, Delivery.restore(snapshot(delivery)));
+    return true;
   }
   async findById(id: string): Promise<Delivery | null> {
     const row = this.rows.get(id);
@@ -146,6 +165,7 @@ function setup() {
   const outbox = new MemoryOutbox();
   const orders = new FixedOrders();
   const opener = new DeliveryOpener(deliveries, cancellations, settings, outbox);
+  const canceller = new DeliveryCanceller(deliveries, outbox);
   return {
     deliveries,
     cancellations,
@@ -153,7 +173,8 @@ function setup() {
     outbox,
     orders,
     create: new OpenDeliveryForPaidOrderUseCase(uow, opener, paid),
-    cancel: new CancelDeliveryForOrderUseCase(uow, deliveries, cancellations, outbox),
+    cancel: new CancelDeliveryForOrderUseCase(uow, deliveries, cancellations, canceller),
+    stop: new StopDeliveryForOrderUseCase(uow, deliveries, cancellations, canceller),
     request: new RequestDeliveryUseCase(uow, orders, opener, paid),
     change: new ChangeDeliveryStatusUseCase(uow, deliveries, outbox),
   };
@@ -258,6 +279,66 @@ describe('cancel for a cancelled order (order.cancelled)', () => {
   });
 });
 
+describe("the order's stop before it cancels a paid order", () => {
+  const open = (t: ReturnType<typeof setup>) =>
+    t.create
+      .execute({ orderId: ORDER, userId: ALICE, address: ADDRESS })
+      .then((r) => r.delivery as Delivery);
+
+  it('cancels a pending delivery with delivery.cancelled; asked again, already cancelled', async () => {
+    const t = setup();
+    await open(t);
+    expect(await t.stop.execute(ORDER)).toMatchObject({
+      outcome: 'cancelled',
+      delivery: { status: 'cancelada' },
+    });
+    expect(await t.stop.execute(ORDER)).toMatchObject({ outcome: 'already_cancelled' });
+    expect(t.outbox.facts).toEqual(['created:pendiente', `cancelled:cancelada:${STOP_CAUSE}`]);
+    expect(t.cancellations.orders.has(ORDER)).toBe(true);
+  });
+
+  it('without a delivery, remembers the order so that order.paid opens none later', async () => {
+    const t = setup();
+    expect(await t.stop.execute(ORDER)).toEqual({ outcome: 'no_delivery', delivery: null });
+    expect(await t.create.execute({ orderId: ORDER, userId: ALICE, address: ADDRESS })).toEqual({
+      outcome: 'order_cancelled',
+      delivery: null,
+    });
+    expect(t.deliveries.rows.size).toBe(0);
+  });
+
+  it.each(['en_transito', 'entregada'] as const)(
+    'refuses when the delivery is %s (409), and remembers nothing',
+    async (status) => {
+      const t = setup();
+      const delivery = await open(t);
+      await t.change.execute({ deliveryId: delivery.id, target: 'en_transito' });
+      if (status === 'entregada') {
+        await t.change.execute({ deliveryId: delivery.id, target: 'entregada' });
+      }
+      const refused = t.stop.execute(ORDER);
+      await expect(refused).rejects.toBeInstanceOf(DeliveryAlreadyLeft);
+      await expect(refused).rejects.toMatchObject({
+        kind: 'conflict',
+        code: 'delivery_already_left',
+        details: { order_id: ORDER, delivery_id: delivery.id, current_status: status },
+      });
+      expect(t.cancellations.orders.has(ORDER)).toBe(false);
+      expect(t.outbox.facts.some((f) => f.startsWith('cancelled'))).toBe(false);
+    },
+  );
+
+  it('an admin moving it en_transito after the stop gets 409 and publishes nothing', async () => {
+    const t = setup();
+    const delivery = await open(t);
+    await t.stop.execute(ORDER);
+    await expect(
+      t.change.execute({ deliveryId: delivery.id, target: 'en_transito' }),
+    ).rejects.toBeInstanceOf(IllegalDeliveryTransition);
+    expect(t.outbox.facts.filter((f) => f.startsWith('moved'))).toEqual([]);
+  });
+});
+
 describe('the owner asks for a delivery', () => {
   const alice = { id: ALICE, isAdmin: false };
 
@@ -328,6 +409,19 @@ describe('status changes', () => {
       IllegalDeliveryTransition,
     );
     expect(t.outbox.facts).toHaveLength(3);
+  });
+
+  it('a write that finds the status changed under it is 409 with the status found, nothing published', async () => {
+    const t = setup();
+    const created = await t.create.execute({ orderId: ORDER, userId: ALICE, address: ADDRESS });
+    t.deliveries.movedMeanwhile = 'cancelada';
+    await expect(
+      t.change.execute({ deliveryId: (created.delivery as Delivery).id, target: 'en_transito' }),
+    ).rejects.toMatchObject({
+      code: 'illegal_transition',
+      details: { current_status: 'cancelada', requested_status: 'en_transito' },
+    });
+    expect(t.outbox.facts).toEqual(['created:pendiente']);
   });
 
   it('cancelling a pending delivery publishes delivery.cancelled', async () => {

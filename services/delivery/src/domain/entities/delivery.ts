@@ -129,6 +129,11 @@ export class Delivery {
     this.state = { ...this.state, status: target, updatedAt: now };
   }
 
+  /** The parcel is on its way or delivered: nothing can call it back any more. */
+  hasLeft(): boolean {
+    return this.state.status === 'en_transito' || this.state.status === 'entregada';
+  }
+
   /**
    * The order was cancelled: a pending delivery is cancelled with it (true). One already on its
    * way, delivered or cancelled stays as it is (false): a parcel in a van cannot be unsent.

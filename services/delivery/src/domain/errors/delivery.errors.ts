@@ -35,6 +35,23 @@ export class IllegalDeliveryTransition extends DomainError {
   }
 }
 
+/**
+ * An order asked to stop its goods (it is being cancelled) after they left: the order is not
+ * cancelled, it ships. The delivery's status says how far it got.
+ */
+export class DeliveryAlreadyLeft extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'delivery_already_left';
+
+  constructor(orderId: string, deliveryId: string, status: DeliveryStatus) {
+    super(`The delivery of order ${orderId} has left (${status}); it can no longer be stopped`, {
+      order_id: orderId,
+      delivery_id: deliveryId,
+      current_status: status,
+    });
+  }
+}
+
 /** A delivery value breaks an invariant (the DTOs and configuration catch these first). */
 export class InvalidDelivery extends DomainError {
   readonly kind = 'invalid';

@@ -29,8 +29,13 @@ export abstract class DeliveryRepository {
   abstract lockOrder(orderId: string): Promise<void>;
   /** Inserts unless the order already has a delivery or the tracking number is taken. */
   abstract insertIfAbsent(delivery: Delivery): Promise<InsertOutcome>;
-  /** Writes the status and updated_at. */
-  abstract save(delivery: Delivery): Promise<void>;
+  /**
+   * Writes the status and updated_at of a delivery that moved from `from`, only if it is still
+   * `from` in the database (a conditional UPDATE): false, and nothing written, when another
+   * change got there first. Moves that race (an admin's en_transito, an order's stop) serialize
+   * on the row and exactly one of them wins.
+   */
+  abstract saveMove(delivery: Delivery, from: DeliveryStatus): Promise<boolean>;
   abstract findById(id: string): Promise<Delivery | null>;
   /** Locks the delivery until the unit of work ends (status changes are read-check-write). */
   abstract findByIdForUpdate(id: string): Promise<Delivery | null>;

@@ -3,6 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { EntityManager } from 'typeorm';
 import { Delivery } from '../../domain/entities/delivery';
+import { DeliveryStatus } from '../../domain/entities/delivery-status';
 import {
   DeliveryListCriteria,
   DeliveryPage,
@@ -75,12 +76,15 @@ export class TypeormDeliveryRepository extends DeliveryRepository {
     return forOrder ? 'order_has_delivery' : 'tracking_number_taken';
   }
 
-  async save(delivery: Delivery): Promise<void> {
-    await this.manager.update(
+  async saveMove(delivery: Delivery, from: DeliveryStatus): Promise<boolean> {
+    // The status condition is in the UPDATE itself: PostgreSQL re-checks it on the newest row
+    // version after waiting for a concurrent writer, so of two moves from one status one wins.
+    const result = await this.manager.update(
       DeliveryOrmEntity,
-      { id: delivery.id },
+      { id: delivery.id, status: from },
       { status: delivery.status, updatedAt: delivery.updatedAt },
     );
+    return result.affected === 1;
   }
 
   async findById(id: string): Promise<Delivery | null> {

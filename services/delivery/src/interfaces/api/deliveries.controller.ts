@@ -141,7 +141,10 @@ export class DeliveriesController {
       'request says where the delivery is). Each move publishes its event (`delivery.in_transit`, ' +
       '`delivery.delivered`, `delivery.cancelled`), stored with the change and delivered to its ' +
       'subscribers with retries, so this answers 200 even while they are down (the order ' +
-      'follows: shipped, delivered). Cancelling a delivery does not cancel the order.',
+      'follows: shipped, delivered). Cancelling a delivery does not cancel the order. The write ' +
+      'is conditional on the status the delivery was read in, so `en_transito` and a paid ' +
+      "order's cancel (which stops a `pendiente` delivery first) never both happen: whichever " +
+      'commits first wins, the other gets 409.',
   })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: DeliveryResponseDto, description: 'The delivery after the move.' })
@@ -149,9 +152,15 @@ export class DeliveriesController {
   @ApiProblem(401, 'No token, or an invalid one.', UNAUTHORIZED)
   @ApiProblem(403, 'Not an admin.', { forbidden: EXAMPLES.forbidden })
   @ApiProblem(404, 'No such delivery.', { deliveryNotFound: EXAMPLES.deliveryNotFound })
-  @ApiProblem(409, 'A move the transition table does not allow.', {
-    illegalTransition: EXAMPLES.illegalTransition,
-  })
+  @ApiProblem(
+    409,
+    'A move the transition table does not allow (also when the order was cancelled first and ' +
+      'its delivery stopped).',
+    {
+      illegalTransition: EXAMPLES.illegalTransition,
+      stoppedByOrderCancel: EXAMPLES.movedMeanwhile,
+    },
+  )
   async updateStatus(
     @UuidParam('id') id: string,
     @Body() body: UpdateDeliveryStatusDto,

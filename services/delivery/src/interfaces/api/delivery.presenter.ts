@@ -1,4 +1,11 @@
-import { AddressDto, DeliveryPageDto, DeliveryResponseDto, TrackingDto } from '@app/contracts';
+import {
+  AddressDto,
+  DeliveryPageDto,
+  DeliveryResponseDto,
+  StopDeliveryResponseDto,
+  TrackingDto,
+} from '@app/contracts';
+import { StopDeliveryResult } from '../../application/use-cases/stop-delivery-for-order.use-case';
 import { Delivery, DeliveryAddress } from '../../domain/entities/delivery';
 import { DeliveryPage } from '../../domain/repositories/delivery.repository';
 
@@ -31,6 +38,14 @@ export const DeliveryPresenter = {
       estimated_delivery: delivery.estimatedDelivery.toISOString(),
       created_at: delivery.createdAt.toISOString(),
       updated_at: delivery.updatedAt.toISOString(),
+    };
+  },
+
+  toStop(orderId: string, stop: StopDeliveryResult): StopDeliveryResponseDto {
+    return {
+      order_id: orderId,
+      outcome: stop.outcome,
+      delivery: stop.delivery ? DeliveryPresenter.toResponse(stop.delivery) : null,
     };
   },
 

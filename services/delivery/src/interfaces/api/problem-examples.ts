@@ -104,6 +104,24 @@ export const EXAMPLES = {
     `${DELIVERIES}/${DELIVERY_ID_EXAMPLE}/status`,
     { current_status: 'entregada', requested_status: 'en_transito' },
   ),
+  alreadyLeft: problem(
+    409,
+    'delivery-already-left',
+    `The delivery of order ${ORDER_ID_EXAMPLE} has left (en_transito); it can no longer be stopped`,
+    `${INTERNAL}/by-order/${ORDER_ID_EXAMPLE}/stop`,
+    {
+      order_id: ORDER_ID_EXAMPLE,
+      delivery_id: DELIVERY_ID_EXAMPLE,
+      current_status: 'en_transito',
+    },
+  ),
+  movedMeanwhile: problem(
+    409,
+    'illegal-transition',
+    'A delivery cannot go from cancelada to en_transito',
+    `${DELIVERIES}/${DELIVERY_ID_EXAMPLE}/status`,
+    { current_status: 'cancelada', requested_status: 'en_transito' },
+  ),
   orderNotPaid: problem(
     422,
     'order-not-paid',

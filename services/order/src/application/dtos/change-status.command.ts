@@ -14,9 +14,10 @@ export interface ChangeStatusCommand {
 
 /**
  * applied: moved now; already_reached: a late or repeated fact, no-op; refund_requested: `pagada`
- * for an order cancelled before it was paid, the cancellation was stated again for payment.
+ * for an order cancelled before it was paid, the cancellation was stated again for payment;
+ * ignored: a target a final status can never take (in transit for a cancelled order), no-op.
  */
-export type StatusChangeOutcome = 'applied' | 'already_reached' | 'refund_requested';
+export type StatusChangeOutcome = 'applied' | 'already_reached' | 'refund_requested' | 'ignored';
 
 export interface ChangeStatusResult {
   order: Order;

@@ -33,13 +33,3 @@ export class OrderNotCaughtUp extends DomainError {
     super(`Order ${orderId} is ${status}; ${target} can follow only later.`);
   }
 }
-
-/** A fact that can never move the order from its final status (a cancelled order shipped). */
-export class FactNeverApplies extends DomainError {
-  readonly kind = 'unprocessable';
-  readonly code = 'order_status_final';
-
-  constructor(orderId: string, status: string, target: string) {
-    super(`Order ${orderId} is ${status} for good; it cannot become ${target}.`);
-  }
-}

@@ -1,14 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { UnitOfWork } from '@app/kernel';
 import { visitedStatuses } from '../../domain/entities/order-history';
 import { decideStatusMessage } from '../../domain/entities/order-status';
 import { OrderRepository } from '../../domain/repositories/order.repository';
 import { ChangeStatusCommand, ChangeStatusResult } from '../dtos/change-status.command';
-import {
-  FactAboutUnknownOrder,
-  FactNeverApplies,
-  OrderNotCaughtUp,
-} from '../errors/order-request.errors';
+import { FactAboutUnknownOrder, OrderNotCaughtUp } from '../errors/order-request.errors';
 import { OrderOutbox } from '../ports/order-outbox.port';
 
 /**
@@ -19,10 +15,14 @@ import { OrderOutbox } from '../ports/order-outbox.port';
  * for an order cancelled before it was paid states the cancellation again, so payment refunds
  * the payment it approved meanwhile; a target the order cannot take yet (delivered before
  * shipped) throws OrderNotCaughtUp, so the event comes again once the order has caught up; one
- * it can never take from a final status is FactNeverApplies (dead-lettered for an operator).
+ * it can never take from a final status (in transit for a cancelled order) is acknowledged and
+ * ignored with a warning: a paid order is cancelled only after delivery stopped its goods, so it
+ * is a stale fact, and a dead letter would only ask an operator to throw it away.
  */
 @Injectable()
 export class ChangeOrderStatusUseCase {
+  private readonly logger = new Logger(ChangeOrderStatusUseCase.name);
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly orders: OrderRepository,
@@ -41,8 +41,18 @@ export class ChangeOrderStatusUseCase {
           return { order, outcome: 'already_reached' };
         case 'not_yet':
           throw new OrderNotCaughtUp(order.id, order.status, command.target);
-        case 'never':
-          throw new FactNeverApplies(order.id, order.status, command.target);
+        case 'ignore_final':
+          this.logger.warn(
+            {
+              order_id: order.id,
+              status: order.status,
+              target: command.target,
+              delivery_id: command.deliveryId,
+              payment_id: command.paymentId,
+            },
+            'a fact the order can no longer take (final status); acknowledged and ignored',
+          );
+          return { order, outcome: 'ignored' };
         case 'refund_late_payment':
           order.restateCancellation('payment approved after the order was cancelled');
           await this.outbox.publish(order.pullFacts());

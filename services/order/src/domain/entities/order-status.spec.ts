@@ -62,9 +62,13 @@ describe('decideStatusMessage (the receiver rule)', () => {
     );
   });
 
-  it('never from a final status (a cancelled order never ships)', () => {
-    expect(decideStatusMessage('cancelada', ['creada', 'cancelada'], 'enviada')).toBe('never');
-    expect(decideStatusMessage('cancelada', ['creada', 'cancelada'], 'entregada')).toBe('never');
+  it('ignores what a final status can never take (a cancelled order never ships)', () => {
+    expect(decideStatusMessage('cancelada', ['creada', 'cancelada'], 'enviada')).toBe(
+      'ignore_final',
+    );
+    expect(decideStatusMessage('cancelada', ['creada', 'pagada', 'cancelada'], 'entregada')).toBe(
+      'ignore_final',
+    );
   });
 
   it('refunds a payment approved for an order cancelled before it was ever paid', () => {

@@ -26,6 +26,24 @@ export class IllegalTransition extends DomainError {
   }
 }
 
+/**
+ * A paid order's cancel came too late: the delivery service says its goods left (they are on
+ * their way or delivered). The order is not cancelled; it becomes `enviada` as the delivery's
+ * fact arrives. The same problem type as any other refused move.
+ */
+export class CancelAfterShipment extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'illegal_transition';
+
+  constructor(orderId: string, status: OrderStatus) {
+    super(`Order ${orderId} cannot be cancelled: its goods have left the warehouse`, {
+      current_status: status,
+      requested_status: 'cancelada',
+      reason: 'shipped',
+    });
+  }
+}
+
 /** Lists every unknown product, as the product service does. */
 export class ProductNotFound extends DomainError {
   readonly kind = 'not_found';

@@ -27,6 +27,12 @@ export abstract class OrderRepository {
   abstract findById(id: string): Promise<Order | null>;
   /** Locks the order until the unit of work ends (status changes are read-check-write). */
   abstract findByIdForUpdate(id: string): Promise<Order | null>;
+  /**
+   * Up to `limit` orders still `creada` that were placed before `cutoff`, oldest first, locked
+   * until the unit of work ends. Orders another transaction holds locked (being paid, cancelled
+   * or expired by another replica right now) are skipped, not waited for.
+   */
+  abstract claimUnpaidPlacedBefore(cutoff: Date, limit: number): Promise<Order[]>;
   /** Newest first, ties broken by id, so pages are stable. */
   abstract list(criteria: OrderListCriteria): Promise<OrderPage>;
   /** The history, oldest first. */

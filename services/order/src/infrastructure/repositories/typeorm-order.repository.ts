@@ -81,6 +81,38 @@ export class TypeormOrderRepository extends OrderRepository {
     return row ? this.withItems(row) : null;
   }
 
+  async claimUnpaidPlacedBefore(cutoff: Date, limit: number): Promise<Order[]> {
+    // SKIP LOCKED: an order another transaction holds (a payment's fact applying, another
+    // replica's expiry batch) is left to it. Under READ COMMITTED, PostgreSQL re-checks the
+    // WHERE on the newest version of a row it locks, so an order paid meanwhile is not returned.
+    const rows = await this.manager
+      .createQueryBuilder(OrderOrmEntity, 'o')
+      .where('o.status = :status', { status: 'creada' })
+      .andWhere('o.created_at < :cutoff', { cutoff })
+      .orderBy('o.created_at', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .limit(limit)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
+    if (rows.length === 0) return [];
+    return this.withItemsOf(rows);
+  }
+
+  private async withItemsOf(rows: OrderOrmEntity[]): Promise<Order[]> {
+    const items = await this.manager.find(OrderItemOrmEntity, {
+      where: { orderId: In(rows.map((row) => row.id)) },
+      order: { lineNo: 'ASC' },
+    });
+    const byOrder = new Map<string, OrderItemOrmEntity[]>();
+    for (const item of items) {
+      const list = byOrder.get(item.orderId) ?? [];
+      list.push(item);
+      byOrder.set(item.orderId, list);
+    }
+    return rows.map((row) => OrderMapper.toDomain(row, byOrder.get(row.id) ?? []));
+  }
+
   private async withItems(row: OrderOrmEntity): Promise<Order> {
     const items = await this.manager.find(OrderItemOrmEntity, {
       where: { orderId: row.id },
@@ -106,20 +138,7 @@ export class TypeormOrderRepository extends OrderRepository {
       query.getCount(),
     ]);
     if (rows.length === 0) return { items: [], total };
-    const items = await this.manager.find(OrderItemOrmEntity, {
-      where: { orderId: In(rows.map((row) => row.id)) },
-      order: { lineNo: 'ASC' },
-    });
-    const byOrder = new Map<string, OrderItemOrmEntity[]>();
-    for (const item of items) {
-      const list = byOrder.get(item.orderId) ?? [];
-      list.push(item);
-      byOrder.set(item.orderId, list);
-    }
-    return {
-      items: rows.map((row) => OrderMapper.toDomain(row, byOrder.get(row.id) ?? [])),
-      total,
-    };
+    return { items: await this.withItemsOf(rows), total };
   }
 
   async eventsOf(orderId: string): Promise<OrderEvent[]> {

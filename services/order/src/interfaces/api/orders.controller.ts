@@ -189,20 +189,33 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Cancel an order in status creada or pagada (owner or admin)',
     description:
-      'The order is cancelled at once (200 with the cancelled order) and, in the same ' +
-      'transaction, what follows is queued for the other services and delivered with retries ' +
-      'until each acknowledges: the reserved stock goes back to the catalog; for a paid order the ' +
-      'payment is refunded and a pending delivery cancelled. Those happen shortly after the ' +
-      'answer (even if a service is down right now); the `refunded` event appears in the history ' +
-      'when payment reports the refund. Other statuses (also a second cancel): 409 ' +
+      'From `creada` the order is cancelled at once. From `pagada` the delivery service is ' +
+      'asked first to stop the goods (it decides whether they left): stopped (a pending ' +
+      'delivery is cancelled, or none will be opened) → cancelled; already on their way or ' +
+      'delivered → 409 `illegal-transition` with `reason: shipped`, the order unchanged (it ' +
+      'becomes `enviada` as the delivery reports it); delivery unreachable → 503, the order ' +
+      'unchanged for now: retrying is safe and gives the definite answer, and the cancel is ' +
+      'finished by the service itself once delivery answers. Cancelled: 200 with the order, ' +
+      'and, in the same transaction, what follows is queued for the other services and ' +
+      'delivered with retries until each acknowledges: the reserved stock goes back to the ' +
+      'catalog and an approved payment is refunded (the `refunded` event appears in the ' +
+      'history when payment reports it). Other statuses (also a second cancel): 409 ' +
       '`illegal-transition`.',
   })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: OrderResponseDto, description: 'Cancelled.' })
   @ApiProblem(400, 'The id is not a UUID.', { badId: EXAMPLES.badId })
   @ApiProblem(404, 'No such order, or not yours.', { orderNotFound: EXAMPLES.orderNotFound })
-  @ApiProblem(409, 'The order cannot be cancelled in its status.', {
-    illegalTransition: EXAMPLES.illegalTransition,
+  @ApiProblem(
+    409,
+    'The order cannot be cancelled in its status, or (paid) its goods have already left.',
+    {
+      illegalTransition: EXAMPLES.illegalTransition,
+      goodsLeft: EXAMPLES.goodsLeft,
+    },
+  )
+  @ApiProblem(503, 'A paid order: the delivery service could not be asked; nothing changed yet.', {
+    deliveryDown: EXAMPLES.deliveryDown,
   })
   async cancel(
     @UuidParam('id') id: string,

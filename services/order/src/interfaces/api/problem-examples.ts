@@ -70,6 +70,19 @@ export const EXAMPLES = {
     `${ORDERS}/${ORDER_ID_EXAMPLE}/cancel`,
     { current_status: 'enviada', requested_status: 'cancelada' },
   ),
+  goodsLeft: problem(
+    409,
+    'illegal-transition',
+    `Order ${ORDER_ID_EXAMPLE} cannot be cancelled: its goods have left the warehouse`,
+    `${ORDERS}/${ORDER_ID_EXAMPLE}/cancel`,
+    { current_status: 'pagada', requested_status: 'cancelada', reason: 'shipped' },
+  ),
+  deliveryDown: problem(
+    503,
+    'upstream-unavailable',
+    'The delivery service is unavailable. Try again shortly.',
+    `${ORDERS}/${ORDER_ID_EXAMPLE}/cancel`,
+  ),
   productDown: problem(
     503,
     'upstream-unavailable',

@@ -2,6 +2,7 @@ import { CreateOrders1737300000000 } from './1737300000000-create-orders';
 import { CreateProcessedMessages1737300000001 } from './1737300000001-create-processed-messages';
 import { DropProcessedMessages1737300000003 } from './1737300000003-drop-processed-messages';
 import { CreateOrderPlacements1737300000004 } from './1737300000004-create-order-placements';
+import { CreatePendingCancellations1737300000005 } from './1737300000005-create-pending-cancellations';
 
 /**
  * In order of application. CreateIdempotencyKeys1737300000002 created `idempotency_keys` until
@@ -14,4 +15,5 @@ export const orderMigrations = [
   CreateProcessedMessages1737300000001,
   DropProcessedMessages1737300000003,
   CreateOrderPlacements1737300000004,
+  CreatePendingCancellations1737300000005,
 ];
