@@ -22,7 +22,8 @@ describe('events waiting out a broker outage leave as soon as the broker is back
       common: {
         AMQP_URL: proxy.rewrite(AMQP_TEST_URL),
         AMQP_NAME_PREFIX: prefix,
-        AMQP_PUBLISH_TIMEOUT_MS: '300',
+        // long enough for a loaded machine once connected; while cut, each publish fails after it
+        AMQP_PUBLISH_TIMEOUT_MS: '2000',
         OUTBOX_RELAY_ENABLED: 'false',
         OUTBOX_BACKOFF_BASE_MS: String(BACKOFF_MS),
         OUTBOX_BACKOFF_MAX_MS: String(BACKOFF_MS),
