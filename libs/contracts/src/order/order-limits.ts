@@ -13,6 +13,9 @@ export type OrderStatusName = (typeof ORDER_STATUSES)[number];
  */
 export const ORDER_AWAITING_PAYMENT: OrderStatusName = 'creada';
 
+/** The status of a cancelled order (by its owner, an admin, or for lack of payment): final. */
+export const ORDER_CANCELLED: OrderStatusName = 'cancelada';
+
 export const ORDER_EVENT_TYPES = [
   'created',
   'validated',

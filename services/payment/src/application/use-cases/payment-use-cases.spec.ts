@@ -114,6 +114,7 @@ class FixedOrders extends OrderDirectory {
     id: 'order-1',
     userId: 'alice',
     total: Money.ofCents(1000),
+    cancelled: false,
   };
   async findForCaller(): Promise<PayableOrder | null> {
     return this.order;
@@ -329,5 +330,13 @@ describe('RefundOrderPaymentUseCase', () => {
     expect(s.gateway.refunds).toBe(0);
     await expect(s.pay()).rejects.toBeInstanceOf(OrderNotPayable);
     expect(s.payments.rows.size).toBe(0);
+  });
+
+  it('an order the order service already answers cancelled is refused (422) before payment has heard of it, nothing charged', async () => {
+    const s = setup();
+    s.orders.order = { ...s.orders.order!, cancelled: true };
+    await expect(s.pay()).rejects.toBeInstanceOf(OrderNotPayable);
+    expect(s.payments.rows.size).toBe(0);
+    expect(s.gateway.charges).toHaveLength(0);
   });
 });

@@ -109,7 +109,11 @@ export class ProcessPaymentUseCase {
     }
     const order = await this.orders.findForCaller(command.orderId, command.userToken);
     if (!order) throw new OrderNotFound(command.orderId);
-    if (await this.cancelledOrders.isCancelled(order.id)) throw new OrderNotPayable(order.id);
+    // the order's own answer first: an order expired a moment ago is refused, not charged and
+    // then refunded when order.cancelled arrives here
+    if (order.cancelled || (await this.cancelledOrders.isCancelled(order.id))) {
+      throw new OrderNotPayable(order.id);
+    }
 
     const payment = Payment.start({
       id: randomUUID(),

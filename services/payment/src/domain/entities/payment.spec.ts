@@ -14,6 +14,7 @@ const order: PayableOrder = {
   id: '9b2d7c1e-0f4a-4e59-8a3b-6c5d4e3f2a10',
   userId: '5b1c2f7e-8d4a-4c3b-9e2f-1a0b3c4d5e6f',
   total: Money.fromDecimal('65.47'),
+  cancelled: false,
 };
 
 function input(change: Partial<StartPaymentInput> = {}): StartPaymentInput {

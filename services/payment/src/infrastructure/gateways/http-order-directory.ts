@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OrderClient } from '@app/clients';
+import { ORDER_CANCELLED } from '@app/contracts';
 import { Money } from '@app/kernel';
 import { UpstreamUnavailableError } from '@app/platform';
 import { OrderServiceRefusedToken } from '../../application/errors/payment-request.errors';
@@ -24,6 +25,7 @@ export class HttpOrderDirectory extends OrderDirectory {
         id: answer.body.id,
         userId: answer.body.user_id,
         total: Money.fromDecimal(answer.body.total),
+        cancelled: answer.body.status === ORDER_CANCELLED,
       };
     }
     if (answer.status === 404 || answer.status === 400) return null;
