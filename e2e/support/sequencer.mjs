@@ -1,12 +1,14 @@
 // jest test sequencer: jest's own order (failed first, then slowest first), except that the
-// full-stack suite goes last. It runs seven service processes for a minute or two; started
-// first (it is the slowest) it would share the machine with nearly every other suite, and
-// suites that race timers against a loaded 2-core machine would suffer. Last, it overlaps
-// only with the other worker's final suite.
+// suites that start a whole stack (full-stack, recovery) go last. Each runs seven service
+// processes for a minute or two; started first (they are the slowest) they would share the
+// machine with nearly every other suite, and suites that race timers against a loaded 2-core
+// machine would suffer. Last, they overlap only with each other or the other worker's final
+// suite.
 import jestSequencer from '@jest/test-sequencer';
 
 const Sequencer = jestSequencer.default ?? jestSequencer;
-const isFullStack = (test) => /[\\/]e2e[\\/]full-stack\.e2e-spec\.ts$/.test(test.path);
+const isFullStack = (test) =>
+  /[\\/]e2e[\\/](full-stack|recovery[\\/][^\\/]+)\.e2e-spec\.ts$/.test(test.path);
 
 export default class FullStackLastSequencer extends Sequencer {
   sort(tests) {

@@ -7,6 +7,10 @@
 // - databases: fresh ones on jest's PostgreSQL (POSTGRES_URL), named with a unique
 //   STACK_DB_PREFIX, dropped at the end;
 // - the launcher's output goes to .data/e2e/<prefix>stack.log (its tail is in every error).
+// - one stack at a time per checkout: a second suite that starts one (the full-stack and the
+//   recovery suites run last, on two workers) waits for the first to shut down, so that two
+//   stacks never share the machine, nor PostgreSQL's max_connections (100 by default: seven
+//   services with pools of 10 each, twice, do not fit);
 // Stop and restart of one service go through the launcher's IPC control channel, so the launcher
 // stays the parent of every service process and its Ctrl-C stops the restarted ones too; if this
 // jest worker dies, the channel closes and the launcher stops everything by itself.
@@ -48,6 +52,34 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** how long the launcher may take to build (if needed), migrate, seed and start everything */
   readyTimeoutMs?: number;
+  /** how long to wait for another suite's stack of this checkout to shut down first */
+  turnTimeoutMs?: number;
+}
+
+/**
+ * Waits for this checkout's stack turn: a session-level advisory lock (keyed on the checkout's
+ * path) on a connection of its own, held until the stack is shut down, or until this process
+ * dies and its connection with it.
+ */
+async function takeStackTurn(adminUrl: string, timeoutMs: number): Promise<Client> {
+  const client = new Client({ connectionString: adminUrl });
+  client.on('error', () => undefined); // the lock goes with the connection, nothing to do
+  await client.connect();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await client.query<{ ok: boolean }>(
+      `SELECT pg_try_advisory_lock(hashtext('nest-commerce full stack ' || $1)) AS ok`,
+      [ROOT],
+    );
+    if (rows[0].ok) return client;
+    if (Date.now() > deadline) {
+      await client.end();
+      throw new Error(
+        `another stack of this checkout was still running after ${timeoutMs / 1000} s`,
+      );
+    }
+    await sleep(1000);
+  }
 }
 
 interface ControlAnswer {
@@ -118,6 +150,8 @@ export class FullStack {
   private nextId = 0;
   private readonly waiting = new Map<number, (answer: ControlAnswer) => void>();
   private shutdownPromise?: Promise<{ leftovers: number[]; exitCode: number | null; ms: number }>;
+  /** the connection holding this checkout's stack turn (released at shutdown) */
+  private turn?: Client;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -157,7 +191,14 @@ export class FullStack {
   static async start(options: StackOptions = {}): Promise<FullStack> {
     const adminUrl = process.env.POSTGRES_URL;
     if (!adminUrl) throw new Error('POSTGRES_URL is not set: run this suite through jest');
-    const basePort = await freePortBlock();
+    const turn = await takeStackTurn(adminUrl, options.turnTimeoutMs ?? 600_000);
+    let basePort: number;
+    try {
+      basePort = await freePortBlock();
+    } catch (err) {
+      await turn.end();
+      throw err;
+    }
     const dbPrefix = `fs_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}_`;
     const logDir = path.join(ROOT, '.data', 'e2e');
     mkdirSync(logDir, { recursive: true });
@@ -184,6 +225,7 @@ export class FullStack {
     });
     closeSync(out);
     const stack = new FullStack(child, basePort, dbPrefix, logFile, adminUrl);
+    stack.turn = turn;
     const timeoutMs = options.readyTimeoutMs ?? 540_000;
     try {
       const ready = await new Promise<{ seconds: number; services: Array<{ pid: number }> }>(
@@ -307,7 +349,7 @@ export class FullStack {
         leftovers = this.allPids().filter(isAlive);
       }
       return { leftovers, exitCode: this.exitInfo?.code ?? null, ms: Date.now() - started };
-    })();
+    })().finally(() => this.turn?.end().catch(() => undefined));
     return this.shutdownPromise;
   }
 

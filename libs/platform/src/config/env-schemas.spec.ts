@@ -97,15 +97,16 @@ describeEnvSchema('messaging', {
     OUTBOX_MAX_ATTEMPTS: intCase(1),
     OUTBOX_BACKOFF_BASE_MS: intCase(10),
     OUTBOX_BACKOFF_MAX_MS: intCase(10),
+    OUTBOX_CLAIM_LEASE_SECONDS: intCase(2, 600),
   },
 });
 
 describeEnvSchema('idempotency', {
   schema: IdempotencyEnvSchema,
-  load: (env) => loadIdempotencySettings(env, { defaultLeaseSeconds: 120 }),
+  load: (env) => loadIdempotencySettings(env, { maxHoldSeconds: 120 }),
   variables: {
     IDEMPOTENCY_TTL_HOURS: intCase(24, 720),
-    IDEMPOTENCY_LEASE_SECONDS: intCase(10, 3600),
+    IDEMPOTENCY_LEASE_SECONDS: intCase(3, 3600),
   },
 });
 

@@ -13,6 +13,12 @@ export const MessagingEnvSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: envInt(1).default(60),
   OUTBOX_BACKOFF_BASE_MS: envInt(10).default(500),
   OUTBOX_BACKOFF_MAX_MS: envInt(10).default(60_000),
+  /**
+   * How long claimed messages stay invisible to other relays (seconds), renewed every third of
+   * it while they are being delivered: a dead relay's messages are delivered by another within
+   * this time.
+   */
+  OUTBOX_CLAIM_LEASE_SECONDS: envInt(2, 600).default(5),
 });
 
 export const MessagingSettingsSchema = MessagingEnvSchema.transform((env) => ({
@@ -22,6 +28,7 @@ export const MessagingSettingsSchema = MessagingEnvSchema.transform((env) => ({
   maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
   backoffBaseMs: env.OUTBOX_BACKOFF_BASE_MS,
   backoffMaxMs: env.OUTBOX_BACKOFF_MAX_MS,
+  claimLeaseSeconds: env.OUTBOX_CLAIM_LEASE_SECONDS,
 }));
 
 export type MessagingSettings = z.output<typeof MessagingSettingsSchema>;
