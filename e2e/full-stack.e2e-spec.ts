@@ -62,7 +62,8 @@ describe('full stack (npm start, HTTP only)', () => {
     shop = new Shop(stack);
     admin = await shop.admin();
     products = await shop.products(4);
-  }, 10 * MINUTE);
+    // up to 10 min waiting for the recovery suite's stack to stop first, then the start
+  }, 20 * MINUTE);
 
   afterAll(async () => {
     if (!stack) return;

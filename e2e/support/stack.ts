@@ -7,10 +7,12 @@
 // - databases: fresh ones on jest's PostgreSQL (POSTGRES_URL), named with a unique
 //   STACK_DB_PREFIX, dropped at the end;
 // - the launcher's output goes to .data/e2e/<prefix>stack.log (its tail is in every error);
-// - the machine: one stack at a time. Each full-stack suite (e2e/full-stack*.e2e-spec.ts) holds
-//   a PostgreSQL advisory lock from start to shutdown, so jest's two workers, both given one
-//   at the end of the run (sequencer.mjs), take turns instead of running fourteen service
-//   processes side by side on two cores. A dead worker's session ends and frees the lock.
+// - the machine: one stack at a time. Each suite that starts a stack (full-stack*, saga/,
+//   recovery/) holds a PostgreSQL advisory lock from start to shutdown, so jest's two workers,
+//   both given one at the end of the run (sequencer.mjs), take turns instead of running fourteen
+//   service processes side by side on two cores, nor overflow PostgreSQL's max_connections (100
+//   by default: seven services with pools of 10 each, twice, do not fit). A dead worker's
+//   session ends and frees the lock.
 // Stop and restart of one service go through the launcher's IPC control channel, so the launcher
 // stays the parent of every service process and its Ctrl-C stops the restarted ones too; if this
 // jest worker dies, the channel closes and the launcher stops everything by itself.
@@ -197,7 +199,7 @@ export class FullStack {
   static async start(options: StackOptions = {}): Promise<FullStack> {
     const adminUrl = process.env.POSTGRES_URL;
     if (!adminUrl) throw new Error('POSTGRES_URL is not set: run this suite through jest');
-    const lock = await takeStackLock(adminUrl, options.lockTimeoutMs ?? 360_000);
+    const lock = await takeStackLock(adminUrl, options.lockTimeoutMs ?? 1_200_000);
     let basePort: number;
     try {
       basePort = await freePortBlock();

@@ -34,7 +34,9 @@ export type IdempotencyClaim =
 /**
  * Idempotency keys in the service's database. `claim` commits on its own (others must see it at
  * once); `complete` joins the unit of work, so the stored answer commits with the change it
- * describes.
+ * describes. An acquired key is held on a short lease that the store renews while the request
+ * runs, until it completes or abandons the key: if its process dies, the key is free for a
+ * retry seconds later. Every acquired key must end in `complete` or `abandon`.
  */
 export abstract class IdempotencyStore {
   abstract claim(scope: IdempotencyScope): Promise<IdempotencyClaim>;

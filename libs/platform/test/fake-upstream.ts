@@ -12,6 +12,8 @@ export interface FakeUpstream {
   /** how the next requests are answered */
   mode: 'ok' | 'slow' | 'error' | 'not_found';
   delayMs: number;
+  /** the status of an `error` answer: 503 (down) unless a test says otherwise (500: a bug) */
+  errorStatus: number;
   stop(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     hits: 0,
     mode: 'ok',
     delayMs: 0,
+    errorStatus: 503,
     bodies: [],
     received: [],
   } as unknown as FakeUpstream;
@@ -43,7 +46,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       respond();
     });
     const answer = () => {
-      if (state.mode === 'error') return res.writeHead(500).end('{}');
+      if (state.mode === 'error') return res.writeHead(state.errorStatus).end('{}');
       if (state.mode === 'not_found') {
         return res.writeHead(404, { 'content-type': 'application/json' }).end('{"status":404}');
       }

@@ -32,7 +32,7 @@ export class IdempotencyFixtureModule {
           service: 'fixture',
           env,
           database: { entities: [], migrations: [] },
-          idempotency: { defaultLeaseSeconds: 120 },
+          idempotency: { maxHoldSeconds: 120 },
         }),
       ],
       controllers: [IdempotencyFixtureController],

@@ -18,38 +18,38 @@ import { TypeormIdempotencyStore } from '../src/idempotency/typeorm-idempotency-
 import { IdempotencyFixtureModule } from './idempotency-fixture.module';
 
 describe('Idempotency-Key settings', () => {
-  it('keeps keys 24 hours and takes the service default lease unless the env sets one', () => {
-    expect(loadIdempotencySettings({})).toEqual({ ttlHours: 24, leaseSeconds: 60 });
-    expect(loadIdempotencySettings({}, { defaultLeaseSeconds: 120 })).toEqual({
+  it('keeps keys 24 hours, leases them 10 s (renewed) and holds them 120 s at most unless told otherwise', () => {
+    expect(loadIdempotencySettings({})).toEqual({
       ttlHours: 24,
-      leaseSeconds: 120,
+      leaseSeconds: 10,
+      maxHoldSeconds: 120,
     });
     expect(
       loadIdempotencySettings(
         { IDEMPOTENCY_TTL_HOURS: '48', IDEMPOTENCY_LEASE_SECONDS: '30' },
-        { defaultLeaseSeconds: 120 },
+        { maxHoldSeconds: 60 },
       ),
-    ).toEqual({ ttlHours: 48, leaseSeconds: 30 });
+    ).toEqual({ ttlHours: 48, leaseSeconds: 30, maxHoldSeconds: 60 });
     // empty counts as unset, as everywhere else
-    expect(
-      loadIdempotencySettings({ IDEMPOTENCY_LEASE_SECONDS: '' }, { defaultLeaseSeconds: 120 }),
-    ).toEqual({ ttlHours: 24, leaseSeconds: 120 });
+    expect(loadIdempotencySettings({ IDEMPOTENCY_LEASE_SECONDS: '' })).toEqual({
+      ttlHours: 24,
+      leaseSeconds: 10,
+      maxHoldSeconds: 120,
+    });
   });
 
   it.each([
     ['IDEMPOTENCY_TTL_HOURS', '23'],
     ['IDEMPOTENCY_TTL_HOURS', 'a day'],
-    ['IDEMPOTENCY_LEASE_SECONDS', '9'],
+    ['IDEMPOTENCY_LEASE_SECONDS', '2'],
     ['IDEMPOTENCY_LEASE_SECONDS', '3601'],
   ])('refuses %s=%s, naming it', (name, value) => {
     expect(() => loadIdempotencySettings({ [name]: value })).toThrow(ConfigError);
     expect(() => loadIdempotencySettings({ [name]: value })).toThrow(name);
   });
 
-  it('refuses a service default outside the range, and idempotency without a database', () => {
-    expect(() => loadIdempotencySettings({}, { defaultLeaseSeconds: 5 })).toThrow(
-      'defaultLeaseSeconds',
-    );
+  it('refuses a service maximum hold outside the range, and idempotency without a database', () => {
+    expect(() => loadIdempotencySettings({}, { maxHoldSeconds: 5 })).toThrow('maxHoldSeconds');
     expect(() =>
       PlatformModule.forRoot({ service: 'fixture', env: testEnv(), idempotency: {} }),
     ).toThrow('idempotency needs a database');
@@ -122,7 +122,7 @@ describe('TypeORM Idempotency-Key store (real PostgreSQL)', () => {
     await db?.drop();
   });
 
-  it('binds the kernel port to the TypeORM adapter with the service default lease', async () => {
+  it('binds the kernel port to the TypeORM adapter with the default lease', async () => {
     expect(store).toBeInstanceOf(TypeormIdempotencyStore);
     const s = scope();
     await acquire(s);
@@ -132,7 +132,7 @@ describe('TypeORM Idempotency-Key store (real PostgreSQL)', () => {
          FROM idempotency_keys WHERE caller_id = $1 AND key = $2`,
       [s.callerId, s.key],
     )) as Array<{ lease: string; hours: string; state: string }>;
-    expect(Number(times.lease)).toBe(120);
+    expect(Number(times.lease)).toBe(10);
     expect(Number(times.hours)).toBe(24);
     expect(times.state).toBe('in_flight');
   });

@@ -4,6 +4,7 @@ import {
   UpstreamClient,
   UpstreamSettings,
   UpstreamUnavailableError,
+  loadUpstreamSettings,
   runWithRequestId,
 } from '../src';
 import request from 'supertest';
@@ -45,6 +46,13 @@ describe('UpstreamClient (against a real local HTTP server)', () => {
     expect(upstream.lastHeaders?.authorization).toBe('Bearer user.jwt.token');
   });
 
+  it('sends a POST without a body with no Content-Type (a JSON service would refuse a form type: 415)', async () => {
+    await client().request({ method: 'POST', path: '/release', idempotencyKey: 'release-1' });
+    expect(upstream.lastHeaders?.['content-type']).toBeUndefined();
+    await client().request({ method: 'POST', path: '/reserve', body: { n: 1 } });
+    expect(upstream.lastHeaders?.['content-type']).toMatch(/^application\/json/);
+  });
+
   it('returns 4xx answers to the caller without retrying', async () => {
     upstream.mode = 'not_found';
     const res = await client().request({ method: 'GET', path: '/x' });
@@ -52,12 +60,36 @@ describe('UpstreamClient (against a real local HTTP server)', () => {
     expect(upstream.hits).toBe(1);
   });
 
-  it('retries a GET on 5xx, then answers 503 (UpstreamUnavailableError)', async () => {
+  it.each([502, 503, 504])(
+    'retries a GET answered %i (the upstream is down), then answers 503 (UpstreamUnavailableError)',
+    async (status) => {
+      upstream.mode = 'error';
+      upstream.errorStatus = status;
+      await expect(client().request({ method: 'GET', path: '/x' })).rejects.toBeInstanceOf(
+        UpstreamUnavailableError,
+      );
+      expect(upstream.hits).toBe(3);
+    },
+  );
+
+  it('passes a 500 (a bug on that request) on as 503, without retrying it or counting it against the breaker', async () => {
+    const c = client(settings({ breakerThreshold: 2 }));
     upstream.mode = 'error';
-    await expect(client().request({ method: 'GET', path: '/x' })).rejects.toBeInstanceOf(
-      UpstreamUnavailableError,
-    );
-    expect(upstream.hits).toBe(3);
+    upstream.errorStatus = 500;
+    for (let i = 0; i < 5; i += 1) {
+      await expect(c.request({ method: 'GET', path: '/x' })).rejects.toBeInstanceOf(
+        UpstreamUnavailableError,
+      );
+    }
+    expect(upstream.hits).toBe(5); // one attempt each, and the breaker never opened
+    upstream.mode = 'ok';
+    expect((await c.request({ method: 'GET', path: '/x' })).status).toBe(200);
+  });
+
+  it('probes an upstream a second after its breaker opened, by default', () => {
+    const defaults = loadUpstreamSettings(['product'], {});
+    expect(defaults.breakerHalfOpenMs).toBe(1000);
+    expect(defaults.breakerThreshold).toBe(5);
   });
 
   it('never repeats a POST without an idempotency key, and repeats one with a key', async () => {
@@ -146,6 +178,7 @@ describe('a service calling an upstream', () => {
       expect(down.status).toBe(503);
       expect(down.headers['content-type']).toContain('application/problem+json');
       expect(down.body.type).toMatch(/\/upstream-unavailable$/);
+      expect(down.headers['retry-after']).toBe('1');
 
       upstream.mode = 'error';
       const unhealthy = await request(app.getHttpServer()).get('/health');

@@ -55,9 +55,10 @@ export class OrderModule {
           upstreams: ['product', 'delivery'],
           messaging: true,
           eventHandlers: OrderEventHandlers,
-          // Idempotency-Key on POST /orders; a placement (catalog lookups and the reservation, each
-          // within the upstream timeout and retries) ends well within 60 s
-          idempotency: { defaultLeaseSeconds: 60 },
+          // Idempotency-Key on POST /orders; its short lease is renewed while a placement runs,
+          // which (catalog lookups and the reservation, each within the upstream timeout and
+          // retries) ends well within 60 s
+          idempotency: { maxHoldSeconds: 60 },
         }),
       () => loadOrderConfig(env),
     );

@@ -138,8 +138,12 @@ describe('Idempotency-Key on POST /orders (e2e)', () => {
     expect(row.state).toBe('completed');
   });
 
-  it("leases a key for the order service's default of 60 seconds", () => {
-    expect(t.app.get(IdempotencySettings)).toEqual({ ttlHours: 24, leaseSeconds: 60 });
+  it('leases a key 10 s at a time (renewed while the placement runs), for 60 s at most', () => {
+    expect(t.app.get(IdempotencySettings)).toEqual({
+      ttlHours: 24,
+      leaseSeconds: 10,
+      maxHoldSeconds: 60,
+    });
   });
 
   it('a crashed request (in flight, lease run out) lets a retry take the key over', async () => {

@@ -56,9 +56,10 @@ export class PaymentModule {
           upstreams: ['order'],
           messaging: true,
           eventHandlers: PaymentEventHandlers,
-          // Idempotency-Key on POST /payments/process; a payment (an order lookup and up to three
-          // gateway calls at their timeout) may run longer than an order placement
-          idempotency: { defaultLeaseSeconds: 120 },
+          // Idempotency-Key on POST /payments/process; its short lease is renewed while a payment
+          // runs, which (an order lookup and up to three gateway calls at their timeout) may take
+          // longer than an order placement
+          idempotency: { maxHoldSeconds: 120 },
         }),
       () => loadPaymentConfig(env),
     );

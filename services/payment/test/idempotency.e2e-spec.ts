@@ -165,7 +165,11 @@ describe('Idempotency-Key on POST /payments/process (e2e)', () => {
     expect(res.body.errors[0].field).toBe('Idempotency-Key');
   });
 
-  it("leases a key for the payment service's default of 120 seconds", () => {
-    expect(t.payment.get(IdempotencySettings)).toEqual({ ttlHours: 24, leaseSeconds: 120 });
+  it('leases a key 10 s at a time (renewed while the payment runs), for 120 s at most', () => {
+    expect(t.payment.get(IdempotencySettings)).toEqual({
+      ttlHours: 24,
+      leaseSeconds: 10,
+      maxHoldSeconds: 120,
+    });
   });
 });

@@ -99,15 +99,16 @@ describeEnvSchema('messaging', {
     OUTBOX_BACKOFF_MAX_MS: intCase(10),
     OUTBOX_MEMORY_CAPACITY: intCase(1, 1_000_000),
     OUTBOX_FLUSH_TIMEOUT_MS: intCase(0, 60_000),
+    OUTBOX_CLAIM_LEASE_SECONDS: intCase(2, 600),
   },
 });
 
 describeEnvSchema('idempotency', {
   schema: IdempotencyEnvSchema,
-  load: (env) => loadIdempotencySettings(env, { defaultLeaseSeconds: 120 }),
+  load: (env) => loadIdempotencySettings(env, { maxHoldSeconds: 120 }),
   variables: {
     IDEMPOTENCY_TTL_HOURS: intCase(24, 720),
-    IDEMPOTENCY_LEASE_SECONDS: intCase(10, 3600),
+    IDEMPOTENCY_LEASE_SECONDS: intCase(3, 3600),
   },
 });
 

@@ -21,6 +21,7 @@ import {
 import { PROBLEM_CONTENT_TYPE, Problem, buildProblem } from './problem';
 import { ValidationFailedException } from './validation-failed.exception';
 import { UpstreamUnavailableError } from './upstream-unavailable.error';
+import { connectionLossCode, isConnectionLoss } from '../database/connection-loss';
 
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   invalid: 400,
@@ -62,6 +63,19 @@ const INTERNAL: Mapped = {
   status: HttpStatus.INTERNAL_SERVER_ERROR,
   code: 'internal_error',
   detail: 'An unexpected error occurred. The request id identifies it in the logs.',
+};
+
+/**
+ * A 503 says "try again shortly": an upstream's breaker probes again within a second or two,
+ * and a dropped database connection is replaced at once.
+ */
+const RETRY_UNAVAILABLE_AFTER_SECONDS = 1;
+
+const DATABASE_UNAVAILABLE: Mapped = {
+  status: HttpStatus.SERVICE_UNAVAILABLE,
+  code: 'upstream_unavailable',
+  detail: 'This service could not reach its database. Try again shortly.',
+  retryAfterSeconds: RETRY_UNAVAILABLE_AFTER_SECONDS,
 };
 
 const RATE_LIMITED = 'Too many requests from this address. Retry after the time in Retry-After.';
@@ -130,7 +144,12 @@ function map(exception: unknown, request: FastifyRequest): Mapped {
     };
   }
   if (exception instanceof UpstreamUnavailableError) {
-    return { status: 503, code: 'upstream_unavailable', detail: exception.message };
+    return {
+      status: 503,
+      code: 'upstream_unavailable',
+      detail: exception.message,
+      retryAfterSeconds: RETRY_UNAVAILABLE_AFTER_SECONDS,
+    };
   }
   if (isDomainError(exception)) {
     return {
@@ -169,6 +188,9 @@ function map(exception: unknown, request: FastifyRequest): Mapped {
       return { status: 400, code: 'bad_request', detail: NOT_JSON };
     return { ...describeClientError(framework.statusCode, framework.code) };
   }
+  // a failover or a terminated session in the middle of the request: not a bug of this request
+  // (after the client's own errors: a client's reset socket is not the database's)
+  if (isConnectionLoss(exception)) return DATABASE_UNAVAILABLE;
   return INTERNAL;
 }
 
@@ -186,9 +208,14 @@ export class ProblemExceptionFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const mapped = map(exception, request);
 
+    const name = exception instanceof Error ? exception.constructor.name : typeof exception;
     if (mapped.status >= 500 && mapped.code === 'internal_error') {
-      const name = exception instanceof Error ? exception.constructor.name : typeof exception;
       this.logger.error({ err_class: name }, 'Unhandled error');
+    } else if (mapped === DATABASE_UNAVAILABLE) {
+      this.logger.warn(
+        { err_class: name, code: connectionLossCode(exception) },
+        'The database connection was lost during the request; answered 503',
+      );
     }
 
     const problem: Problem = buildProblem(

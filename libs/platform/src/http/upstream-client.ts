@@ -39,13 +39,27 @@ export interface UpstreamResponse<T> {
   data: T;
 }
 
-/** A failure worth retrying and counting against the breaker: 5xx, timeout, connection error. */
+/**
+ * Answers that say the upstream is down, overloaded or restarting, rather than that this
+ * request failed: a gateway's 502 and 504, and 503 (which our services answer when a
+ * dependency of theirs, their database included, is unreachable).
+ */
+const DOWN_STATUSES = new Set([502, 503, 504]);
+
+/** A failure worth retrying and counting against the breaker: no answer, timeout, 502-504. */
 class TransientUpstreamFailure extends Error {}
 
 /**
  * One upstream service, behind a timeout per attempt, a circuit breaker and, for requests that
  * are safe to repeat, retries with capped exponential backoff and jitter. 4xx answers are
  * returned (the typed client maps them); everything else becomes UpstreamUnavailableError (503).
+ *
+ * The breaker counts what says the upstream is unreachable (no answer, a timeout, 502, 503,
+ * 504), and only that is retried. Another 5xx (500: a bug on that request) is answered 503 as
+ * well, but neither retried (it would fail the same way) nor counted: an upstream that answers
+ * is up, and one request's bug must not cut every caller off it. An open breaker fails calls at
+ * once and lets one through after UPSTREAM_BREAKER_HALF_OPEN_MS (1 s by default), so a recovered
+ * upstream is used again a second or so after it is back.
  */
 export class UpstreamClient {
   readonly breaker: CircuitBreakerPolicy;
@@ -80,8 +94,9 @@ export class UpstreamClient {
   async request<T>(request: UpstreamRequest): Promise<UpstreamResponse<T>> {
     const safeToRepeat = request.method.toUpperCase() === 'GET' || !!request.idempotencyKey;
     const policy = safeToRepeat ? this.repeatable : this.once;
+    let response: UpstreamResponse<T>;
     try {
-      return await policy.execute(({ signal }) => this.attempt<T>(request, signal));
+      response = await policy.execute(({ signal }) => this.attempt<T>(request, signal));
     } catch (error) {
       if (
         error instanceof TransientUpstreamFailure ||
@@ -92,6 +107,9 @@ export class UpstreamClient {
       }
       throw error;
     }
+    // answered, but with an error of its own (500): passed on as 503, not counted, not retried
+    if (response.status >= 500) throw new UpstreamUnavailableError(this.name);
+    return response;
   }
 
   private async attempt<T>(
@@ -116,7 +134,9 @@ export class UpstreamClient {
           method: request.method,
           params: request.query,
           data: request.body,
-          headers,
+          // no body, no Content-Type: axios would send a form type with an empty POST, which
+          // our services refuse (415) as they parse JSON only (a stock release, say)
+          headers: request.body === undefined ? { ...headers, 'content-type': false } : headers,
           signal,
           // axios has no timeout by default; cockatiel's aborts the attempt, this is the backstop
           timeout: this.settings.timeoutMs + 100,
@@ -127,7 +147,7 @@ export class UpstreamClient {
     } catch {
       throw new TransientUpstreamFailure(`${this.name}: no answer`);
     }
-    if (response.status >= 500) {
+    if (DOWN_STATUSES.has(response.status)) {
       throw new TransientUpstreamFailure(`${this.name}: ${response.status}`);
     }
     return { status: response.status, data: response.data };

@@ -7,8 +7,10 @@ export const UpstreamEnvSchema = z.object({
   UPSTREAM_TIMEOUT_MS: envInt(50, 60_000).default(2000),
   /** extra attempts for calls that are safe to repeat (GET, or POST with an idempotency key) */
   UPSTREAM_RETRIES: envInt(0, 5).default(2),
+  /** consecutive "down" answers (no answer, timeout, 502-504) that open the breaker */
   UPSTREAM_BREAKER_THRESHOLD: envInt(1).default(5),
-  UPSTREAM_BREAKER_HALF_OPEN_MS: envInt(100).default(10_000),
+  /** how long an open breaker fails calls at once before it lets one through to probe */
+  UPSTREAM_BREAKER_HALF_OPEN_MS: envInt(100).default(1000),
 });
 
 export function upstreamEnvName(upstream: string): string {

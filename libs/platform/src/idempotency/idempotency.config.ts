@@ -2,34 +2,41 @@ import { z } from 'zod';
 import { configToken } from '../config/config-token';
 import { envInt, parseEnv } from '../config/env-schema';
 
-const LEASE_MIN = 10;
+const LEASE_MIN = 3;
 const LEASE_MAX = 3600;
+const HOLD_MIN = 10;
+const HOLD_MAX = 3600;
 
 /** What a service chooses (PlatformModule.forRoot({ idempotency: { … } })). */
 export interface IdempotencyOptions {
   /**
-   * IDEMPOTENCY_LEASE_SECONDS when unset: longer than the service's slowest request under a key
-   * (order 60, payment 120), so a crashed request's key frees itself without ever letting two
-   * requests run at once. 60 when omitted.
+   * The longest a request of this service may hold its key, in seconds: its lease is renewed
+   * while it runs, up to this (then it lapses, so a request stuck for good cannot hold its key
+   * forever). Longer than the service's slowest request under a key (order 60, payment 120,
+   * a payment may wait on a card gateway). 120 when omitted.
    */
-  defaultLeaseSeconds?: number;
+  maxHoldSeconds?: number;
 }
 
 export const IdempotencyEnvSchema = z.object({
   /** How long an Idempotency-Key and its answer are kept (at least 24 hours, as SPEC.md says). */
   IDEMPOTENCY_TTL_HOURS: envInt(24, 24 * 30).default(24),
-  /** How long a request owns its key while running; unset, the service's default. */
-  IDEMPOTENCY_LEASE_SECONDS: envInt(LEASE_MIN, LEASE_MAX).optional(),
+  /**
+   * A running request's lease on its key (seconds), renewed every third of it while it runs:
+   * the key of a request whose process died is free again this long after its last renewal.
+   */
+  IDEMPOTENCY_LEASE_SECONDS: envInt(LEASE_MIN, LEASE_MAX).default(10),
 });
 
 export function idempotencySettingsSchema(options: IdempotencyOptions = {}) {
-  const defaultLease = options.defaultLeaseSeconds ?? 60;
-  if (!Number.isInteger(defaultLease) || defaultLease < LEASE_MIN || defaultLease > LEASE_MAX) {
-    throw new Error(`defaultLeaseSeconds must be an integer from ${LEASE_MIN} to ${LEASE_MAX}`);
+  const maxHold = options.maxHoldSeconds ?? 120;
+  if (!Number.isInteger(maxHold) || maxHold < HOLD_MIN || maxHold > HOLD_MAX) {
+    throw new Error(`maxHoldSeconds must be an integer from ${HOLD_MIN} to ${HOLD_MAX}`);
   }
   return IdempotencyEnvSchema.transform((env) => ({
     ttlHours: env.IDEMPOTENCY_TTL_HOURS,
-    leaseSeconds: env.IDEMPOTENCY_LEASE_SECONDS ?? defaultLease,
+    leaseSeconds: env.IDEMPOTENCY_LEASE_SECONDS,
+    maxHoldSeconds: maxHold,
   }));
 }
 

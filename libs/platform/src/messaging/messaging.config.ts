@@ -17,6 +17,12 @@ export const MessagingEnvSchema = z.object({
   OUTBOX_MEMORY_CAPACITY: envInt(1, 1_000_000).default(10_000),
   /** in-memory outbox: how long a graceful shutdown keeps delivering what is still held */
   OUTBOX_FLUSH_TIMEOUT_MS: envInt(0, 60_000).default(5000),
+  /**
+   * How long claimed messages stay invisible to other relays (seconds), renewed every third of
+   * it while they are being delivered: a dead relay's messages are delivered by another within
+   * this time.
+   */
+  OUTBOX_CLAIM_LEASE_SECONDS: envInt(2, 600).default(5),
 });
 
 export const MessagingSettingsSchema = MessagingEnvSchema.transform((env) => ({
@@ -28,6 +34,7 @@ export const MessagingSettingsSchema = MessagingEnvSchema.transform((env) => ({
   backoffMaxMs: env.OUTBOX_BACKOFF_MAX_MS,
   memoryCapacity: env.OUTBOX_MEMORY_CAPACITY,
   flushTimeoutMs: env.OUTBOX_FLUSH_TIMEOUT_MS,
+  claimLeaseSeconds: env.OUTBOX_CLAIM_LEASE_SECONDS,
 }));
 
 export type MessagingSettings = z.output<typeof MessagingSettingsSchema>;

@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { UpstreamClients } from '../http/upstream-clients';
 import { EventBroker } from '../events/event-broker';
 import { sendEvent } from '../events/event-sender';
+import { LeaseRenewals } from '../database/lease-renewals';
 import { MessagingSettings, outboxBackoffMs } from './messaging.config';
 
 interface ClaimedMessage {
@@ -22,19 +23,23 @@ interface ClaimedMessage {
   attempts: number;
 }
 
-/** How long a claimed message stays invisible to other relays while it is being delivered. */
-const LEASE_SECONDS = 60;
-
 /**
  * Delivers outbox messages to their receivers' internal endpoints until acknowledged (2xx).
  * Several relays (instances) may run: a claim is a short transaction that leases due messages
- * with FOR UPDATE SKIP LOCKED; delivery happens outside any transaction. Only the oldest
+ * with FOR UPDATE SKIP LOCKED; delivery happens outside any transaction. The lease is short
+ * (OUTBOX_CLAIM_LEASE_SECONDS) and renewed every third of it while the batch is being
+ * delivered, so the messages of a relay that died are another's seconds later, while a slow
+ * delivery is not handed to a second relay as long as the first one is still on it. Only the oldest
  * undelivered message of each aggregate and destination is claimable, so they arrive in order;
  * a dead-lettered message holds back the ones behind it until an admin re-drives it.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
+  private readonly leases = new LeaseRenewals(this.logger, 'outbox claim');
+  private batches = 0;
+  /** destinations that could not be reached: messages to them wait out a backoff */
+  private readonly waitingOn = new Set<string>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
@@ -55,6 +60,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    this.leases.stopAll();
   }
 
   /**
@@ -69,7 +75,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     for (;;) {
       const batch = await this.claim(passStartedAt);
       if (batch.length === 0) return acknowledged;
-      const results = await Promise.all(batch.map((message) => this.deliver(message)));
+      const lease = `batch-${(this.batches += 1)}`;
+      this.leases.start(lease, (this.settings.claimLeaseSeconds * 1000) / 3, () =>
+        this.renew(batch.map((message) => message.id)),
+      );
+      let results: boolean[];
+      try {
+        results = await Promise.all(batch.map((message) => this.deliver(message)));
+      } finally {
+        this.leases.stop(lease);
+      }
       acknowledged += results.filter(Boolean).length;
       if (this.stopped) return acknowledged;
     }
@@ -104,9 +119,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
          LIMIT $1
          FOR UPDATE SKIP LOCKED)
        RETURNING id, type, destination, path, payload, attempts`,
-      [this.settings.batchSize, LEASE_SECONDS, dueBy],
+      [this.settings.batchSize, this.settings.claimLeaseSeconds, dueBy],
     );
     return rows;
+  }
+
+  /** Extends the lease of the batch's messages still being delivered; false once none is. */
+  private async renew(ids: string[]): Promise<boolean> {
+    const [rows]: [Array<{ id: string }>, number] = await this.dataSource.query(
+      `UPDATE outbox_messages SET locked_until = now() + make_interval(secs => $2)
+        WHERE id = ANY($1::uuid[]) AND status = 'pending' AND locked_until IS NOT NULL
+        RETURNING id`,
+      [ids, this.settings.claimLeaseSeconds],
+    );
+    return rows.length > 0;
   }
 
   private async deliver(message: ClaimedMessage): Promise<boolean> {
@@ -126,10 +152,28 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
          WHERE id = $1`,
         [message.id],
       );
+      if (this.waitingOn.delete(message.destination)) await this.wake(message.destination);
       return true;
     }
     await this.recordFailure(message, outcome.reason, outcome.permanent);
     return false;
+  }
+
+  /**
+   * The destination answered again: the messages that wait out a backoff because it could not
+   * be reached are due now, instead of up to OUTBOX_BACKOFF_MAX_MS after it came back.
+   */
+  private async wake(destination: string): Promise<void> {
+    try {
+      await this.dataSource.query(
+        `UPDATE outbox_messages SET next_attempt_at = now()
+          WHERE status = 'pending' AND next_attempt_at > now() AND destination = $1
+            AND last_error = 'unavailable'`,
+        [destination],
+      );
+    } catch {
+      this.waitingOn.add(destination); // the next acknowledgement tries again
+    }
   }
 
   private async recordFailure(
@@ -152,6 +196,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         outboxBackoffMs(this.settings, attempts) / 1000,
       ],
     );
+    if (!dead && reason === 'unavailable') this.waitingOn.add(message.destination);
     const log = {
       message_id: message.id,
       type: message.type,

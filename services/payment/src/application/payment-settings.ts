@@ -15,5 +15,10 @@ export class PaymentSettings {
     readonly pendingExpiryMs: number,
     /** pending payments looked at per reconciliation pass */
     readonly reconcileBatchSize: number,
+    /**
+     * how long recording a gateway's answer is retried while the database is unreachable
+     * before the answer is given unrecorded (reconciliation records it later)
+     */
+    readonly recordingRetryMs = 10_000,
   ) {}
 }

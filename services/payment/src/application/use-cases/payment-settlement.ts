@@ -7,12 +7,33 @@ import { RefundRefused } from '../errors/payment-request.errors';
 import { GatewayOutcome, RefundOutcome } from '../ports/payment-gateway.port';
 import { PaymentOutbox } from '../ports/payment-outbox.port';
 
+const RERUNNABLE = { rerunOnConnectionLoss: true };
+
+/** What the gateway said, applied to a payment still `pendiente` (in memory). */
+export function applyOutcome(payment: Payment, outcome: GatewayOutcome): void {
+  switch (outcome.kind) {
+    case 'approved':
+      payment.approve(outcome.reference);
+      break;
+    case 'declined':
+      payment.decline(outcome.reason, outcome.reference);
+      break;
+    case 'unknown':
+      payment.awaitGateway(outcome.reference, null);
+      break;
+    case 'awaiting_payer':
+      payment.awaitGateway(outcome.reference, outcome.approvalUrl);
+      break;
+  }
+}
+
 /**
  * Applies what a gateway said to a stored payment, once. Each call is one transaction with the
  * payment's row locked, so the request that charged and a reconciliation pass asking about the
  * same payment cannot both apply an answer: whoever comes second finds it settled and changes
  * nothing. Approving or declining publishes `payment.approved` / `payment.declined` in the same
- * transaction.
+ * transaction. Settling again is harmless for the same reason, so a transaction whose database
+ * connection dropped runs again (`rerunOnConnectionLoss`: it loads everything it changes).
  */
 @Injectable()
 export class PaymentSettlement {
@@ -31,27 +52,14 @@ export class PaymentSettlement {
       const payment = await this.payments.findByIdForUpdate(paymentId);
       if (!payment) throw new PaymentNotFound(paymentId);
       if (payment.isPending()) {
-        switch (outcome.kind) {
-          case 'approved':
-            payment.approve(outcome.reference);
-            break;
-          case 'declined':
-            payment.decline(outcome.reason, outcome.reference);
-            break;
-          case 'unknown':
-            payment.awaitGateway(outcome.reference, null);
-            break;
-          case 'awaiting_payer':
-            payment.awaitGateway(outcome.reference, outcome.approvalUrl);
-            break;
-        }
+        applyOutcome(payment, outcome);
         await this.payments.save(payment);
         if (payment.status === 'aprobado') await this.outbox.paymentApproved(payment);
         if (payment.status === 'rechazado') await this.outbox.paymentDeclined(payment);
       }
       await alsoInTransaction?.(payment);
       return payment;
-    });
+    }, RERUNNABLE);
   }
 
   /**
@@ -73,6 +81,6 @@ export class PaymentSettlement {
       await this.payments.save(payment);
       await this.outbox.paymentRefunded(payment);
       return { payment, refunded: true };
-    });
+    }, RERUNNABLE);
   }
 }

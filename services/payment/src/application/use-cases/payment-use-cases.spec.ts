@@ -5,6 +5,7 @@ import {
   Money,
   StoredOutcome,
   UnitOfWork,
+  UnitOfWorkInterrupted,
 } from '@app/kernel';
 import { PayableOrder } from '../../domain/entities/payable-order';
 import { Payment } from '../../domain/entities/payment';
@@ -46,9 +47,23 @@ import { GatewayRefunds } from './refund-payment.use-case';
 // In-memory fakes of the ports: the use cases' rules without Nest, HTTP or PostgreSQL.
 
 class InlineUnitOfWork extends UnitOfWork {
-  run<T>(work: () => Promise<T>): Promise<T> {
-    return work();
+  /** the next runs lose their connection: before the work, or during the commit (it landed) */
+  interruptions: Array<'before' | 'at-commit'> = [];
+  /** every run loses its connection before the work (the database is down) */
+  down = false;
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.down ? 'before' : this.interruptions.shift();
+    if (next === 'before') throw new UnitOfWorkInterrupted(false);
+    const result = await work();
+    if (next === 'at-commit') throw new UnitOfWorkInterrupted(true);
+    return result;
   }
+}
+
+/** A copy, as a database row is: what the caller does to its object afterwards is not stored. */
+function stored(payment: Payment): Payment {
+  const { state } = payment as unknown as { state: object };
+  return Object.assign(Object.create(Payment.prototype) as Payment, { state: { ...state } });
 }
 
 class InMemoryPayments extends PaymentRepository {
@@ -58,7 +73,7 @@ class InMemoryPayments extends PaymentRepository {
       (p) => p.orderId === payment.orderId && CHARGE_HOLDING_STATUSES.includes(p.status),
     );
     if (holder) return { inserted: false, holder: { id: holder.id, status: holder.status } };
-    this.rows.set(payment.id, payment);
+    this.rows.set(payment.id, stored(payment));
     return { inserted: true };
   }
   async save(payment: Payment): Promise<void> {
@@ -161,7 +176,7 @@ function setup() {
   const outbox = new RecordingOutbox();
   const uow = new InlineUnitOfWork();
   const cancelled = new MemoryCancelledOrders();
-  const settings = new PaymentSettings('eur', 60_000, 30 * 60_000, 50);
+  const settings = new PaymentSettings('eur', 60_000, 30 * 60_000, 50, 600);
   const settlement = new PaymentSettlement(uow, payments, outbox);
   const process = new ProcessPaymentUseCase(
     orders,
@@ -194,7 +209,7 @@ function setup() {
     if (result.kind !== 'processed') throw new Error('expected a processed payment');
     return result.payment;
   };
-  return { payments, gateway, orders, outbox, pay, reconcile, refundOrder };
+  return { payments, gateway, orders, outbox, uow, pay, reconcile, refundOrder };
 }
 
 describe('ProcessPaymentUseCase', () => {
@@ -235,6 +250,31 @@ describe('ProcessPaymentUseCase', () => {
     await s.pay();
     await expect(s.pay()).rejects.toBeInstanceOf(OrderAlreadyPaid);
     expect(s.gateway.charges).toHaveLength(1);
+  });
+
+  it('a database blip while recording an approval: recorded once it is back, answered aprobado', async () => {
+    const s = setup();
+    s.uow.interruptions = ['before', 'at-commit']; // the second attempt landed, its answer lost
+    const payment = await s.pay();
+    expect(payment.status).toBe('aprobado');
+    expect((await s.payments.findById(payment.id))?.status).toBe('aprobado');
+    expect(s.outbox.messages).toEqual([`approved:${payment.id}`]); // once
+    expect(s.gateway.charges).toHaveLength(1);
+  });
+
+  it('the database unreachable for longer than the retries: the approval is answered all the same, and reconciliation records it', async () => {
+    const s = setup();
+    s.uow.down = true;
+    const payment = await s.pay();
+    expect(payment.status).toBe('aprobado');
+    expect(payment.gatewayReference).toBe('ch_1');
+    expect((await s.payments.findById(payment.id))?.status).toBe('pendiente');
+    expect(s.outbox.messages).toEqual([]);
+    s.uow.down = false;
+    s.gateway.lookupAnswer = { kind: 'approved', reference: 'ch_1' };
+    await s.reconcile.execute({ minAgeMs: 0 });
+    expect((await s.payments.findById(payment.id))?.status).toBe('aprobado');
+    expect(s.outbox.messages).toEqual([`approved:${payment.id}`]);
   });
 
   it('refuses an unsupported method before anything else, and an order it cannot see', async () => {

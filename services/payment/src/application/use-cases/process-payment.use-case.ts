@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   DomainError,
   IdempotencyScope,
   IdempotencyStore,
   Money,
+  UnitOfWorkInterrupted,
   replayOf,
   settleFailedRequest,
 } from '@app/kernel';
@@ -23,7 +25,7 @@ import { PaymentMethodNotSupported } from '../errors/payment-request.errors';
 import { PaymentSettings } from '../payment-settings';
 import { OrderDirectory } from '../ports/order-directory.port';
 import { CardDetails, GatewayOutcome, PaymentGateway } from '../ports/payment-gateway.port';
-import { PaymentSettlement } from './payment-settlement';
+import { PaymentSettlement, applyOutcome } from './payment-settlement';
 
 export interface ProcessPaymentCommand {
   requester: Requester;
@@ -41,6 +43,12 @@ export interface ProcessPaymentCommand {
 
 export type ProcessPaymentResult =
   { kind: 'processed'; payment: Payment } | { kind: 'replayed'; status: number; body: unknown };
+
+/**
+ * Pauses between attempts at recording a gateway's answer while the database is unreachable
+ * (for PaymentSettings.recordingRetryMs: a failover or a pooler restart lasts seconds).
+ */
+const RECORDING_PAUSES_MS = [100, 250, 500, 1000];
 
 /** Refusals that depend on the moment (another payment running, a service down) are not kept. */
 const NOT_STORED: ReadonlySet<string> = new Set([
@@ -60,6 +68,10 @@ const NOT_STORED: ReadonlySet<string> = new Set([
  * service has not heard of yet does not stop the charge: the order answers the approval by
  * stating its cancellation again, and the payment is refunded.
  * A gateway that does not answer leaves the payment `pendiente` for reconciliation.
+ * Once the gateway has answered, money may have moved: the answer is never lost to a database
+ * blip. Recording it is retried while the database is unreachable (settling is idempotent), and
+ * if it still cannot land, the caller is told what the gateway said all the same (an approval is
+ * an approval) and reconciliation records it from the gateway once the database is back.
  */
 @Injectable()
 export class ProcessPaymentUseCase {
@@ -150,7 +162,40 @@ export class ProcessPaymentUseCase {
       );
       outcome = { kind: 'unknown', reference: null };
     }
-    return this.settlement.settle(payment.id, outcome, alsoInTransaction);
+    return this.record(payment, outcome, alsoInTransaction);
+  }
+
+  /** Stores what the gateway said; see the class comment for a database that is unreachable. */
+  private async record(
+    payment: Payment,
+    outcome: GatewayOutcome,
+    alsoInTransaction?: (payment: Payment) => Promise<void>,
+  ): Promise<Payment> {
+    const giveUpAt = Date.now() + this.settings.recordingRetryMs;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.settlement.settle(payment.id, outcome, alsoInTransaction);
+      } catch (error) {
+        // a drop during the commit may have recorded it: settling again finds it settled
+        if (!(error instanceof UnitOfWorkInterrupted)) throw error;
+        const pause = RECORDING_PAUSES_MS[Math.min(attempt, RECORDING_PAUSES_MS.length - 1)];
+        if (Date.now() + pause > giveUpAt) break;
+        this.logger.warn(
+          { payment_id: payment.id, outcome: outcome.kind, attempt: attempt + 1 },
+          "The database was unreachable while recording the gateway's answer; retrying",
+        );
+        await sleep(pause);
+      }
+    }
+    applyOutcome(payment, outcome);
+    this.logger.error(
+      { payment_id: payment.id, status: payment.status },
+      "The gateway's answer could not be recorded; answered as it is, reconciliation records it",
+    );
+    // best effort: stores the answer with the key if the database is back, and in any case
+    // stops renewing the key's lease
+    await alsoInTransaction?.(payment).catch(() => undefined);
+    return payment;
   }
 
   /**
