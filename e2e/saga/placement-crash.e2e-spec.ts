@@ -15,7 +15,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TcpProxy } from '@app/testing';
 import { PlacementLoad } from './placement-load';
-import { Conservation, Reservation, StockLedger } from './stock-ledger';
+import { Conservation, Reservation, StockLedger } from '../support/stock-ledger';
 import { Customer, Product, Shop, eventually, expectCall } from '../support/http';
 import { FullStack } from '../support/stack';
 

@@ -1,7 +1,7 @@
 // The stock of a running stack as its databases hold it: what the product service has reserved,
 // what the order service has stored, and whether the two agree (stock conservation).
 import { Client } from 'pg';
-import { FullStack } from '../support/stack';
+import { FullStack } from './stack';
 
 function databaseUrl(stack: FullStack, database: string): string {
   const admin = process.env.POSTGRES_URL;
