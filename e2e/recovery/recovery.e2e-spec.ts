@@ -294,7 +294,33 @@ describe('recovery under a steady checkout load (npm start, HTTP only)', () => {
   );
 
   it(
-    'after both faults, no stock leaked: initial − current stock = units of the orders that exist and are not cancelled',
+    'a crash of the product service (SIGKILLed, restarted): checkouts succeed again within 5 s of it being healthy, no 500',
+    () =>
+      withLog(async () => {
+        const load = await warmLoad();
+        const killAt = Date.now();
+        let healthyAt: number;
+        try {
+          await stack.stopService('product', 'SIGKILL');
+          await sleep(RESTART_AFTER_MS);
+          await stack.startService('product');
+          healthyAt = Date.now();
+          await sleep(OBSERVE_MS);
+        } finally {
+          await load.stop();
+          await stack.ensureRunning('product');
+        }
+        const figures = faultFigures('product service SIGKILL', load, killAt, healthyAt);
+        report(figures, { downSeconds: Math.round((healthyAt - killAt) / 100) / 10 });
+        expect(figures.internalErrors).toBe(0);
+        expect(figures.failedFlows).toEqual([]);
+        expect(figures.secondsToErrorFree).toBeLessThanOrEqual(5);
+      }),
+    6 * MINUTE,
+  );
+
+  it(
+    'after the three faults, no stock leaked: initial − current stock = units of the orders that exist and are not cancelled',
     () =>
       withLog(async () => {
         const ledger = await StockLedger.open(stack);
@@ -316,7 +342,7 @@ describe('recovery under a steady checkout load (npm start, HTTP only)', () => {
           const orphans = await ledger.reservedWithoutOrder([productId]);
           console.log(
             `recovery figures: ${JSON.stringify({
-              fault: 'stock after the database blip and the order crash',
+              fault: 'stock after the database blip and the order and product crashes',
               unitsTaken: balance.initial - balance.current,
               unitsOfLiveOrders: balance.ordered,
               unitsLeaked: balance.initial - balance.current - balance.ordered,
