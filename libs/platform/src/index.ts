@@ -46,6 +46,7 @@ export * from './events/event-broker';
 export * from './events/event-dispatcher';
 export * from './events/event-handlers';
 export * from './events/event-routing';
+export * from './jobs/periodic-pass';
 export * from './events/memory/memory-outbox-queue';
 export * from './events/memory/memory-outbox-relay';
 export * from './context/trace-context';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RecoverPendingCancellationsUseCase } from '../../application/use-cases/recover-pending-cancellations.use-case';
 import { OrderConfig } from '../../infrastructure/config/order.config';
-import { PeriodicPass } from './periodic-pass';
+import { PeriodicPass } from '@app/platform';
 
 /**
  * Finishes unfinished cancels of paid orders every ORDER_CANCEL_RECOVERY_INTERVAL_MS. Every

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ExpireUnpaidOrdersUseCase } from '../../application/use-cases/expire-unpaid-orders.use-case';
 import { OrderConfig } from '../../infrastructure/config/order.config';
-import { PeriodicPass } from './periodic-pass';
+import { PeriodicPass } from '@app/platform';
 
 /**
  * Expires unpaid orders every ORDER_EXPIRY_INTERVAL_MS, so an order is cancelled at most that
