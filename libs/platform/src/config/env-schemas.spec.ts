@@ -58,6 +58,8 @@ describeEnvSchema('platform', {
       true,
     ),
     SERVICE_API_KEY: stringCase(16, undefined, true),
+    REDIS_URL: urlCase(['redis', 'rediss'], true),
+    REDIS_KEY_PREFIX: stringCase(1, 64),
   },
 });
 

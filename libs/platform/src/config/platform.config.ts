@@ -50,6 +50,10 @@ export const PlatformEnvSchema = z.object({
   ).default({}),
   /** this service's own key for calling others */
   SERVICE_API_KEY: z.string().min(16).optional(),
+  /** Redis for the state all replicas share (rate limits, …); unset: each process alone */
+  REDIS_URL: envUrl(['redis', 'rediss']).optional(),
+  /** before every Redis key and channel: several platforms (or test stacks) on one Redis */
+  REDIS_KEY_PREFIX: z.string().max(64).default(''),
 });
 
 export interface PlatformConfigOptions {
@@ -117,6 +121,7 @@ export function platformConfigSchema(options: Omit<PlatformConfigOptions, 'env'>
     },
     serviceApiKeys: env.SERVICE_API_KEYS,
     serviceApiKey: env.SERVICE_API_KEY,
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
   }));
 }
 

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { SharedRedis } from '@app/platform';
+import { ValidationIssue } from '../../domain/entities/validation-issue';
+import { ValidationResult } from '../../domain/entities/validation-result';
+import { ValidationResultRepository } from '../../domain/repositories/validation-result.repository';
+import { OrderValidationConfig } from '../config/order-validation.config';
+import { InMemoryValidationResultRepository } from './in-memory-validation-result.repository';
+
+interface StoredResult {
+  order_id: string;
+  owner_id: string | null;
+  issues: ValidationIssue[];
+  validated_at: string;
+}
+
+/**
+ * The last result per order in Redis (REDIS_URL), so that whichever replica answers
+ * `GET /validations/{order_id}` finds it; kept VALIDATION_CACHE_TTL_SECONDS. This process's
+ * memory holds a copy: while Redis cannot answer, a result saved here is still found here.
+ */
+@Injectable()
+export class RedisValidationResultRepository extends ValidationResultRepository {
+  private readonly local: InMemoryValidationResultRepository;
+
+  constructor(
+    private readonly redis: SharedRedis,
+    private readonly config: OrderValidationConfig,
+  ) {
+    super();
+    this.local = new InMemoryValidationResultRepository(config);
+  }
+
+  private keyOf(orderId: string): string {
+    return this.redis.key(`order-validation:result:${orderId.toLowerCase()}`);
+  }
+
+  async save(result: ValidationResult): Promise<void> {
+    await this.local.save(result);
+    const stored: StoredResult = {
+      order_id: result.orderId,
+      owner_id: result.ownerId,
+      issues: [...result.issues],
+      validated_at: result.validatedAt.toISOString(),
+    };
+    try {
+      await this.redis.client?.set(
+        this.keyOf(result.orderId),
+        JSON.stringify(stored),
+        'EX',
+        this.config.cacheTtlSeconds,
+      );
+    } catch (error) {
+      this.redis.warn(error);
+    }
+  }
+
+  async findByOrderId(orderId: string): Promise<ValidationResult | null> {
+    let text: string | null | undefined;
+    try {
+      text = await this.redis.client?.get(this.keyOf(orderId));
+    } catch (error) {
+      this.redis.warn(error);
+    }
+    if (!text) return this.local.findByOrderId(orderId);
+    const stored = JSON.parse(text) as StoredResult;
+    return ValidationResult.of(
+      stored.order_id,
+      stored.owner_id,
+      stored.issues,
+      new Date(stored.validated_at),
+    );
+  }
+}
