@@ -9,6 +9,7 @@ import {
   PlatformEnvSchema,
   PlatformModule,
   SERVICE_NAMES,
+  SharedRedis,
   UPSTREAM_SETTINGS,
   UpstreamEnvSchema,
   upstreamEnvName,
@@ -113,6 +114,7 @@ interface DynamicModuleLike {
  * Builds the service's root module from `env` as its main.ts does (XModule.forRoot(env)): this
  * validates every variable it reads (a bad value throws, naming it) and yields the platform's
  * options: its upstreams, whether it has an outbox (messaging) and an Idempotency-Key store.
+ * Nothing connects but the Redis client, which is closed at once.
  */
 async function platformOfService(service: string, env: Record<string, string>) {
   const file = path.join(ROOT, 'services', service, 'src', `${service}.module.ts`);
@@ -129,6 +131,8 @@ async function platformOfService(service: string, env: Record<string, string>) {
   if (!platform) throw new Error(`${service}: no PlatformModule among its module's imports`);
   const providers = (platform.providers ?? []) as Array<{ provide?: unknown; useValue?: unknown }>;
   const provided = (token: unknown) => providers.find((provider) => provider?.provide === token);
+  // forRoot opens its Redis client (REDIS_URL) at once: closed here, nothing is served
+  (provided(SharedRedis)?.useValue as SharedRedis | undefined)?.client?.disconnect(false);
   const upstreamSettings = provided(UPSTREAM_SETTINGS)?.useValue as
     { baseUrls: Record<string, string> } | undefined;
   return {
