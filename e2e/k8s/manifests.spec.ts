@@ -275,6 +275,24 @@ function describeManifests(kubectl: string) {
       }
     }
 
+    // a service key that is not its entry in the map the others accept
+    for (const workload of platformWorkloads) {
+      const service = serviceOf(workload)!;
+      cases.push({
+        overlay: 'local',
+        what: `the key map without ${service}'s own key`,
+        expected: `SERVICE_API_KEYS.${service} is not ${service}'s SERVICE_API_KEY`,
+        breaks: (objects) => {
+          const secret = objects.find(
+            (o) => o.kind === 'Secret' && o.metadata.name.startsWith('service-api-keys'),
+          ) as unknown as { data: Record<string, string> };
+          secret.data[service] = Buffer.from(`another-${service}-key-0123456789`).toString(
+            'base64',
+          );
+        },
+      });
+    }
+
     cases.push({
       overlay: 'production',
       what: 'production without autoscalers',

@@ -58,7 +58,36 @@ export function manifestProblems(objects: K8sObject[], context: CheckContext): s
     ...networkPolicyProblems(objects, workloads, context),
     ...replicaProblems(objects, workloads, context.overlay),
     ...wiringProblems(objects, workloads),
+    ...serviceKeyProblems(objects, workloads),
   ];
+}
+
+/**
+ * Each service's (and the gateway's) SERVICE_API_KEY is its entry in the SERVICE_API_KEYS every
+ * service accepts, where the Secrets are rendered (local); otherwise each call between services
+ * would be a 401.
+ */
+function serviceKeyProblems(objects: K8sObject[], workloads: Workload[]): string[] {
+  const own = new Map<string, string>();
+  const accepted = new Map<string, Record<string, string>>();
+  for (const workload of workloads) {
+    const service = serviceOf(workload);
+    if (!service) continue;
+    const { values } = containerEnv(workload.spec.template.spec.containers[0], objects);
+    if (values.SERVICE_API_KEY) own.set(service, values.SERVICE_API_KEY);
+    if (values.SERVICE_API_KEYS) {
+      accepted.set(service, JSON.parse(values.SERVICE_API_KEYS) as Record<string, string>);
+    }
+  }
+  const problems: string[] = [];
+  for (const [receiver, keys] of accepted) {
+    for (const [caller, key] of own) {
+      if (caller !== receiver && keys[caller] !== key) {
+        problems.push(`${receiver}: SERVICE_API_KEYS.${caller} is not ${caller}'s SERVICE_API_KEY`);
+      }
+    }
+  }
+  return problems;
 }
 
 function workloadProblems(workload: Workload, objects: K8sObject[], context: CheckContext) {
