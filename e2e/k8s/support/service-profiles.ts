@@ -91,11 +91,16 @@ async function ownEnvNames(service: string): Promise<string[]> {
   return names;
 }
 
-async function gatewayEnvNames(): Promise<string[]> {
+/** The gateway's variables; its loadGatewayConfig(env), when there is one, validates `env`. */
+async function gatewayEnvNames(env: Record<string, string>): Promise<string[]> {
   const file = path.join(ROOT, 'services/gateway/src/gateway.config.ts');
   if (!existsSync(file)) return GATEWAY_ENV_UNTIL_ITS_SCHEMA;
-  const { gatewayEnvSchema } = (await import(file)) as { gatewayEnvSchema?: unknown };
+  const { gatewayEnvSchema, loadGatewayConfig } = (await import(file)) as {
+    gatewayEnvSchema?: unknown;
+    loadGatewayConfig?: (env: Record<string, string>) => unknown;
+  };
   if (gatewayEnvSchema === undefined) throw new Error(`${file} exports no gatewayEnvSchema`);
+  loadGatewayConfig?.(env);
   // a schema, or a function building one (as platformEnvSchema)
   const schema =
     typeof gatewayEnvSchema === 'function'
@@ -148,7 +153,7 @@ export async function serviceProfile(
   env: Record<string, string>,
 ): Promise<ServiceProfile> {
   if (service === GATEWAY) {
-    return { service, envNames: new Set(await gatewayEnvNames()), upstreams: [] };
+    return { service, envNames: new Set(await gatewayEnvNames(env)), upstreams: [] };
   }
   const platform = await platformOfService(service, env);
   const names = [
