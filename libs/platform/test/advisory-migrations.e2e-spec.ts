@@ -102,6 +102,18 @@ describe('migrations under an advisory lock (real PostgreSQL)', () => {
     expect(await recorded(db)).toEqual(NAMES);
   });
 
+  it('the smallest pool allowed is enough: the lock holds one connection, the work another', async () => {
+    const db = await freshDb();
+    // one connection would wait on itself until DB_CONNECTION_TIMEOUT_MS: refused as config
+    await expect(run(db, MIGRATIONS, { DB_POOL_MAX: '1' })).rejects.toThrow(/DB_POOL_MAX/);
+    const applied = await Promise.all([
+      run(db, MIGRATIONS, { DB_POOL_MAX: '2' }),
+      run(db, MIGRATIONS, { DB_POOL_MAX: '2' }),
+    ]);
+    expect(applied.flat().sort()).toEqual([...NAMES].sort());
+    expect(await recorded(db)).toEqual(NAMES);
+  });
+
   it('without the lock, concurrent runs can collide (what the lock prevents)', async () => {
     const db = await freshDb();
     const bare = async () => {
