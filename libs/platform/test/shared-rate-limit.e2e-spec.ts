@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { InjectOptions } from 'fastify';
 import fc from 'fast-check';
-import { TestTokenIssuer, freePort, startTestService, testEnv } from '@app/testing';
+import { Redis } from 'ioredis';
+import {
+  TcpProxy,
+  TestTokenIssuer,
+  eventually,
+  freePort,
+  startTestService,
+  testEnv,
+} from '@app/testing';
 import { FixtureModule } from './fixture.module';
 import { expectCleanProblem } from './http-assertions';
 
@@ -68,9 +76,10 @@ describe('rate limit shared by the replicas of a service (real Redis)', () => {
 
   describe('with one REDIS_URL and prefix', () => {
     let group: NestFastifyApplication[];
+    const prefix = `test:${randomUUID()}:`;
 
     beforeAll(async () => {
-      group = await replicas(2, { REDIS_URL, REDIS_KEY_PREFIX: `test:${randomUUID()}:` });
+      group = await replicas(2, { REDIS_URL, REDIS_KEY_PREFIX: prefix });
     });
 
     it('alternated requests: exactly the limit pass, then every replica refuses', async () => {
@@ -115,10 +124,89 @@ describe('rate limit shared by the replicas of a service (real Redis)', () => {
       );
     });
 
+    it('keeps its counters under keys naming REDIS_KEY_PREFIX, expiring', async () => {
+      const redis = new Redis(REDIS_URL);
+      try {
+        // the storage wraps the key in a hash tag: `{<prefix>fixture:default:<ip>:default}:hits`
+        const keys = await redis.keys(`{${prefix}*`);
+        expect(keys.length).toBeGreaterThan(0);
+        for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);
+      } finally {
+        redis.disconnect();
+      }
+    });
+
     it('another prefix is another platform: its counters are its own', async () => {
       const [other] = await replicas(1, { REDIS_URL, REDIS_KEY_PREFIX: `test:${randomUUID()}:` });
       // 10.20.30.40 has spent its budget with the first group, not with this one
       expect((await from(other, '10.20.30.40')).statusCode).toBe(200);
+    });
+  });
+
+  describe('Redis lost while running (through a proxy the test cuts and freezes)', () => {
+    let group: NestFastifyApplication[];
+    let proxy: TcpProxy;
+
+    beforeAll(async () => {
+      const target = new URL(REDIS_URL);
+      proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port) });
+      group = await replicas(2, {
+        REDIS_URL: proxy.rewrite(REDIS_URL),
+        REDIS_KEY_PREFIX: `test:${randomUUID()}:`,
+      });
+    });
+    afterAll(async () => {
+      await proxy?.stop();
+    });
+
+    /** Alternated requests from a fresh address: each answered within `withinMs`. */
+    async function timedStatuses(ip: string, count: number, withinMs: number) {
+      const seen: number[] = [];
+      for (let i = 0; i < count; i += 1) {
+        const started = Date.now();
+        seen.push((await from(group[i % 2], ip)).statusCode);
+        expect(Date.now() - started).toBeLessThan(withinMs);
+      }
+      return seen;
+    }
+
+    it('cut: answered at once, counted per replica; shared again once Redis is back', async () => {
+      expect(await timedStatuses('10.30.0.1', LIMIT + 1, 1_000)).toEqual([
+        ...Array(LIMIT).fill(200),
+        429,
+      ]);
+      await proxy.cut();
+      expect(await timedStatuses('10.30.0.2', 2 * LIMIT + 2, 1_000)).toEqual([
+        ...Array(2 * LIMIT).fill(200),
+        429,
+        429,
+      ]);
+      await proxy.restore();
+      // ioredis reconnects on its own (retry delays up to 2 s): then one budget again
+      let ip = 0;
+      await eventually(
+        async () => {
+          ip += 1;
+          const seen = await statuses(
+            group,
+            `10.30.1.${ip}`,
+            Array.from({ length: LIMIT + 1 }, (_, i) => i % 2),
+          );
+          expect(seen).toEqual([...Array(LIMIT).fill(200), 429]);
+        },
+        10_000,
+        'shared counting again',
+      );
+    });
+
+    it('frozen (packets dropped): every request still answered within about a second', async () => {
+      proxy.freeze();
+      try {
+        const seen = await timedStatuses('10.30.0.3', 4, 2_500);
+        expect(seen).toEqual([200, 200, 200, 200]);
+      } finally {
+        await proxy.restore();
+      }
     });
   });
 
