@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import request from 'supertest';
 import {
   TestDatabase,
@@ -62,6 +63,27 @@ describe('product replicas on one database: concurrent start and seed (real Post
     expect(new Set(names).size).toBe(names.length);
     const expected = productDatabase.migrations.map((m) => m.name);
     expect(names).toEqual(expect.arrayContaining(expected));
+  });
+
+  it("the lock's connection went back to the pool with the statement timeout it had", async () => {
+    for (const app of apps) {
+      const dataSource = app.get(DataSource);
+      // every connection of the pool at once, the one that waited for the lock among them
+      const runners = Array.from({ length: 10 }, () => dataSource.createQueryRunner());
+      try {
+        const seen = await Promise.all(
+          runners.map(async (runner) => {
+            const [row] = (await runner.query('SHOW statement_timeout')) as Array<{
+              statement_timeout: string;
+            }>;
+            return row.statement_timeout;
+          }),
+        );
+        expect(new Set(seen)).toEqual(new Set(['5s']));
+      } finally {
+        await Promise.all(runners.map((runner) => runner.release()));
+      }
+    }
   });
 
   it('seeding from every replica at once fills the catalog exactly once', async () => {
