@@ -48,7 +48,7 @@ describe('payment reconciliation: one replica at a time (real PostgreSQL)', () =
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await statusOf(pending.body.id)).toBe('pendiente');
     const simulator = t.gateway<SimulatedPaymentGateway>();
-    expect(simulator.capturedFor(pending.body.id)).toBe(1);
+    expect(await simulator.capturedFor(pending.body.id)).toBe(1);
 
     const admin = new Client({ connectionString: adminUrl() });
     await admin.connect();
@@ -63,6 +63,6 @@ describe('payment reconciliation: one replica at a time (real PostgreSQL)', () =
       'settled by the job once the lock is free',
     );
     // settled by looking the charge up: charged once
-    expect(simulator.capturedFor(pending.body.id)).toBe(1);
+    expect(await simulator.capturedFor(pending.body.id)).toBe(1);
   });
 });
