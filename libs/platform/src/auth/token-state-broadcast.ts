@@ -33,11 +33,17 @@ export class TokenStateBroadcast implements OnApplicationBootstrap, OnApplicatio
     this.subscriber = this.redis.duplicate();
     if (!this.subscriber) return;
     this.subscriber.on('message', (_channel: string, text: string) => this.learn(text));
+    await this.subscribe(this.subscriber);
+  }
+
+  private async subscribe(subscriber: Redis): Promise<void> {
     try {
-      await this.subscriber.subscribe(this.channel);
+      await subscriber.subscribe(this.channel);
     } catch (error) {
-      // ioredis subscribes again once Redis is back
       this.redis.warn(error);
+      // ioredis re-subscribes after a reconnection only to channels it had subscribed to: a
+      // first subscription that failed (Redis away at start) is tried again once Redis is back
+      subscriber.once('ready', () => void this.subscribe(subscriber));
     }
   }
 
@@ -50,7 +56,9 @@ export class TokenStateBroadcast implements OnApplicationBootstrap, OnApplicatio
   }
 
   private learn(text: string): void {
-    const notice = JSON.parse(text) as Notice;
+    // a throw here would escape ioredis's event handler and end the process: drop what is not a notice
+    const notice = parseNotice(text);
+    if (!notice) return;
     this.tokenStates.learn(notice.user_id, {
       tokenVersion: notice.token_version,
       deleted: notice.deleted,
@@ -60,4 +68,21 @@ export class TokenStateBroadcast implements OnApplicationBootstrap, OnApplicatio
   onApplicationShutdown(): void {
     this.subscriber?.disconnect(false);
   }
+}
+
+function parseNotice(text: string): Notice | null {
+  try {
+    const value = JSON.parse(text) as Partial<Notice> | null;
+    if (
+      typeof value?.user_id === 'string' &&
+      Number.isSafeInteger(value.token_version) &&
+      (value.token_version as number) >= 0 &&
+      typeof value.deleted === 'boolean'
+    ) {
+      return value as Notice;
+    }
+  } catch {
+    // not JSON
+  }
+  return null;
 }

@@ -16,7 +16,9 @@ export const PlatformEnvSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: envInt(0, 65535),
   DATABASE_URL: envUrl(POSTGRES).optional(),
-  DB_POOL_MAX: envInt(1, 200).default(10),
+  /** at least 2: an advisory lock (migrations at start, ReplicaLocks) holds one connection
+   *  while its work takes another from the pool */
+  DB_POOL_MAX: envInt(2, 200).default(10),
   DB_STATEMENT_TIMEOUT_MS: envInt(100).default(5000),
   DB_CONNECTION_TIMEOUT_MS: envInt(100).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

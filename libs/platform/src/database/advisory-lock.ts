@@ -17,9 +17,14 @@ async function holding<T>(
   await runner.connect();
   try {
     const [{ key }] = (await runner.query(KEY, [name])) as Array<{ key: string }>;
+    // waiting is no slow statement: the holder's work (all the migrations) may well take
+    // longer than DB_STATEMENT_TIMEOUT_MS; RESET gives the connection its own timeout back
+    const waits = acquire === 'pg_advisory_lock';
+    if (waits) await runner.query('SET statement_timeout = 0');
     const [row] = (await runner.query(`SELECT ${acquire}($1) AS locked`, [key])) as Array<{
       locked: boolean | string;
     }>;
+    if (waits) await runner.query('RESET statement_timeout');
     if (acquire === 'pg_try_advisory_lock' && row.locked === false) return { ran: false };
     try {
       return { ran: true, value: await work() };

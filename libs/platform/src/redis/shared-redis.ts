@@ -7,15 +7,28 @@ import { Redis } from 'ioredis';
  * instead of queueing while Redis is away, so a caller can fall back to its process-local
  * state rather than hold a request.
  */
+const SKIP_AFTER_FAILURE_MS = 3_000;
+
 export class SharedRedis implements OnApplicationShutdown {
   private readonly logger = new Logger('SharedRedis');
   private lastWarning = 0;
+  /** after a failure, callers that can do without Redis skip it until then (or until ready) */
+  private downUntil = 0;
 
   constructor(
     readonly client: Redis | null,
     private readonly keyPrefix = '',
   ) {
     client?.on('error', (error: Error) => this.warn(error));
+    client?.on('ready', () => (this.downUntil = 0));
+  }
+
+  /**
+   * Whether to ask Redis now: configured, and no command failed in the last few seconds. A
+   * frozen Redis then costs one command timeout every few seconds, not one per request.
+   */
+  get reachable(): boolean {
+    return this.client !== null && Date.now() >= this.downUntil;
   }
 
   /** A key or channel name of this platform (REDIS_KEY_PREFIX first). */
@@ -46,9 +59,13 @@ export class SharedRedis implements OnApplicationShutdown {
     return copy;
   }
 
-  /** At most one line per 10 s while Redis is away: the reason, never the URL (a password). */
+  /**
+   * A Redis command or the connection failed: skipped by `reachable` callers for
+   * SKIP_AFTER_FAILURE_MS; logged at most once per 10 s, the reason, never the URL (a password).
+   */
   warn(error: unknown): void {
     const now = Date.now();
+    this.downUntil = now + SKIP_AFTER_FAILURE_MS;
     if (now - this.lastWarning < 10_000) return;
     this.lastWarning = now;
     const reason =

@@ -25,6 +25,8 @@ export class SharedThrottlerStorage implements ThrottlerStorage {
     blockDuration: number,
     throttlerName: string,
   ): Promise<Record> {
+    if (!this.redis.reachable)
+      return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
     try {
       const shared = this.redis.key(key);
       return await this.shared.increment(shared, ttl, limit, blockDuration, throttlerName);

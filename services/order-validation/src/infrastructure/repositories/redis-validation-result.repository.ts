@@ -42,6 +42,7 @@ export class RedisValidationResultRepository extends ValidationResultRepository 
       issues: [...result.issues],
       validated_at: result.validatedAt.toISOString(),
     };
+    if (!this.redis.reachable) return;
     try {
       await this.redis.client?.set(
         this.keyOf(result.orderId),
@@ -54,20 +55,33 @@ export class RedisValidationResultRepository extends ValidationResultRepository 
     }
   }
 
+  /** The newer of Redis's result and this process's copy (saved here while Redis was away). */
   async findByOrderId(orderId: string): Promise<ValidationResult | null> {
+    const local = await this.local.findByOrderId(orderId);
     let text: string | null | undefined;
-    try {
-      text = await this.redis.client?.get(this.keyOf(orderId));
-    } catch (error) {
-      this.redis.warn(error);
+    if (this.redis.reachable) {
+      try {
+        text = await this.redis.client?.get(this.keyOf(orderId));
+      } catch (error) {
+        this.redis.warn(error);
+      }
     }
-    if (!text) return this.local.findByOrderId(orderId);
+    const shared = text ? parseStored(text) : null;
+    if (!shared) return local;
+    if (local && local.validatedAt > shared.validatedAt) return local;
+    return shared;
+  }
+}
+
+/** A stored result, or null when it cannot be read (then it is as if none were stored). */
+function parseStored(text: string): ValidationResult | null {
+  try {
     const stored = JSON.parse(text) as StoredResult;
-    return ValidationResult.of(
-      stored.order_id,
-      stored.owner_id,
-      stored.issues,
-      new Date(stored.validated_at),
-    );
+    const validatedAt = new Date(stored.validated_at);
+    if (typeof stored.order_id !== 'string' || !Array.isArray(stored.issues)) return null;
+    if (Number.isNaN(validatedAt.getTime())) return null;
+    return ValidationResult.of(stored.order_id, stored.owner_id, stored.issues, validatedAt);
+  } catch {
+    return null;
   }
 }
