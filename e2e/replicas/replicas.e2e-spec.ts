@@ -67,6 +67,26 @@ function getFrom(localAddress: string, url: string): Promise<number> {
   });
 }
 
+/** One GET on a new connection; its body. */
+function textOf(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false, timeout: 10_000 }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve(text));
+      })
+      .on('error', reject);
+  });
+}
+
+/** The value of one sample of the Prometheus text (0 when absent). */
+function sample(metrics: string, name: string, labels: string): number {
+  const line = metrics.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
 describe('two replicas of every service (npm start -- --replicas 2, state shared in Redis)', () => {
   let stack: FullStack;
   let shop: Shop;
@@ -257,6 +277,31 @@ describe('two replicas of every service (npm start -- --replicas 2, state shared
         expect(Math.min(...cpuPerWorker)).toBeGreaterThan(10);
       }),
     5 * MINUTE,
+  );
+
+  it(
+    '/metrics answers for the whole service: every scrape, whichever worker gets it, counts the requests of both',
+    () =>
+      withLog(async () => {
+        const route = 'route="/api/v1/products/:id",status_code="404"';
+        const scrape = () => textOf(`${stack.urls.product}/metrics`);
+        const before = sample(await scrape(), 'http_requests_total', route);
+        const missing = 10;
+        for (let i = 0; i < missing; i += 1) {
+          expect(await getFrom('127.0.0.1', shop.url('product', `/products/${randomUUID()}`))).toBe(
+            404,
+          );
+        }
+        // each scrape on a new connection: the primary hands them to the workers in turn
+        const seen = [];
+        for (let i = 0; i < 4; i += 1)
+          seen.push(sample(await scrape(), 'http_requests_total', route));
+        console.log(
+          `replica figures: ${JSON.stringify({ case: 'metrics of both workers', before, seen })}`,
+        );
+        expect(seen).toEqual(Array.from({ length: 4 }, () => before + missing));
+      }),
+    2 * MINUTE,
   );
 
   it(

@@ -9,6 +9,7 @@
 // A worker's own state (caches, circuit breakers, metrics) is its own; what must be shared lives
 // in PostgreSQL or Redis (README "Replicas").
 import cluster from 'node:cluster';
+import promClient from 'prom-client';
 
 const [entry] = process.argv.slice(2);
 const replicas = Number(process.env.REPLICAS);
@@ -56,6 +57,19 @@ function fork() {
 }
 
 for (let i = 0; i < replicas; i += 1) fork();
+
+// A worker's GET /metrics answers for the whole service: every worker's metrics, summed
+// (prom-client's AggregatorRegistry; libs/platform/src/metrics/cluster-metrics.ts asks).
+const METRICS = 'platform:cluster-metrics';
+const aggregator = new promClient.AggregatorRegistry();
+cluster.on('message', (worker, message) => {
+  if (message?.type !== METRICS) return;
+  aggregator.clusterMetrics().then(
+    (text) => worker.isConnected() && worker.send({ type: METRICS, id: message.id, text }),
+    (error) =>
+      worker.isConnected() && worker.send({ type: METRICS, id: message.id, error: error.message }),
+  );
+});
 
 function stop(signal) {
   if (stopping) return;

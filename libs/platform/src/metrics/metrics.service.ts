@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { joinClusterMetrics } from './cluster-metrics';
 
 interface PgPool {
   totalCount: number;
@@ -34,6 +35,7 @@ export class MetricsService {
       registers: [this.registry],
     });
     if (dataSource) this.registerPoolGauges(dataSource);
+    joinClusterMetrics(this.registry);
   }
 
   observe(method: string, route: string, statusCode: number, seconds: number): void {
