@@ -66,21 +66,10 @@ describe('full stack (npm start, HTTP only)', () => {
   }, 20 * MINUTE);
 
   afterAll(async () => {
-    if (!stack) return;
-    const { leftovers } = await stack.shutdown();
-    await stack.dropDatabases();
-    if (leftovers.length) throw new Error(`processes left behind: ${leftovers.join(', ')}`);
+    await stack?.close();
   }, 3 * MINUTE);
 
-  /** Fails with the launcher's log tail, which has every service's last lines. */
-  async function withLog<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      (err as Error).message += `\n--- ${stack.logFile} (tail) ---\n${stack.logTail(40)}`;
-      throw err;
-    }
-  }
+  const withLog = <T>(work: () => Promise<T>) => stack.withLog(work, 40);
 
   const lines = (a: Product, qa: number, b: Product, qb: number) => [
     { product_id: a.id, quantity: qa },

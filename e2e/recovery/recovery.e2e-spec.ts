@@ -130,22 +130,9 @@ describe('recovery under a steady checkout load (npm start, HTTP only)', () => {
   }, 20 * MINUTE);
 
   afterAll(async () => {
-    if (!stack) return;
-    await stack.ensureRunning('order').catch(() => undefined);
-    const { leftovers } = await stack.shutdown();
-    await stack.dropDatabases();
-    if (leftovers.length) throw new Error(`processes left behind: ${leftovers.join(', ')}`);
+    await stack?.ensureRunning('order').catch(() => undefined);
+    await stack?.close();
   }, 3 * MINUTE);
-
-  /** Fails with the launcher's log tail, which has every service's last lines. */
-  async function withLog<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      (err as Error).message += `\n--- ${stack.logFile} (tail) ---\n${stack.logTail(60)}`;
-      throw err;
-    }
-  }
 
   async function warmLoad(): Promise<CheckoutLoad> {
     const load = new CheckoutLoad(shop, customers, productId);
@@ -176,7 +163,7 @@ describe('recovery under a steady checkout load (npm start, HTTP only)', () => {
   it(
     'a database blip (every connection of order_db and payment_db terminated): no 500, no approval answered as a failure, error-free within seconds',
     () =>
-      withLog(async () => {
+      stack.withLog(async () => {
         const load = await warmLoad();
         const databases = [`${stack.dbPrefix}order_db`, `${stack.dbPrefix}payment_db`];
         let terminated = 0;
@@ -221,7 +208,7 @@ describe('recovery under a steady checkout load (npm start, HTTP only)', () => {
   it(
     'a crash (order service SIGKILLed, restarted): checkouts succeed again within 5 s of it being healthy, no 500, no cart stuck',
     () =>
-      withLog(async () => {
+      stack.withLog(async () => {
         const load = await warmLoad();
         const orderDb = await connectTo(`${stack.dbPrefix}order_db`);
         let killAt = 0;
@@ -296,7 +283,7 @@ describe('recovery under a steady checkout load (npm start, HTTP only)', () => {
   it(
     'a crash of the product service (SIGKILLed, restarted): checkouts succeed again within 5 s of it being healthy, no 500',
     () =>
-      withLog(async () => {
+      stack.withLog(async () => {
         const load = await warmLoad();
         const killAt = Date.now();
         let healthyAt: number;
@@ -322,7 +309,7 @@ describe('recovery under a steady checkout load (npm start, HTTP only)', () => {
   it(
     'after the three faults, no stock leaked: initial − current stock = units of the orders that exist and are not cancelled',
     () =>
-      withLog(async () => {
+      stack.withLog(async () => {
         const ledger = await StockLedger.open(stack);
         try {
           const initial = new Map([[productId, INITIAL_STOCK]]);

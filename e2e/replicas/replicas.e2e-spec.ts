@@ -102,20 +102,8 @@ describe('two replicas of every service (npm start -- --replicas 2, state shared
   }, 20 * MINUTE);
 
   afterAll(async () => {
-    if (!stack) return;
-    const { leftovers } = await stack.shutdown();
-    await stack.dropDatabases();
-    if (leftovers.length) throw new Error(`processes left behind: ${leftovers.join(', ')}`);
+    await stack?.close();
   }, 3 * MINUTE);
-
-  async function withLog<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      (err as Error).message += `\n--- ${stack.logFile} (tail) ---\n${stack.logTail(60)}`;
-      throw err;
-    }
-  }
 
   /** One after another: registrations hash passwords, and the platform refuses a crowd of them. */
   async function newCustomers(count: number): Promise<Customer[]> {
@@ -150,7 +138,7 @@ describe('two replicas of every service (npm start -- --replicas 2, state shared
   it(
     'the whole flow: order paid with one delivery; cancelled, refunded through either payment replica',
     () =>
-      withLog(async () => {
+      stack.withLog(async () => {
         const [product] = await shop.products(1);
         const paidOnes: Array<{ who: Customer; order: Order; payment: Payment }> = [];
         // several orders, so that charge and refund fall on different replicas
@@ -197,7 +185,7 @@ describe('two replicas of every service (npm start -- --replicas 2, state shared
   it(
     '36 concurrent orders for 5 units: exactly 5 placed, the stock at 0',
     () =>
-      withLog(async () => {
+      stack.withLog(async () => {
         const productId = await newProduct(5);
         const customers = await newCustomers(36);
         const outcomes = await Promise.all(
@@ -223,7 +211,7 @@ describe('two replicas of every service (npm start -- --replicas 2, state shared
   it(
     '8 concurrent payments of one order: exactly one approved, the order paid once',
     () =>
-      withLog(async () => {
+      stack.withLog(async () => {
         const productId = await newProduct(100);
         const who = await shop.customer();
         const order = await shop.placeOrder(who, [{ product_id: productId, quantity: 2 }]);
@@ -252,7 +240,7 @@ describe('two replicas of every service (npm start -- --replicas 2, state shared
   it(
     'the per-client rate limit is shared: the 1,201st request in a minute is 429, whichever replica gets it',
     () =>
-      withLog(async () => {
+      stack.withLog(async () => {
         const productId = await newProduct(1);
         const url = `${shop.url('product', `/products/${productId}`)}`;
         // a client address of its own (the suite's other requests come from 127.0.0.1)
@@ -282,7 +270,7 @@ describe('two replicas of every service (npm start -- --replicas 2, state shared
   it(
     '/metrics answers for the whole service: every scrape, whichever worker gets it, counts the requests of both',
     () =>
-      withLog(async () => {
+      stack.withLog(async () => {
         const route = 'route="/api/v1/products/:id",status_code="404"';
         const scrape = () => textOf(`${stack.urls.product}/metrics`);
         const before = sample(await scrape(), 'http_requests_total', route);
@@ -307,7 +295,7 @@ describe('two replicas of every service (npm start -- --replicas 2, state shared
   it(
     'one replica of each service SIGKILLed under a checkout load: replaced, no 500, nothing acknowledged lost, every event delivered, no stock leaked',
     () =>
-      withLog(async () => {
+      stack.withLog(async () => {
         const productId = await newProduct(LOAD_STOCK, 3.5);
         const customers = await newCustomers(LOAD_CLIENTS);
         const load = new CheckoutLoad(shop, customers, productId);
@@ -472,9 +460,7 @@ describe('four replicas of the user service started at once on a fresh database'
         }
         expect(kids.size).toBe(1);
       } finally {
-        const { leftovers } = await stack.shutdown();
-        await stack.dropDatabases();
-        expect(leftovers).toEqual([]);
+        await stack.close();
       }
     },
     15 * MINUTE,

@@ -88,21 +88,8 @@ describe('placement saga: SIGKILL of the order or the product service mid-placem
   afterAll(async () => {
     await ledger?.close();
     await proxy?.stop();
-    if (!stack) return;
-    const { leftovers } = await stack.shutdown();
-    await stack.dropDatabases();
-    if (leftovers.length) throw new Error(`processes left behind: ${leftovers.join(', ')}`);
+    await stack?.close();
   }, 3 * MINUTE);
-
-  /** Fails with the launcher's log tail, which has every service's last lines. */
-  async function withLog<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      (err as Error).message += `\n--- ${stack.logFile} (tail) ---\n${stack.logTail(60)}`;
-      throw err;
-    }
-  }
 
   /** The load in full swing: a few seconds of it, and placements answered. */
   async function loadInFullSwing(): Promise<PlacementLoad> {
@@ -151,7 +138,7 @@ describe('placement saga: SIGKILL of the order or the product service mid-placem
   it(
     'SIGKILL of the order service between reservations and commits: recovery releases them after the placement timeout',
     () =>
-      withLog(async () => {
+      stack.withLog(async () => {
         let orphans: Reservation[] = [];
         let inFlight = 0;
         let answers: Record<number, number> = {};
@@ -190,7 +177,7 @@ describe('placement saga: SIGKILL of the order or the product service mid-placem
   it(
     'SIGKILL of the product service after committing reservations it had not answered: the releases wait for it, then land',
     () =>
-      withLog(async () => {
+      stack.withLog(async () => {
         let orphans: Reservation[] = [];
         let waiting: Array<{ order_id: string; state: string }> = [];
         let answers: Record<number, number> = {};

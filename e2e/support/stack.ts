@@ -338,6 +338,23 @@ export class FullStack {
     if (this.down.has(service)) await this.startService(service);
   }
 
+  /** Runs `work`; a failure carries the launcher's log tail (every service's last lines). */
+  async withLog<T>(work: () => Promise<T>, lines = 60): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      (err as Error).message += `\n--- ${this.logFile} (tail) ---\n${this.logTail(lines)}`;
+      throw err;
+    }
+  }
+
+  /** For afterAll: stops the stack, drops its databases, fails on a process left behind. */
+  async close(): Promise<void> {
+    const { leftovers } = await this.shutdown();
+    await this.dropDatabases();
+    if (leftovers.length) throw new Error(`processes left behind: ${leftovers.join(', ')}`);
+  }
+
   /**
    * SIGINT to the launcher (what Ctrl-C does), waits for it to exit, then lists the processes of
    * this stack still alive (by pid, and by the stack's marker in their environment). Idempotent.
