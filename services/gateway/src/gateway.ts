@@ -117,6 +117,12 @@ export async function buildGateway(config: GatewayConfig): Promise<FastifyInstan
     ...(redis ? { redis } : {}),
     // a Redis outage must not take the API down: requests pass, the services still limit
     skipOnError: true,
+    // X-RateLimit-* on a normal answer are the service's own (per service); the edge's only on its 429
+    addHeadersOnExceeding: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+    },
     errorResponseBuilder: (_request, context) =>
       Object.assign(new Error('rate limited'), { statusCode: context.statusCode }),
   });

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import httpProxy from '@fastify/http-proxy';
 import type { GatewayConfig } from './gateway.config';
@@ -53,7 +54,10 @@ export async function registerProxyRoutes(
   config: GatewayConfig,
 ): Promise<void> {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // handed on as a stream: reply-from re-serializes any other body typed application/json
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) =>
+    done(null, Readable.from([body])),
+  );
   for (const upstream of UPSTREAMS) {
     for (const prefix of upstream.prefixes) {
       await app.register(httpProxy, {
@@ -65,8 +69,6 @@ export async function registerProxyRoutes(
         // one line per request is the edge's own (gateway.ts)
         disableRequestLogging: true,
         internalRewriteLocationHeader: false,
-        // the raw bytes as they came: reply-from would JSON.stringify a Buffer otherwise
-        contentTypesToEncode: [],
         undici: { connectTimeout: Math.min(config.upstreamTimeoutMs, 5000) },
         replyOptions: {
           timeout: config.upstreamTimeoutMs,
