@@ -9,7 +9,7 @@ metrics and admin routes are not reachable here.
    Copy its \`access_token\` into **Authorize** (bearer); it is kept across services and reloads.
 2. **Browse products** (product): \`GET /api/v1/products/\` (filters \`q\`, \`category\`, prices).
 3. **Fill a cart** (cart): create your cart and add items.
-4. **Check out** (cart): checkout turns the cart into an order (status \`pendiente\`).
+4. **Check out** (cart): checkout turns the cart into an order, waiting for payment.
 5. **Pay** (payment): \`POST /api/v1/payments/\` for the order's exact total.
 6. **Follow the order** (order): \`GET /api/v1/orders/{id}\` and its history; then the shipment
    (delivery): \`GET /api/v1/deliveries/\`, or track it by its tracking number.
