@@ -57,6 +57,9 @@ export function serviceEnv(svc, adminUrl, keys, base = process.env) {
       .map(({ name }) => name)
       .join(',');
   }
+  // the services' UPSTREAM_TIMEOUT_MS (.env.example: 2 s per inner call) would cut the edge's
+  // whole requests (a checkout makes several inner calls): the gateway has its own
+  if (svc.name === 'gateway') env.UPSTREAM_TIMEOUT_MS = base.GATEWAY_UPSTREAM_TIMEOUT_MS || '10000';
   env.NODE_ENV ||= 'development';
   // STACK_PORTS moved some services off their SPEC ports: every service must call them (and
   // fetch the JWKS) where they really are. Untouched otherwise, so `npm start` is as before.
