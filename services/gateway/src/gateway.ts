@@ -45,6 +45,12 @@ export async function buildGateway(config: GatewayConfig): Promise<FastifyInstan
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+    // under a public prefix, a hidden segment (/internal/, /admin/, %2e%2e) is not routed either
+    const path = request.url.split('?', 1)[0];
+    if (path.startsWith('/api/') && !upstreamOf(path)) {
+      const problem = edgeProblemOf(404);
+      return sendProblem(request, reply, 404, problem.code, problem.detail);
+    }
   });
   app.addHook('onResponse', async (request, reply) => {
     const path = request.url.split('?', 1)[0];

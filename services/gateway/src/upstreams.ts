@@ -21,13 +21,22 @@ export const urlVariableOf = (name: string): string =>
   `${name.toUpperCase().replace(/-/g, '_')}_SERVICE_URL`;
 
 // A path segment the edge never forwards, even under a public prefix: service-only and
-// operator routes (the services keep them under these names).
-const HIDDEN_SEGMENTS = new Set(['internal', 'admin', 'metrics', 'events']);
+// operator routes (the services keep them under these names), and dot segments, which some
+// server on the way might resolve to a path outside the prefix.
+const HIDDEN_SEGMENTS = new Set(['internal', 'admin', 'metrics', '.', '..']);
+
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment).toLowerCase();
+  } catch {
+    return segment.toLowerCase();
+  }
+}
 
 /** The upstream serving `path` (no query), or undefined when the edge does not route it. */
 export function upstreamOf(path: string): UpstreamName | undefined {
-  const segments = path.split('/');
-  if (segments.some((segment) => HIDDEN_SEGMENTS.has(segment.toLowerCase()))) return undefined;
+  const segments = path.split('/').map(decoded);
+  if (segments.some((segment) => HIDDEN_SEGMENTS.has(segment))) return undefined;
   for (const upstream of UPSTREAMS) {
     if (upstream.prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) {
       return upstream.name;
