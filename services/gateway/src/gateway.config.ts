@@ -4,6 +4,8 @@ import { UPSTREAMS, UpstreamName, urlVariableOf } from './upstreams';
 
 const upstreamUrl = (port: number) => envUrl(['http', 'https']).default(`http://127.0.0.1:${port}`);
 
+const ORIGIN = /^(\*|https?:\/\/[^/\s,]+)$/;
+
 /** Every variable the gateway reads (empty counts as unset); the Kubernetes check reads the keys. */
 export const gatewayEnvSchema = z.object({
   PORT: envInt(0, 65535).default(8080),
@@ -37,16 +39,9 @@ export const gatewayEnvSchema = z.object({
         .map((origin) => origin.trim())
         .filter(Boolean),
     )
-    .pipe(
-      z.array(
-        z
-          .string()
-          .regex(
-            /^(\*|https?:\/\/[^/\s,]+)$/,
-            'must be * or a list of http(s)://host[:port] origins',
-          ),
-      ),
-    ),
+    .refine((origins) => origins.every((origin) => ORIGIN.test(origin)), {
+      message: 'must be * or a comma-separated list of http(s)://host[:port] origins',
+    }),
   EDGE_RATE_LIMIT_PER_MINUTE: envInt(1).default(1200),
   BODY_LIMIT_BYTES: envInt(1024).default(1_048_576),
   UPSTREAM_TIMEOUT_MS: envInt(100, 600_000).default(10_000),
