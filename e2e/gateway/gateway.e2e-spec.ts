@@ -1,4 +1,5 @@
 import net from 'node:net';
+import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { TcpProxy, createTestDatabase, startTestService, testEnv } from '@app/testing';
 import type { TestDatabase } from '@app/testing';
@@ -225,6 +226,7 @@ describe('edge behaviour', () => {
     const page = await call(`${gateway.url}/docs`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     const script = (await call(`${gateway.url}/docs/portal.js`)).text;
     for (const { name } of UPSTREAMS) expect(script).toContain(`/docs/${name}.json`);
     expect(script).toContain('persistAuthorization: true');
@@ -354,6 +356,44 @@ describe('rate limit at the edge', () => {
       type: expect.stringMatching(/rate-limited$/),
     });
   });
+});
+
+describe('rate limit at the edge, shared through Redis', () => {
+  it('two gateways with the same REDIS_URL share one budget per client', async () => {
+    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    // a clean slate for this client (the window is a minute: a rerun must not inherit it)
+    const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+    const stale = await redis.keys('gateway-edge:*127.0.0.1*');
+    if (stale.length > 0) await redis.del(...stale);
+    await redis.quit();
+    const env = { EDGE_RATE_LIMIT_PER_MINUTE: '4', REDIS_URL: redisUrl };
+    const first = await startGateway(upstreamUrls, env);
+    started.push(first);
+    const second = await startGateway(upstreamUrls, env);
+    started.push(second);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const edge = i % 2 === 0 ? first : second;
+      statuses.push((await call(`${edge.url}/api/v1/products/`)).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+
+  it('with Redis unreachable the edge still serves (the services keep their own limits)', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const edge = await startGateway(upstreamUrls, {
+      EDGE_RATE_LIMIT_PER_MINUTE: '1',
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+    });
+    started.push(edge);
+    for (let i = 0; i < 3; i++) {
+      expect((await call(`${edge.url}/api/v1/products/`)).status).toBe(200);
+    }
+  }, 20_000);
 });
 
 describe('client IP through the gateway', () => {

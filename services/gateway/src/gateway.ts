@@ -7,9 +7,12 @@ import { REQUEST_ID_HEADER, requestIdFor } from '@app/platform/logging/request-i
 import { registerDocsPortal } from './docs-portal';
 import type { GatewayConfig } from './gateway.config';
 import { registerHealth } from './health';
+import { setSecurityHeaders } from './security-headers';
 import { edgeProblemOf, sendProblem } from './problem-reply';
 import { clientIpOf, registerProxyRoutes } from './proxy-routes';
 import { upstreamOf } from './upstreams';
+
+const REDIS_READY_TIMEOUT_MS = 3000;
 
 /**
  * The edge: CORS, a per-client rate limit, the body limit, the public routes of the seven
@@ -45,8 +48,9 @@ export async function buildGateway(config: GatewayConfig): Promise<FastifyInstan
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    // under a public prefix, a hidden segment (/internal/, /admin/, %2e%2e) is not routed either
     const path = request.url.split('?', 1)[0];
+    setSecurityHeaders(path, reply);
+    // under a public prefix, a hidden segment (/internal/, /admin/, %2e%2e) is not routed either
     if (path.startsWith('/api/') && !upstreamOf(path)) {
       const problem = edgeProblemOf(404);
       return sendProblem(request, reply, 404, problem.code, problem.detail);
@@ -111,6 +115,17 @@ export async function buildGateway(config: GatewayConfig): Promise<FastifyInstan
     redis.on('error', (error: Error) => app.log.warn({ error: error.message }, 'redis error'));
     app.addHook('onClose', async () => {
       redis.disconnect();
+    });
+    // counted from the first request on: an unconnected store would let requests pass uncounted
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        app.log.warn('redis not ready: the edge limit is skipped until it is');
+        resolve();
+      }, REDIS_READY_TIMEOUT_MS);
+      redis.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
   }
   await app.register(rateLimit, {
