@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -220,6 +221,58 @@ describe('routing', () => {
       body: '{}',
     });
     expect(res.status).toBe(404);
+  });
+});
+
+describe('what an upstream receives', () => {
+  it('the edge key, the socket IP as X-Forwarded-For, the request id; no client credentials of the platform', async () => {
+    const seen: Array<{ headers: http.IncomingHttpHeaders; url?: string; body: string }> = [];
+    const recorder = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        seen.push({ headers: req.headers, url: req.url, body: Buffer.concat(chunks).toString() });
+        res.setHeader('content-type', 'application/json');
+        res.setHeader('access-control-allow-origin', '*');
+        res.end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+    started.push({ close: () => new Promise((resolve) => recorder.close(resolve)) });
+    const port = (recorder.address() as net.AddressInfo).port;
+    const edge = await startGateway({ ...upstreamUrls, payment: `http://127.0.0.1:${port}` });
+    started.push(edge);
+
+    // bytes JSON.parse would not give back as sent: duplicate keys, spacing, a long number
+    const body = '{"a": 1,  "a": 2, "n": 1234567890123456789012, "s": "\u00e9"}';
+    const res = await call(`${edge.url}/api/v1/payments/process?x=1`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer client-token',
+        'x-service-key': SERVICE_KEYS.order,
+        'x-edge-key': 'forged-edge-key-0001',
+        'x-forwarded-for': '198.51.100.77',
+        forwarded: 'for=198.51.100.77',
+        'x-real-ip': '198.51.100.77',
+        'x-request-id': 'bad id with spaces',
+      },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    const [received] = seen;
+    expect(received.url).toBe('/api/v1/payments/process?x=1');
+    expect(received.body).toBe(body);
+    expect(received.headers.authorization).toBe('Bearer client-token');
+    expect(received.headers['x-edge-key']).toBe(GATEWAY_KEY);
+    expect(received.headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(received.headers['x-service-key']).toBeUndefined();
+    expect(received.headers.forwarded).toBeUndefined();
+    expect(received.headers['x-real-ip']).toBeUndefined();
+    const id = received.headers['x-request-id'];
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get('x-request-id')).toBe(id);
   });
 });
 
