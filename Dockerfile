@@ -1,6 +1,6 @@
 # One image per service, chosen at build time:
 #   docker build --build-arg SERVICE=product -t nest-commerce/product .
-# (docker-compose.yml builds all seven this way.)
+# (docker-compose.yml builds all seven this way; deploy/k8s uses the same images, gateway too.)
 #
 # Stages: deps (every package, for the compiler) → build (`nest build <service>`) → prod-deps
 # (runtime packages only) → runtime (node on Alpine, non-root, the service's dist/ and
@@ -44,6 +44,7 @@ USER node
 # The command names an entry point of the service: `main` (default: the HTTP service, which
 # applies its migrations at start), `migrate`, `seed` (product: demo catalog; user: the initial
 # admin), `rotate-signing-key` (user). Anything else runs as a command (`sh`, `node -v`).
+# The gateway (--build-arg SERVICE=gateway) has `main` only: no database, so no `migrate`.
 #   docker compose run --rm product seed
 ENTRYPOINT ["/bin/sh", "-c", "entry=\"dist/services/$SERVICE/services/$SERVICE/src/${1:-main}.js\"; if [ -f \"$entry\" ]; then exec node --enable-source-maps \"$entry\"; fi; exec \"$@\"", "--"]
 CMD ["main"]

@@ -7,7 +7,14 @@
 // A second Ctrl-C skips the wait. A service that dies during start stops everything (exit 1);
 // one that dies later is reported and the others keep running.
 //
+// `npm start -- --replicas N` (or REPLICAS=N): N processes of every service, each service's
+// port shared by its N processes (node:cluster, scripts/lib/cluster-primary.mjs), so the ports,
+// URLs and behaviour are those of one process. Redis holds what they share: REDIS_URL, else
+// redis://127.0.0.1:6379 when one answers there (without Redis, rate limits count per process).
+//
 // Options (environment): ONLY_SERVICES=product,user  SEED=false  LOG_PREFIX=false
+//   MIGRATE=false (no migrate step: each service applies its migrations as it starts, once
+//   across replicas)
 //   START_TIMEOUT_MS (health wait per service, default 60000)
 //   STOP_TIMEOUT_MS (SIGTERM → SIGKILL, default SHUTDOWN_TIMEOUT_MS + 5000)
 //   STACK_PORTS=user=28001,product=28000 (other ports than the SPEC's; the services are told
@@ -26,6 +33,7 @@ import './lib/require-node.mjs';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceEnv } from './lib/env.mjs';
 import { hasExited, pipeLines, ringBuffer, stopChild, waitHealthy } from './lib/proc.mjs';
@@ -33,6 +41,25 @@ import { ROOT, distEntry } from './lib/services.mjs';
 import { log, prepare, runEntries } from './lib/stack.mjs';
 
 const t0 = Date.now();
+const REPLICAS = replicaCount(process.argv.slice(2), process.env.REPLICAS);
+
+/** `--replicas N` / `--replicas=N` / REPLICAS=N: 1 to 16 processes per service. */
+function replicaCount(argv, fromEnv) {
+  const at = argv.findIndex((a) => a === '--replicas' || a.startsWith('--replicas='));
+  const raw = at < 0 ? fromEnv : argv[at].includes('=') ? argv[at].split('=')[1] : argv[at + 1];
+  const unknown = argv.filter((a, i) => i !== at && !(i === at + 1 && !argv[at].includes('=')));
+  if (unknown.length) {
+    console.error(`npm start: unknown argument(s) ${unknown.join(' ')} (known: --replicas N)`);
+    process.exit(2);
+  }
+  if (raw === undefined || raw === '') return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 16) {
+    console.error(`npm start: --replicas must be a whole number from 1 to 16, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
 const secs = (from = t0) => ((Date.now() - from) / 1000).toFixed(1);
 
 /** Which services must be healthy before a service starts (only those that exist count). */
@@ -70,21 +97,59 @@ function portInUse(port) {
 
 class StartError extends Error {}
 
+/** Whether a Redis server answers PING at host:port. */
+function redisAnswers(host, port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.setTimeout(500);
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => (socket.destroy(), resolve(data.toString().startsWith('+PONG'))));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Replicas share rate limits, validation results and token notices through Redis. */
+async function shareStateInRedis() {
+  if (process.env.REDIS_URL) return log(`replicas share their state through REDIS_URL`);
+  if (await redisAnswers('127.0.0.1', 6379)) {
+    process.env.REDIS_URL = 'redis://127.0.0.1:6379';
+    return log(`replicas share their state through Redis at 127.0.0.1:6379`);
+  }
+  log(
+    `WARNING: no REDIS_URL and no Redis on 127.0.0.1:6379: each of the ${REPLICAS} replicas ` +
+      `counts rate limits and keeps validation results alone (README "Replicas")`,
+  );
+}
+
 function spawnService(svc, env) {
   // (the environment is kept so that the control channel can start the service again)
-  const child = spawn(process.execPath, ['--enable-source-maps', distEntry(svc.name, 'main')], {
+  const main = distEntry(svc.name, 'main');
+  const replicated = REPLICAS > 1;
+  const args = replicated
+    ? [path.join(ROOT, 'scripts', 'lib', 'cluster-primary.mjs'), main]
+    : ['--enable-source-maps', main];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env,
+    env: replicated ? { ...env, REPLICAS: String(REPLICAS) } : env,
     // Own process group: Ctrl-C reaches only this launcher, which stops the services in order.
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: replicated ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
+  // with replicas, ready means every one of them listens (the primary says so)
+  let replicasListening = Promise.resolve([child.pid]);
+  if (replicated) {
+    replicasListening = new Promise((resolve) =>
+      child.on('message', (msg) => msg?.type === 'replicas-listening' && resolve(msg.pids)),
+    );
+    child.channel?.unref();
+  }
   const tail = ringBuffer(30);
   pipeLines(child.stdout, svc.name, process.stdout, tail.push);
   pipeLines(child.stderr, svc.name, process.stderr, tail.push);
   // Resolves once the process is gone and its output pipes are drained (last lines printed).
   const closed = new Promise((resolve) => child.once('close', resolve));
-  const entry = { svc, child, tail, closed, env, controlledStop: false };
+  const entry = { svc, child, tail, closed, env, controlledStop: false, replicasListening };
   running.set(svc.name, entry);
   child.on('exit', (code, signal) => {
     if (shuttingDown || entry.controlledStop) return;
@@ -125,8 +190,17 @@ async function gateOnHealth(entry, timeoutMs) {
         `${svc.name}: GET ${url} did not answer 200 within ${timeoutMs / 1000} s. Last output:\n${tail.text() || '(none)'}`,
       ),
   });
+  entry.replicaPids = await Promise.race([
+    entry.replicasListening,
+    sleep(timeoutMs).then(() => {
+      throw new StartError(
+        `${svc.name}: not all ${REPLICAS} replicas listened within ${timeoutMs / 1000} s`,
+      );
+    }),
+  ]);
   entry.healthyAt = Date.now();
-  log(`${svc.name} healthy on :${svc.port} (${secs(started)} s after spawn)`);
+  const copies = REPLICAS > 1 ? `, ${REPLICAS} replicas` : '';
+  log(`${svc.name} healthy on :${svc.port} (${secs(started)} s after spawn${copies})`);
 }
 
 async function startServices({ services, pg: postgres, keys }) {
@@ -203,7 +277,11 @@ function printTable(services) {
 
   let memory = '';
   if (existsSync('/proc/self/status')) {
-    const servicesKiB = [...running.values()].reduce((acc, e) => acc + rssKiB(e.child.pid), 0);
+    const servicesKiB = [...running.values()].reduce(
+      (acc, e) =>
+        acc + [e.child.pid, ...descendants(e.child.pid)].reduce((sum, p) => sum + rssKiB(p), 0),
+      0,
+    );
     const pgKiB =
       pg.embedded && pg.pid
         ? [pg.pid, ...descendants(pg.pid)].reduce((acc, p) => acc + rssKiB(p), 0)
@@ -345,8 +423,9 @@ try {
   preparing = prepare({ detached: true }).then((ctx) => ((pg = ctx.pg), ctx));
   const ctx = await preparing;
   if (!shuttingDown) {
-    await runEntries('migrate', ctx);
+    if (process.env.MIGRATE !== 'false') await runEntries('migrate', ctx);
     if (process.env.SEED !== 'false') await runEntries('seed', ctx);
+    if (REPLICAS > 1) await shareStateInRedis();
     await startServices(ctx);
     printTable(ctx.services);
     notify({
@@ -356,6 +435,7 @@ try {
         name: s.name,
         port: s.port,
         pid: running.get(s.name)?.child.pid,
+        replicas: running.get(s.name)?.replicaPids,
       })),
     });
   }

@@ -7,10 +7,10 @@
 import jestSequencer from '@jest/test-sequencer';
 
 const Sequencer = jestSequencer.default ?? jestSequencer;
-/** e2e/full-stack*.e2e-spec.ts, e2e/saga/ and e2e/recovery/ (crashes injected into a stack) */
+/** e2e/full-stack*.e2e-spec.ts, e2e/saga/, e2e/recovery/ (crashes injected into a stack), e2e/replicas/ */
 const FULL_STACK_SUITES = [
   /[\\/]e2e[\\/]full-stack[^\\/]*\.e2e-spec\.ts$/,
-  /[\\/]e2e[\\/](saga|recovery)[\\/][^\\/]+\.e2e-spec\.ts$/,
+  /[\\/]e2e[\\/](saga|recovery|replicas)[\\/][^\\/]+\.e2e-spec\.ts$/,
 ];
 const isFullStack = (test) => FULL_STACK_SUITES.some((pattern) => pattern.test(test.path));
 

@@ -64,7 +64,12 @@ export interface StackOptions {
    * it, the broker under test (AMQP_URL), or none.
    */
   broker?: { url: string; direct: string };
+  /** processes per service (`npm start -- --replicas N`); their shared state in Redis */
+  replicas?: number;
 }
+
+/** The Redis the replica suites share state through (the machine's, as `npm start` finds it). */
+export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
 /** The advisory lock one full-stack suite holds at a time (any constant both agree on). */
 const STACK_LOCK_KEY = 0x6e63_5354;
@@ -152,6 +157,10 @@ export class FullStack {
   readonly urls: Record<ServiceName, string>;
   /** every pid a service of this stack ever had (initial ones and restarts) */
   readonly servicePids = new Set<number>();
+  /** with `replicas`: each service's worker processes when the stack became ready */
+  replicaPids: Partial<Record<ServiceName, number[]>> = {};
+  /** each service's process as the launcher started it (with replicas: their cluster primary) */
+  processOf: Partial<Record<ServiceName, number>> = {};
   readyInSeconds = 0;
   private readonly down = new Set<ServiceName>();
   private exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -225,6 +234,10 @@ export class FullStack {
       NO_COLOR: '1',
       // with AMQP_URL set, the stack's events go through RabbitMQ under names of its own
       ...brokerEnv(dbPrefix, options.broker?.url ?? BROKER_URL),
+      // replicas share state in Redis, under names of this stack's own
+      ...(options.replicas && options.replicas > 1
+        ? { REPLICAS: String(options.replicas), REDIS_URL, REDIS_KEY_PREFIX: dbPrefix }
+        : {}),
       ...options.env,
     };
     delete env.npm_lifecycle_event; // not under npm: the launcher watches the IPC channel instead
@@ -238,37 +251,43 @@ export class FullStack {
     const stack = new FullStack(child, basePort, dbPrefix, logFile, adminUrl, lock, brokerUrl);
     const timeoutMs = options.readyTimeoutMs ?? 540_000;
     try {
-      const ready = await new Promise<{ seconds: number; services: Array<{ pid: number }> }>(
-        (resolve, reject) => {
-          const timer = setTimeout(
-            () => reject(new Error(`the stack was not ready within ${timeoutMs / 1000} s`)),
-            timeoutMs,
-          );
-          child.on(
-            'message',
-            (msg: {
-              type?: string;
-              message?: string;
-              seconds: number;
-              services: Array<{ pid: number }>;
-            }) => {
-              if (msg?.type === 'ready') {
-                clearTimeout(timer);
-                resolve(msg);
-              } else if (msg?.type === 'failed') {
-                clearTimeout(timer);
-                reject(new Error(`the launcher failed: ${msg.message}`));
-              }
-            },
-          );
-          void stack.exited.then(({ code, signal }) => {
-            clearTimeout(timer);
-            reject(new Error(`the launcher exited before the stack was ready (${signal ?? code})`));
-          });
-        },
-      );
+      const ready = await new Promise<{
+        seconds: number;
+        services: Array<{ name: ServiceName; pid: number; replicas?: number[] }>;
+      }>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`the stack was not ready within ${timeoutMs / 1000} s`)),
+          timeoutMs,
+        );
+        child.on(
+          'message',
+          (msg: {
+            type?: string;
+            message?: string;
+            seconds: number;
+            services: Array<{ name: ServiceName; pid: number; replicas?: number[] }>;
+          }) => {
+            if (msg?.type === 'ready') {
+              clearTimeout(timer);
+              resolve(msg);
+            } else if (msg?.type === 'failed') {
+              clearTimeout(timer);
+              reject(new Error(`the launcher failed: ${msg.message}`));
+            }
+          },
+        );
+        void stack.exited.then(({ code, signal }) => {
+          clearTimeout(timer);
+          reject(new Error(`the launcher exited before the stack was ready (${signal ?? code})`));
+        });
+      });
       stack.readyInSeconds = ready.seconds;
-      for (const s of ready.services) if (s.pid) stack.servicePids.add(s.pid);
+      for (const s of ready.services) {
+        if (s.pid) stack.servicePids.add(s.pid);
+        stack.processOf[s.name] = s.pid;
+        for (const pid of s.replicas ?? []) stack.servicePids.add(pid);
+        if (options.replicas && options.replicas > 1) stack.replicaPids[s.name] = s.replicas ?? [];
+      }
       return stack;
     } catch (err) {
       await stack.shutdown().catch(() => undefined);

@@ -4,6 +4,9 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { applyMigrations } from './database/apply-migrations';
+import { ReplicaLocks } from './database/replica-locks';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsModule } from 'nestjs-cls';
@@ -42,6 +45,7 @@ import { JwtVerifier } from './auth/jwt-verifier';
 import { RemoteTokenStateSource } from './auth/remote-token-state-source';
 import { TokenStateSource } from './auth/token-state';
 import { TokenStateNoticesController } from './auth/token-state-notices.controller';
+import { TokenStateBroadcast } from './auth/token-state-broadcast';
 import { ServiceKeyGuard } from './auth/service-key.guard';
 import { ServiceKeyVerifier } from './auth/service-key.verifier';
 import { loadConfigs } from './config/config-error';
@@ -55,6 +59,8 @@ import type { UpstreamSettings } from './http/upstream.config';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { PlatformThrottlerGuard } from './throttling/platform-throttler.guard';
+import { SharedThrottlerStorage } from './throttling/shared-throttler-storage';
+import { SharedRedis } from './redis/shared-redis';
 import { createValidationPipe } from './validation/validation-pipe';
 import { UPSTREAM_SETTINGS, UpstreamClients } from './http/upstream-clients';
 import { loadUpstreamSettings } from './http/upstream.config';
@@ -134,6 +140,7 @@ export class PlatformModule {
         () => (options.messaging ? loadAmqpSettings(options.env) : null),
       );
 
+    const sharedRedis = SharedRedis.connect(config.redis, config.service);
     const imports: Array<DynamicModule | Promise<DynamicModule>> = [
       ConfigModule.forRoot({
         isGlobal: true,
@@ -149,11 +156,13 @@ export class PlatformModule {
       }),
       ThrottlerModule.forRoot({
         throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
+        storage: sharedRedis.client ? new SharedThrottlerStorage(sharedRedis) : undefined,
       }),
     ];
 
     const providers: Provider[] = [
       { provide: PlatformConfig, useValue: config },
+      { provide: SharedRedis, useValue: sharedRedis },
       { provide: 'PLATFORM_HAS_DATABASE', useValue: options.database !== undefined },
       { provide: APP_FILTER, useClass: ProblemExceptionFilter },
       { provide: APP_PIPE, useFactory: createValidationPipe },
@@ -174,6 +183,7 @@ export class PlatformModule {
       Provider | string | symbol | (abstract new (...args: never[]) => unknown)
     > = [
       PlatformConfig,
+      SharedRedis,
       JwtVerifier,
       JwtAuthGuard,
       ServiceKeyVerifier,
@@ -184,18 +194,29 @@ export class PlatformModule {
     if (database) {
       const definition = database;
       imports.push(
-        TypeOrmModule.forRoot({
-          ...dataSourceOptions(config, definition),
-          migrationsRun: true,
-          migrationsTransactionMode: 'each',
-          retryAttempts: 5,
-          retryDelay: 1000,
-          // Entities are passed explicitly per service; no glob, so builds and jest agree.
-          autoLoadEntities: false,
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...dataSourceOptions(config, definition),
+            retryAttempts: 5,
+            retryDelay: 1000,
+            // Entities are passed explicitly per service; no glob, so builds and jest agree.
+            autoLoadEntities: false,
+          }),
+          // pending migrations applied at start, once across replicas starting together
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            try {
+              await applyMigrations(dataSource);
+            } catch (error) {
+              await dataSource.destroy();
+              throw error;
+            }
+            return dataSource;
+          },
         }),
       );
-      providers.push({ provide: UnitOfWork, useClass: ClsUnitOfWork });
-      exported.push(UnitOfWork);
+      providers.push({ provide: UnitOfWork, useClass: ClsUnitOfWork }, ReplicaLocks);
+      exported.push(UnitOfWork, ReplicaLocks);
     }
     // One async context per request (entered by configureApp's onRequest hook) holds the
     // request id and, with a database, the open transaction (TransactionHost, global).
@@ -236,7 +257,10 @@ export class PlatformModule {
       MetricsController,
     ];
     // the user service judges tokens by its own rows; every other service caches and is told
-    if (!options.tokenStateSource) controllers.push(TokenStateNoticesController);
+    if (!options.tokenStateSource) {
+      controllers.push(TokenStateNoticesController);
+      providers.push(TokenStateBroadcast);
+    }
     if (messagingSettings) {
       const broker = amqpSettings?.url ? amqpSettings : null;
       const transport: EventTransportKind = broker ? 'broker' : 'http';

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OrderClient, ProductClient, UserClient } from '@app/clients';
-import { PlatformModule, loadConfigs } from '@app/platform';
+import { PlatformModule, SharedRedis, loadConfigs } from '@app/platform';
 import { OrderSource } from './application/ports/order-source.port';
 import { ProductCatalog } from './application/ports/product-catalog.port';
 import { UserDirectory } from './application/ports/user-directory.port';
@@ -17,6 +17,7 @@ import { HttpProductCatalog } from './infrastructure/gateways/http-product-catal
 import { HttpUserDirectory } from './infrastructure/gateways/http-user-directory';
 import { PlatformValidationOutbox } from './infrastructure/messaging/platform-validation-outbox';
 import { InMemoryValidationResultRepository } from './infrastructure/repositories/in-memory-validation-result.repository';
+import { RedisValidationResultRepository } from './infrastructure/repositories/redis-validation-result.repository';
 import { UserOrServiceGuard } from './interfaces/api/user-or-service.guard';
 import { ValidationsController } from './interfaces/api/validations.controller';
 
@@ -24,7 +25,7 @@ const UPSTREAMS = ['order', 'user', 'product'];
 
 /**
  * Composition root of the order-validation service: binds each port to its adapter. No
- * database (results are kept in memory, and `order.validated` waits in the platform's in-memory
+ * database (results are kept in Redis when REDIS_URL is set, else in memory, and `order.validated` waits in the platform's in-memory
  * outbox); /health reports the three upstreams instead.
  */
 @Module({})
@@ -55,7 +56,15 @@ export class OrderValidationModule {
         { provide: OrderSource, useClass: HttpOrderSource },
         { provide: UserDirectory, useClass: HttpUserDirectory },
         { provide: ProductCatalog, useClass: HttpProductCatalog },
-        { provide: ValidationResultRepository, useClass: InMemoryValidationResultRepository },
+        {
+          // shared by every replica when REDIS_URL is set; this process's memory otherwise
+          provide: ValidationResultRepository,
+          inject: [SharedRedis],
+          useFactory: (redis: SharedRedis) =>
+            redis.client
+              ? new RedisValidationResultRepository(redis, config)
+              : new InMemoryValidationResultRepository(config),
+        },
         { provide: ValidationOutbox, useClass: PlatformValidationOutbox },
         UserOrServiceGuard,
         ValidateOrderUseCase,

@@ -42,11 +42,11 @@ describe('payments the gateway did not answer: pendiente, then reconciliation (e
       .expect(200);
     expect(settled.body.status).toBe('aprobado');
     expect(settled.body.gateway_reference).toMatch(/^sim_ch_/);
-    expect(simulator().capturedFor(pending.body.id)).toBe(1);
+    expect(await simulator().capturedFor(pending.body.id)).toBe(1);
 
     // a second pass finds nothing to do; the charge count does not move
     expect((await t.reconcile({ minAgeMs: 0 })).examined).toBe(0);
-    expect(simulator().capturedFor(pending.body.id)).toBe(1);
+    expect(await simulator().capturedFor(pending.body.id)).toBe(1);
 
     expect(await t.drainPayment()).toBe(1);
     expect((await t.orderOf(order.id)).status).toBe('pagada');
@@ -74,7 +74,7 @@ describe('payments the gateway did not answer: pendiente, then reconciliation (e
       [row.id],
     );
     expect(declined).toEqual({ status: 'rechazado', failure_reason: 'gateway_has_no_charge' });
-    expect(simulator().capturedFor(row.id)).toBe(0);
+    expect(await simulator().capturedFor(row.id)).toBe(0);
     expect((await t.pay(order).expect(201)).body.status).toBe('aprobado');
   });
 
@@ -92,7 +92,7 @@ describe('payments the gateway did not answer: pendiente, then reconciliation (e
     );
     expect(rows).toEqual([{ status: 'aprobado' }]);
     expect(await t.paymentOutbox(order.id)).toHaveLength(1);
-    expect(simulator().capturedFor(pending.body.id)).toBe(1);
+    expect(await simulator().capturedFor(pending.body.id)).toBe(1);
   });
 
   it('approved by reconciliation after the order was cancelled: the order stays cancelada and the charge is refunded', async () => {
@@ -113,7 +113,7 @@ describe('payments the gateway did not answer: pendiente, then reconciliation (e
       pending.body.id,
     ]);
     expect(row.status).toBe('reembolsado');
-    expect(simulator().capturedFor(pending.body.id)).toBe(1);
+    expect(await simulator().capturedFor(pending.body.id)).toBe(1);
     await t.drainPayment();
     const types = (await t.orderEvents(order.id)).map((e) => e.type);
     expect(types).toEqual(['created', 'cancelled', 'refunded']);

@@ -23,7 +23,7 @@ describeEnvSchema('platform', {
     HOST: stringCase(),
     PORT: intCase(0, 65535),
     DATABASE_URL: urlCase(['postgres', 'postgresql'], true),
-    DB_POOL_MAX: intCase(1, 200),
+    DB_POOL_MAX: intCase(2, 200),
     DB_STATEMENT_TIMEOUT_MS: intCase(100),
     DB_CONNECTION_TIMEOUT_MS: intCase(100),
     LOG_LEVEL: enumCase(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -58,6 +58,8 @@ describeEnvSchema('platform', {
       true,
     ),
     SERVICE_API_KEY: stringCase(16, undefined, true),
+    REDIS_URL: urlCase(['redis', 'rediss'], true),
+    REDIS_KEY_PREFIX: stringCase(1, 64),
   },
 });
 

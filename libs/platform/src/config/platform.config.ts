@@ -16,7 +16,9 @@ export const PlatformEnvSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: envInt(0, 65535),
   DATABASE_URL: envUrl(POSTGRES).optional(),
-  DB_POOL_MAX: envInt(1, 200).default(10),
+  /** at least 2: an advisory lock (migrations at start, ReplicaLocks) holds one connection
+   *  while its work takes another from the pool */
+  DB_POOL_MAX: envInt(2, 200).default(10),
   DB_STATEMENT_TIMEOUT_MS: envInt(100).default(5000),
   DB_CONNECTION_TIMEOUT_MS: envInt(100).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -50,6 +52,10 @@ export const PlatformEnvSchema = z.object({
   ).default({}),
   /** this service's own key for calling others */
   SERVICE_API_KEY: z.string().min(16).optional(),
+  /** Redis for the state all replicas share (rate limits, …); unset: each process alone */
+  REDIS_URL: envUrl(['redis', 'rediss']).optional(),
+  /** before every Redis key and channel: several platforms (or test stacks) on one Redis */
+  REDIS_KEY_PREFIX: z.string().max(64).default(''),
 });
 
 export interface PlatformConfigOptions {
@@ -117,6 +123,7 @@ export function platformConfigSchema(options: Omit<PlatformConfigOptions, 'env'>
     },
     serviceApiKeys: env.SERVICE_API_KEYS,
     serviceApiKey: env.SERVICE_API_KEY,
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
   }));
 }
 

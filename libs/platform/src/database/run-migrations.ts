@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { loadPlatformConfig } from '../config/platform.config';
 import { DatabaseDefinition, dataSourceOptions } from './database-options';
 import { withMessaging } from '../messaging/messaging';
+import { applyMigrations } from './apply-migrations';
 
 export interface RunMigrationsOptions extends DatabaseDefinition {
   service: string;
@@ -17,7 +18,7 @@ export async function runMigrations(options: RunMigrationsOptions): Promise<stri
   const dataSource = new DataSource(dataSourceOptions(config, definition));
   await dataSource.initialize();
   try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    const applied = await applyMigrations(dataSource);
     return applied.map((migration) => migration.name);
   } finally {
     await dataSource.destroy();

@@ -23,7 +23,7 @@ export class ValidationNotFound extends DomainError {
 
   constructor(orderId: string) {
     super(
-      `No validation result for order ${orderId}. Results are kept in memory for a limited ` +
+      `No validation result for order ${orderId}. Results are kept for a limited ` +
         'time: validate the order again with POST /api/v1/validations/validate.',
       { order_id: orderId },
     );

@@ -123,7 +123,7 @@ export const EXAMPLES = {
   validationNotFound: problem(
     404,
     'validation-not-found',
-    `No validation result for order ${ORDER_ID_EXAMPLE}. Results are kept in memory for a ` +
+    `No validation result for order ${ORDER_ID_EXAMPLE}. Results are kept for a ` +
       'limited time: validate the order again with POST /api/v1/validations/validate.',
     RESULT,
     { order_id: ORDER_ID_EXAMPLE },

@@ -81,10 +81,10 @@ export class ValidationsController {
   @ApiOperation({
     summary: 'The last validation result of an order',
     description:
-      'Results live in this service’s memory: the most recent ones (VALIDATION_CACHE_MAX, ' +
-      'least recently used first out) for a limited time after their validation ' +
-      '(VALIDATION_CACHE_TTL_SECONDS), and not across restarts. 404 when none is kept: validate ' +
-      'again. No other service is asked. ' +
+      'Results are kept for a limited time after their validation ' +
+      '(VALIDATION_CACHE_TTL_SECONDS): in Redis when REDIS_URL is set (whichever replica ' +
+      'answers finds them), else in this process’s memory (the most recent VALIDATION_CACHE_MAX, ' +
+      'not across restarts). 404 when none is kept: validate again. No other service is asked. ' +
       WHO,
   })
   @ApiParam({ name: 'order_id', format: 'uuid', example: ORDER_ID_EXAMPLE })

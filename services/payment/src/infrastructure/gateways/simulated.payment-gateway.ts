@@ -10,15 +10,10 @@ import {
   RefundOutcome,
   RefundRequest,
 } from '../../application/ports/payment-gateway.port';
+import { SharedRedis } from '@app/platform';
 import { PaymentConfig } from '../config/payment.config';
+import { SimulatedLedger } from './simulated-ledger';
 import { sleep } from './gateway-http';
-
-interface SimulatedCharge {
-  reference: string;
-  outcome: GatewayOutcome;
-  /** money moved under this key (1 at most, however often the key is charged) */
-  captured: number;
-}
 
 const DECLINES: Record<string, string> = {
   [SIMULATED_TEST_CARDS.declined]: 'card_declined',
@@ -31,17 +26,20 @@ const DECLINES: Record<string, string> = {
  * (card_declined), 4000000000009995 declines (insufficient_funds), 4000000000000119 is charged
  * but its answer is lost (a timeout: the payment stays pendiente until reconciliation asks).
  * PayPal approves. Like a real provider it remembers each idempotency key's outcome, so asking
- * again (charge or lookup) never charges twice; the memory lives as long as the process.
+ * again (charge or lookup) never charges twice; its memory is SimulatedLedger (Redis when
+ * REDIS_URL is set, so every replica sees the same provider).
  */
 @Injectable()
 export class SimulatedPaymentGateway extends PaymentGateway {
   readonly name = 'simulated';
-  private readonly charges = new Map<string, SimulatedCharge>();
-  private readonly refunds = new Map<string, string>();
-  private readonly refunded = new Set<string>();
+  private readonly ledger: SimulatedLedger;
 
-  constructor(private readonly config: PaymentConfig) {
+  constructor(
+    private readonly config: PaymentConfig,
+    redis: SharedRedis,
+  ) {
     super();
+    this.ledger = new SimulatedLedger(redis);
   }
 
   supports(): boolean {
@@ -50,7 +48,7 @@ export class SimulatedPaymentGateway extends PaymentGateway {
 
   async charge(request: ChargeRequest): Promise<GatewayOutcome> {
     await sleep(this.config.simulatedLatencyMs);
-    const known = this.charges.get(request.idempotencyKey);
+    const known = await this.ledger.chargeOf(request.idempotencyKey);
     if (known) return known.outcome;
 
     const reference = `sim_ch_${randomBytes(8).toString('hex')}`;
@@ -59,40 +57,41 @@ export class SimulatedPaymentGateway extends PaymentGateway {
     const outcome: GatewayOutcome = decline
       ? { kind: 'declined', reason: decline, reference }
       : { kind: 'approved', reference };
-    this.charges.set(request.idempotencyKey, {
+    // a concurrent charge under the same key may have been kept first: its outcome stands
+    const kept = await this.ledger.recordCharge(request.idempotencyKey, {
       reference,
       outcome,
       captured: outcome.kind === 'approved' ? 1 : 0,
     });
     // The timeout card: charged above, but the answer never reaches the caller.
     if (number === SIMULATED_TEST_CARDS.timeout) return { kind: 'unknown', reference: null };
-    return outcome;
+    return kept.outcome;
   }
 
   async lookup(request: LookupRequest): Promise<LookupOutcome> {
     await sleep(this.config.simulatedLatencyMs);
-    return this.charges.get(request.idempotencyKey)?.outcome ?? { kind: 'not_found' };
+    return (await this.ledger.chargeOf(request.idempotencyKey))?.outcome ?? { kind: 'not_found' };
   }
 
   async refund(request: RefundRequest): Promise<RefundOutcome> {
     await sleep(this.config.simulatedLatencyMs);
-    const known = this.refunds.get(request.idempotencyKey);
+    const known = await this.ledger.refundOf(request.idempotencyKey);
     if (known) return { kind: 'refunded', reference: known };
-    const charge = [...this.charges.values()].find((c) => c.reference === request.reference);
+    const charge = request.reference
+      ? await this.ledger.chargeWithReference(request.reference)
+      : undefined;
     if (!charge || charge.outcome.kind !== 'approved') {
       return { kind: 'refused', reason: 'no approved charge with this reference' };
     }
-    if (this.refunded.has(charge.reference)) {
+    const reference = `sim_re_${randomBytes(8).toString('hex')}`;
+    if (!(await this.ledger.recordRefund(request.idempotencyKey, charge.reference, reference))) {
       return { kind: 'refused', reason: 'charge_already_refunded' };
     }
-    const reference = `sim_re_${randomBytes(8).toString('hex')}`;
-    this.refunds.set(request.idempotencyKey, reference);
-    this.refunded.add(charge.reference);
     return { kind: 'refunded', reference };
   }
 
   /** Test hook: how many times money moved under this idempotency key (0 or 1). */
-  capturedFor(idempotencyKey: string): number {
-    return this.charges.get(idempotencyKey)?.captured ?? 0;
+  async capturedFor(idempotencyKey: string): Promise<number> {
+    return (await this.ledger.chargeOf(idempotencyKey))?.captured ?? 0;
   }
 }

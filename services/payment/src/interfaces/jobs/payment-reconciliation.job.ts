@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { PeriodicPass } from '@app/platform';
+import { PeriodicPass, ReplicaLocks } from '@app/platform';
 import { ReconcilePendingPaymentsUseCase } from '../../application/use-cases/reconcile-pending-payments.use-case';
 import { PaymentConfig } from '../../infrastructure/config/payment.config';
 
 /**
  * Runs reconciliation every PAYMENT_RECONCILE_INTERVAL_MS (0: never in this process; tests
- * call the use case themselves). Several instances may run it: settling a payment is idempotent.
+ * call the use case themselves). One replica at a time: settling is idempotent, but two
+ * replicas would ask the gateway about the same payments twice.
  */
 @Injectable()
 export class PaymentReconciliationJob extends PeriodicPass {
@@ -14,6 +15,7 @@ export class PaymentReconciliationJob extends PeriodicPass {
   constructor(
     private readonly reconcile: ReconcilePendingPaymentsUseCase,
     private readonly config: PaymentConfig,
+    private readonly locks: ReplicaLocks,
   ) {
     super();
   }
@@ -23,6 +25,6 @@ export class PaymentReconciliationJob extends PeriodicPass {
   }
 
   protected pass(): Promise<unknown> {
-    return this.reconcile.execute();
+    return this.locks.runIfFree('payment:reconciliation', () => this.reconcile.execute());
   }
 }

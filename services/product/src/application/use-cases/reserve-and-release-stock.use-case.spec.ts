@@ -27,7 +27,7 @@ class FakeProducts extends ProductRepository {
   delete = (): Promise<boolean> => Promise.resolve(false);
   list = (_c: ProductListCriteria): Promise<ProductPage> =>
     Promise.resolve({ items: [], total: 0 });
-  count = (): Promise<number> => Promise.resolve(this.stock.size);
+  countForSeeding = (): Promise<number> => Promise.resolve(this.stock.size);
   existingIds = (ids: string[]) => Promise.resolve(new Set(ids.filter((id) => this.stock.has(id))));
   takeStock = (id: string, quantity: number): Promise<boolean> => {
     const left = this.stock.get(id);

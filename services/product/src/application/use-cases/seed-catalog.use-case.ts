@@ -13,7 +13,7 @@ export class SeedCatalogUseCase {
 
   execute(catalog: ProductDetails[]): Promise<number> {
     return this.uow.run(async () => {
-      if ((await this.products.count()) > 0) return 0;
+      if ((await this.products.countForSeeding()) > 0) return 0;
       const start = Date.now();
       // One millisecond apart, so the list order matches the catalog order.
       for (const [index, details] of catalog.entries()) {

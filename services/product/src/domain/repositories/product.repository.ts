@@ -28,7 +28,11 @@ export abstract class ProductRepository {
   /** False when there was nothing to delete. */
   abstract delete(id: string): Promise<boolean>;
   abstract list(criteria: ProductListCriteria): Promise<ProductPage>;
-  abstract count(): Promise<number>;
+  /**
+   * Inside a unit of work: waits until no other seeding of the catalog runs (replicas or seed
+   * jobs starting together), then counts the products, so that only one seeding fills it.
+   */
+  abstract countForSeeding(): Promise<number>;
   /** Of the given ids, the ones that exist. */
   abstract existingIds(ids: string[]): Promise<Set<string>>;
   /** Takes `quantity` units if at least that many are left; false (and no change) otherwise. */

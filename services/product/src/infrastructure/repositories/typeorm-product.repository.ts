@@ -84,7 +84,9 @@ export class TypeormProductRepository extends ProductRepository {
     return { items: rows.map((row) => ProductMapper.toDomain(row)), total };
   }
 
-  count(): Promise<number> {
+  async countForSeeding(): Promise<number> {
+    // released with the transaction; the second seeding then sees the first one's products
+    await this.repo.query(`SELECT pg_advisory_xact_lock(hashtext('product:seed'))`);
     return this.repo.count();
   }
 
