@@ -43,6 +43,7 @@ describeEnvSchema('gateway', {
       UPSTREAMS.map(({ name }) => [urlVariableOf(name), urlCase(['http', 'https'])]),
     ),
     REDIS_URL: urlCase(['redis', 'rediss'], true),
+    REDIS_KEY_PREFIX: stringCase(1, 64),
     SERVICE_API_KEY: stringCase(16, undefined, true),
     CORS_ORIGINS: corsOrigins,
     EDGE_RATE_LIMIT_PER_MINUTE: intCase(1),

@@ -20,6 +20,8 @@ export const gatewayEnvSchema = z.object({
   PAYMENT_SERVICE_URL: upstreamUrl(8007),
   /** shared edge rate limit across gateway replicas; in memory when unset */
   REDIS_URL: envUrl(['redis', 'rediss']).optional(),
+  /** before the edge's Redis keys, as the services' (several platforms on one Redis) */
+  REDIS_KEY_PREFIX: z.string().max(64).default(''),
   /** the gateway's own key (its entry in every service's SERVICE_API_KEYS), sent as X-Edge-Key */
   SERVICE_API_KEY: z
     .string({
@@ -54,6 +56,7 @@ export interface GatewayConfig {
   host: string;
   upstreams: Record<UpstreamName, string>;
   redisUrl?: string;
+  redisKeyPrefix: string;
   edgeKey: string;
   corsOrigins: string[];
   rateLimitPerMinute: number;
@@ -74,6 +77,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
       UPSTREAMS.map(({ name }) => [name, urls[urlVariableOf(name)].replace(/\/+$/, '')]),
     ) as Record<UpstreamName, string>,
     redisUrl: parsed.REDIS_URL,
+    redisKeyPrefix: parsed.REDIS_KEY_PREFIX,
     edgeKey: parsed.SERVICE_API_KEY,
     corsOrigins: parsed.CORS_ORIGINS,
     rateLimitPerMinute: parsed.EDGE_RATE_LIMIT_PER_MINUTE,

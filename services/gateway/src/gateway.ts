@@ -134,7 +134,7 @@ export async function buildGateway(config: GatewayConfig): Promise<FastifyInstan
     timeWindow: 60_000,
     // the socket's address (trustProxy is off: a client's X-Forwarded-For means nothing here)
     keyGenerator: (request) => clientIpOf(request),
-    nameSpace: 'gateway-edge:',
+    nameSpace: `${config.redisKeyPrefix}gateway-edge:`,
     ...(redis ? { redis } : {}),
     // a Redis outage must not take the API down: requests pass, the services still limit
     skipOnError: true,
