@@ -14,6 +14,8 @@
 # Environment (all optional):
 #   PRODUCT_URL USER_URL DELIVERY_URL CART_URL ORDER_URL VALIDATION_URL PAYMENT_URL
 #       base URLs (default http://localhost:8000, 8001, 8002, 8003, 8005, 8006, 8007)
+#   GATEWAY_URL                  e.g. http://localhost:8080: every call goes through the edge
+#       gateway instead (overrides the seven above; its /health covers all seven)
 #   ADMIN_EMAIL ADMIN_PASSWORD   the initial admin (default: .env, else .env.example)
 #   FLOW_TIMEOUT                 seconds each wait for an asynchronous step may take (default 30)
 #   FLOW_VERBOSE=1               also print every response body
@@ -22,6 +24,11 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
+if [[ -n ${GATEWAY_URL:-} ]]; then
+  GATEWAY_URL="${GATEWAY_URL%/}"
+  PRODUCT_URL=$GATEWAY_URL USER_URL=$GATEWAY_URL DELIVERY_URL=$GATEWAY_URL CART_URL=$GATEWAY_URL
+  ORDER_URL=$GATEWAY_URL VALIDATION_URL=$GATEWAY_URL PAYMENT_URL=$GATEWAY_URL
+fi
 PRODUCT_URL="${PRODUCT_URL:-http://localhost:8000}"
 USER_URL="${USER_URL:-http://localhost:8001}"
 DELIVERY_URL="${DELIVERY_URL:-http://localhost:8002}"

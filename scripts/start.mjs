@@ -73,6 +73,8 @@ const DEPENDS_ON = {
   delivery: ['user', 'order'],
   // its /health reports its upstreams
   'order-validation': ['user', 'product', 'order'],
+  // the edge's /health is healthy only when all seven are
+  gateway: ['user', 'product', 'delivery', 'cart', 'order', 'order-validation', 'payment'],
 };
 
 /** @type {Map<string, {svc: any, child: import('node:child_process').ChildProcess, tail: any, healthyAt?: number}>} */

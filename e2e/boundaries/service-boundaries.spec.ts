@@ -53,9 +53,18 @@ const describeFound = (found: ForeignName[]) =>
   found.map((f) => `${f.file}:${f.line}: ${f.name}`).join('\n');
 
 describe('service boundaries', () => {
-  it('finds the seven services and the statuses of order, payment and delivery', () => {
+  it('finds the seven services, the gateway and the statuses of order, payment and delivery', () => {
     expect(SERVICES.sort()).toEqual(
-      ['cart', 'delivery', 'order', 'order-validation', 'payment', 'product', 'user'].sort(),
+      [
+        'cart',
+        'delivery',
+        'gateway',
+        'order',
+        'order-validation',
+        'payment',
+        'product',
+        'user',
+      ].sort(),
     );
     expect(foreignStatuses('cart')).toContain('creada');
     expect(foreignStatuses('order')).toEqual([

@@ -45,6 +45,8 @@ const OFFSETS = {
   order: 5,
   'order-validation': 6,
   payment: 7,
+  // the edge (SPEC 8080), in front of the seven
+  gateway: 8,
 } as const;
 export type ServiceName = keyof typeof OFFSETS;
 export const SERVICE_NAMES = Object.keys(OFFSETS) as ServiceName[];

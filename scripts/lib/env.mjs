@@ -51,16 +51,23 @@ export function serviceEnv(svc, adminUrl, keys, base = process.env) {
   );
   // the user service tells every other service at once when a user's tokens change
   if (svc.name === 'user') {
-    env.TOKEN_STATE_SUBSCRIBERS ||= SERVICES.filter(({ name }) => name !== 'user')
+    env.TOKEN_STATE_SUBSCRIBERS ||= SERVICES.filter(
+      ({ name }) => !['user', 'gateway'].includes(name),
+    )
       .map(({ name }) => name)
       .join(',');
   }
+  // the services' UPSTREAM_TIMEOUT_MS (.env.example: 2 s per inner call) would cut the edge's
+  // whole requests (a checkout makes several inner calls): the gateway has its own
+  if (svc.name === 'gateway') env.UPSTREAM_TIMEOUT_MS = base.GATEWAY_UPSTREAM_TIMEOUT_MS || '10000';
   env.NODE_ENV ||= 'development';
   // STACK_PORTS moved some services off their SPEC ports: every service must call them (and
   // fetch the JWKS) where they really are. Untouched otherwise, so `npm start` is as before.
   const ports = stackPorts(base);
   for (const { name, port } of SERVICES) {
-    if (ports[name] === port) continue;
+    if (name === 'gateway') continue;
+    // the gateway is told where all seven are, always: it follows STACK_PORTS
+    if (ports[name] === port && svc.name !== 'gateway') continue;
     env[`${name.toUpperCase().replace(/-/g, '_')}_SERVICE_URL`] = `http://127.0.0.1:${ports[name]}`;
     if (name === 'user') env.JWT_JWKS_URL = `http://127.0.0.1:${ports.user}/api/v1/auth/jwks.json`;
   }

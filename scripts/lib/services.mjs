@@ -21,6 +21,8 @@ export const SERVICES = Object.freeze([
   { name: 'order', port: 8005, database: 'order_db' },
   { name: 'cart', port: 8003, database: 'cart_db' },
   { name: 'order-validation', port: 8006, database: null },
+  // the edge: last, in front of all seven (docs/gateway.md)
+  { name: 'gateway', port: 8080, database: null },
 ]);
 
 export function serviceDir(name) {

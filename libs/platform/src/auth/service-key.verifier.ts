@@ -2,9 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { PlatformConfig } from '../config/platform.config';
 import { ConfigError } from '../config/config-error';
-import { SERVICE_NAMES, ServiceName, isServiceName } from './service-name';
+import {
+  EDGE_KEY_HOLDER,
+  KEY_HOLDER_NAMES,
+  KeyHolderName,
+  ServiceName,
+  isKeyHolderName,
+  isServiceName,
+} from './service-name';
 
 export const SERVICE_KEY_HEADER = 'x-service-key';
+
+/** The gateway's key, vouching for the client IP in X-Forwarded-For (never a service credential). */
+export const EDGE_KEY_HEADER = 'x-edge-key';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
@@ -16,16 +26,16 @@ const digest = (value: string): Buffer => createHash('sha256').update(value).dig
  */
 @Injectable()
 export class ServiceKeyVerifier {
-  private readonly keys: Array<{ caller: ServiceName; digest: Buffer }>;
+  private readonly keys: Array<{ caller: KeyHolderName; digest: Buffer }>;
 
   constructor(config: PlatformConfig) {
     const entries = Object.entries(config.serviceApiKeys);
     const problems = [
       ...entries
-        .filter(([caller]) => !isServiceName(caller))
+        .filter(([caller]) => !isKeyHolderName(caller))
         .map(
           ([caller]) =>
-            `SERVICE_API_KEYS: "${caller}" is not a service (one of ${SERVICE_NAMES.join(', ')})`,
+            `SERVICE_API_KEYS: "${caller}" is not a service (one of ${KEY_HOLDER_NAMES.join(', ')})`,
         ),
       ...entries
         .filter(([, key], i) => entries.findIndex(([, other]) => other === key) !== i)
@@ -33,21 +43,31 @@ export class ServiceKeyVerifier {
     ];
     if (problems.length > 0) throw new ConfigError(problems);
     this.keys = entries.map(([caller, key]) => ({
-      caller: caller as ServiceName,
+      caller: caller as KeyHolderName,
       digest: digest(key),
     }));
   }
 
-  /** The calling service's name, or undefined when the key matches none. */
+  /** The calling service's name, or undefined when the key matches none (or is the gateway's). */
   callerFor(presented: string | string[] | undefined): ServiceName | undefined {
+    const holder = this.holderOf(presented);
+    return isServiceName(holder) ? holder : undefined;
+  }
+
+  /** True when `presented` is the gateway's key (X-Edge-Key): its X-Forwarded-For is trusted. */
+  isEdgeKey(presented: string | string[] | undefined): boolean {
+    return this.holderOf(presented) === EDGE_KEY_HOLDER;
+  }
+
+  private holderOf(presented: string | string[] | undefined): KeyHolderName | undefined {
     if (typeof presented !== 'string' || presented.length === 0 || presented.length > 512) {
       return undefined;
     }
     const candidate = digest(presented);
-    let caller: ServiceName | undefined;
+    let holder: KeyHolderName | undefined;
     for (const key of this.keys) {
-      if (timingSafeEqual(candidate, key.digest)) caller = key.caller;
+      if (timingSafeEqual(candidate, key.digest)) holder = key.caller;
     }
-    return caller;
+    return holder;
   }
 }

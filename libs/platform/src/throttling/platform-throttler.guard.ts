@@ -8,7 +8,12 @@ import {
   ThrottlerStorage,
 } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SERVICE_KEY_HEADER, ServiceKeyVerifier } from '../auth/service-key.verifier';
+import { isIP } from 'node:net';
+import {
+  EDGE_KEY_HEADER,
+  SERVICE_KEY_HEADER,
+  ServiceKeyVerifier,
+} from '../auth/service-key.verifier';
 import { PlatformConfig } from '../config/platform.config';
 import { reportRateLimit } from './rate-limit-headers';
 
@@ -20,6 +25,10 @@ export const RATE_LIMITED_DETAIL =
  * (SPEC: RATE_LIMIT_PER_MINUTE per IP per minute on each service), whatever the route. Calls
  * carrying a valid service credential are exempt: every service sits behind the same few IPs
  * when they call each other.
+ *
+ * Behind the edge gateway every request comes from the gateway's address: the gateway sends the
+ * client's socket IP in X-Forwarded-For along with its own key in X-Edge-Key, and only then is
+ * that IP the tracker. Without the key, X-Forwarded-For is the client's word and is ignored.
  */
 @Injectable()
 export class PlatformThrottlerGuard extends ThrottlerGuard {
@@ -36,6 +45,20 @@ export class PlatformThrottlerGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     return this.serviceKeys.callerFor(request.headers[SERVICE_KEY_HEADER]) !== undefined;
+  }
+
+  /** The client's IP: the gateway's X-Forwarded-For when its key vouches for it, else the socket's. */
+  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
+    const req = request as unknown as FastifyRequest;
+    const forwarded = req.headers['x-forwarded-for'];
+    if (
+      typeof forwarded === 'string' &&
+      isIP(forwarded.trim()) !== 0 &&
+      this.serviceKeys.isEdgeKey(req.headers[EDGE_KEY_HEADER])
+    ) {
+      return forwarded.trim();
+    }
+    return req.ip;
   }
 
   /** The library keys by controller class and handler (a budget per route); ours by IP only. */
