@@ -258,7 +258,16 @@ function descendants(pid) {
 }
 
 function printTable(services) {
-  const rows = services.map((s) => [
+  const gateway = services.find((s) => s.name === 'gateway');
+  if (gateway) {
+    console.log(
+      `\nThe platform: http://localhost:${gateway.port}  (API: /api/v1/…, docs portal: ` +
+        `http://localhost:${gateway.port}/docs, health of all: /health)`,
+    );
+  }
+  // the gateway first, then each service's own port for direct use
+  const ordered = gateway ? [gateway, ...services.filter((s) => s !== gateway)] : services;
+  const rows = ordered.map((s) => [
     s.name,
     String(s.port),
     `http://localhost:${s.port}/api/v1`,
