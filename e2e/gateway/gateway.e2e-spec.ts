@@ -542,3 +542,61 @@ describe('client IP through the gateway', () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe('behind a proxy of its own (TRUSTED_PROXIES: an ingress controller, a load balancer)', () => {
+  /** An upstream that answers 200 and keeps the X-Forwarded-For each request brought. */
+  async function forwardedForRecorder(): Promise<{ url: string; seen: string[] }> {
+    const seen: string[] = [];
+    const recorder = http.createServer((req, res) => {
+      seen.push(String(req.headers['x-forwarded-for']));
+      req.resume();
+      res.setHeader('content-type', 'application/json');
+      res.end('{"items":[]}');
+    });
+    await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+    started.push({ close: () => new Promise((resolve) => recorder.close(resolve)) });
+    return { url: `http://127.0.0.1:${(recorder.address() as net.AddressInfo).port}`, seen };
+  }
+
+  it('takes the client from a trusted proxy’s X-Forwarded-For: forwarded to the service, limited per client', async () => {
+    const upstream = await forwardedForRecorder();
+    // this test's requests come from 127.0.0.1: here, the trusted proxy
+    const edge = await startGateway(
+      { ...upstreamUrls, product: upstream.url },
+      { TRUSTED_PROXIES: '10.0.0.0/8,127.0.0.1', EDGE_RATE_LIMIT_PER_MINUTE: '3' },
+    );
+    started.push(edge);
+    const get = (client: string) =>
+      call(`${edge.url}/api/v1/products/`, { headers: { 'x-forwarded-for': client } }).then(
+        (r) => r.status,
+      );
+    const first = [];
+    for (let i = 0; i < 4; i += 1) first.push(await get('203.0.113.10'));
+    const second = [];
+    for (let i = 0; i < 3; i += 1) second.push(await get('203.0.113.20'));
+    // a client-supplied chain: the proxy appended the real address last, that one counts
+    const chained = await get('198.51.100.1, 203.0.113.30');
+    expect(first).toEqual([200, 200, 200, 429]);
+    expect(second).toEqual([200, 200, 200]);
+    expect(chained).toBe(200);
+    expect(upstream.seen).toEqual([
+      ...Array.from({ length: 3 }, () => '203.0.113.10'),
+      ...Array.from({ length: 3 }, () => '203.0.113.20'),
+      '203.0.113.30',
+    ]);
+  });
+
+  it('ignores X-Forwarded-For from an address it does not trust', async () => {
+    const upstream = await forwardedForRecorder();
+    const edge = await startGateway(
+      { ...upstreamUrls, product: upstream.url },
+      { TRUSTED_PROXIES: '10.0.0.0/8' },
+    );
+    started.push(edge);
+    const res = await call(`${edge.url}/api/v1/products/`, {
+      headers: { 'x-forwarded-for': '203.0.113.10' },
+    });
+    expect(res.status).toBe(200);
+    expect(upstream.seen).toEqual(['127.0.0.1']);
+  });
+});

@@ -32,6 +32,30 @@ const corsOrigins: EnvVariableCase = {
       .filter(Boolean),
 };
 
+const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((p) => p.join('.'));
+const trustedProxies: EnvVariableCase = {
+  valid: fc
+    .array(
+      fc.oneof(
+        ipv4,
+        fc.tuple(ipv4, fc.integer({ min: 0, max: 32 })).map(([a, bits]) => `${a}/${bits}`),
+        fc.constantFrom('::1', 'fd00::/8', '2001:db8::7'),
+      ),
+      { minLength: 1, maxLength: 4 },
+    )
+    .map((list) => list.join(',')),
+  invalid: fc.oneof(
+    host.filter((h) => !/^\d/.test(h)),
+    fc.tuple(ipv4, fc.integer({ min: 33, max: 999 })).map(([a, bits]) => `${a}/${bits}`),
+    ipv4.map((a) => `${a}/8/8`),
+  ),
+  read: (raw) =>
+    raw
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+};
+
 describeEnvSchema('gateway', {
   schema: gatewayEnvSchema,
   load: loadGatewayConfig,
@@ -46,6 +70,7 @@ describeEnvSchema('gateway', {
     REDIS_KEY_PREFIX: stringCase(1, 64),
     SERVICE_API_KEY: stringCase(16, undefined, true),
     CORS_ORIGINS: corsOrigins,
+    TRUSTED_PROXIES: trustedProxies,
     EDGE_RATE_LIMIT_PER_MINUTE: intCase(1),
     BODY_LIMIT_BYTES: intCase(1024),
     UPSTREAM_TIMEOUT_MS: intCase(100, 600_000),

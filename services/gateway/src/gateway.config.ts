@@ -1,8 +1,18 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { envInt, envUrl, parseEnv } from '@app/platform/config/env-schema';
 import { UPSTREAMS, UpstreamName, urlVariableOf } from './upstreams';
 
 const upstreamUrl = (port: number) => envUrl(['http', 'https']).default(`http://127.0.0.1:${port}`);
+
+/** `10.0.0.7`, `fd00::1`, `10.0.0.0/8`, `fd00::/8` */
+function isAddressOrRange(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
 
 const ORIGIN = /^(\*|https?:\/\/[^/\s,]+)$/;
 
@@ -44,6 +54,23 @@ export const gatewayEnvSchema = z.object({
     .refine((origins) => origins.every((origin) => ORIGIN.test(origin)), {
       message: 'must be * or a comma-separated list of http(s)://host[:port] origins',
     }),
+  /**
+   * comma-separated addresses or CIDR ranges of the proxies in front of the gateway (an
+   * ingress controller, a load balancer): their X-Forwarded-For names the client. Unset: the
+   * gateway is the first hop and the socket's address is the client.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .refine((entries) => entries.every(isAddressOrRange), {
+      message: 'must be a comma-separated list of IP addresses or CIDR ranges (10.0.0.0/8)',
+    }),
   EDGE_RATE_LIMIT_PER_MINUTE: envInt(1).default(1200),
   BODY_LIMIT_BYTES: envInt(1024).default(1_048_576),
   UPSTREAM_TIMEOUT_MS: envInt(100, 600_000).default(10_000),
@@ -59,6 +86,7 @@ export interface GatewayConfig {
   redisKeyPrefix: string;
   edgeKey: string;
   corsOrigins: string[];
+  trustedProxies: string[];
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   upstreamTimeoutMs: number;
@@ -80,6 +108,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     redisKeyPrefix: parsed.REDIS_KEY_PREFIX,
     edgeKey: parsed.SERVICE_API_KEY,
     corsOrigins: parsed.CORS_ORIGINS,
+    trustedProxies: parsed.TRUSTED_PROXIES,
     rateLimitPerMinute: parsed.EDGE_RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
     upstreamTimeoutMs: parsed.UPSTREAM_TIMEOUT_MS,

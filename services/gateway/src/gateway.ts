@@ -38,7 +38,8 @@ export async function buildGateway(config: GatewayConfig): Promise<FastifyInstan
       requestIdLogLabel: 'request_id',
     }),
     genReqId: requestIdFor,
-    trustProxy: false,
+    // the client is the socket's address, or what trusted proxies in front say it is
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 100 },
     clientErrorHandler: onClientError,
@@ -132,7 +133,7 @@ export async function buildGateway(config: GatewayConfig): Promise<FastifyInstan
     global: true,
     max: config.rateLimitPerMinute,
     timeWindow: 60_000,
-    // the socket's address (trustProxy is off: a client's X-Forwarded-For means nothing here)
+    // the client's address (X-Forwarded-For counts only from TRUSTED_PROXIES)
     keyGenerator: (request) => clientIpOf(request),
     nameSpace: `${config.redisKeyPrefix}gateway-edge:`,
     ...(redis ? { redis } : {}),

@@ -11,9 +11,12 @@ export const EDGE_KEY_HEADER = 'x-edge-key';
 // OPTIONS stays at the edge (CORS preflight); everything else goes through.
 const PROXIED_METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT'];
 
-/** `::ffff:10.0.0.1` (an IPv4 client on a dual-stack socket) → `10.0.0.1` */
-export const clientIpOf = (request: { socket: { remoteAddress?: string } }): string =>
-  (request.socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+/**
+ * The client's address: the socket's, or the one TRUSTED_PROXIES forwarded (Fastify's
+ * `request.ip` under trustProxy); `::ffff:10.0.0.1` (IPv4 on a dual-stack socket) → `10.0.0.1`.
+ */
+export const clientIpOf = (request: { ip: string }): string =>
+  (request.ip ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
 
 /**
  * The headers an upstream receives: no client-supplied credentials of the platform (a service
@@ -22,7 +25,7 @@ export const clientIpOf = (request: { socket: { remoteAddress?: string } }): str
  * the request id the edge settled on.
  */
 export function upstreamHeaders(
-  request: { id: string; socket: { remoteAddress?: string } },
+  request: { id: string; ip: string },
   headers: IncomingHttpHeaders,
   edgeKey: string,
 ): IncomingHttpHeaders {
