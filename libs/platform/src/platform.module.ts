@@ -59,6 +59,7 @@ import type { UpstreamSettings } from './http/upstream.config';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { PlatformThrottlerGuard } from './throttling/platform-throttler.guard';
+import { FixedWindowThrottlerStorage } from './throttling/fixed-window-throttler-storage';
 import { SharedThrottlerStorage } from './throttling/shared-throttler-storage';
 import { SharedRedis } from './redis/shared-redis';
 import { createValidationPipe } from './validation/validation-pipe';
@@ -156,7 +157,9 @@ export class PlatformModule {
       }),
       ThrottlerModule.forRoot({
         throttlers: [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
-        storage: sharedRedis.client ? new SharedThrottlerStorage(sharedRedis) : undefined,
+        storage: sharedRedis.client
+          ? new SharedThrottlerStorage(sharedRedis)
+          : new FixedWindowThrottlerStorage(),
       }),
     ];
 

@@ -33,7 +33,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     bodyLimitBytes: config.bodyLimitBytes,
     maxDepth: config.http.bodyMaxDepth,
   });
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
 
   registerRequestLog(fastify);
   // The response, and everything the request runs (outbound calls, transactions), see its id.

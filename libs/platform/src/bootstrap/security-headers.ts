@@ -1,8 +1,8 @@
-import helmet, { FastifyHelmetOptions } from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 
 /** Swagger UI and its assets; /docs-json is plain JSON and gets the API's policy. */
-const DOCS_ROUTE = /^\/docs(\/|$)/;
+const DOCS_ROUTE = /^\/docs(\/|\?|$)/;
 
 /**
  * The API answers JSON only: nothing may load, frame or run anything from it. No
@@ -10,7 +10,7 @@ const DOCS_ROUTE = /^\/docs(\/|$)/;
  * HSTS, belong to the proxy that terminates it), and a browser told to upgrade fetches the
  * Swagger UI assets over https from a host that has none: a blank page.
  */
-const API_POLICY: FastifyHelmetOptions = {
+const API_POLICY: HelmetOptions = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: { defaultSrc: [`'none'`], frameAncestors: [`'none'`] },
@@ -19,7 +19,7 @@ const API_POLICY: FastifyHelmetOptions = {
 };
 
 /** Swagger UI: its own scripts and styles (it sets inline styles), same-origin fetches only. */
-const DOCS_POLICY: FastifyHelmetOptions = {
+const DOCS_POLICY: HelmetOptions = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -40,16 +40,35 @@ const DOCS_POLICY: FastifyHelmetOptions = {
 };
 
 /**
- * helmet with a strict policy on every route and the Swagger one on /docs. The docs routes
- * (registered later by SwaggerModule and its static assets plugin) get theirs through their
- * route config, which @fastify/helmet reads on each request.
+ * The headers helmet sets with `options`, computed once: helmet's answer depends on its
+ * options only (no nonces, no per-request policy), so running it on every request (as
+ * @fastify/helmet does: it re-validates and re-serialises the CSP each time) is wasted work.
  */
-export async function registerSecurityHeaders(app: NestFastifyApplication): Promise<void> {
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRoute', (route) => {
-    if (DOCS_ROUTE.test(route.url)) {
-      route.config = { ...(route.config ?? {}), helmet: DOCS_POLICY } as typeof route.config;
-    }
-  });
-  await app.register(helmet, API_POLICY);
+export function helmetHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: unknown) => (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => delete headers[name.toLowerCase()],
+  };
+  let done = false;
+  helmet(options)({} as never, response as never, () => (done = true));
+  if (!done) throw new Error('helmet did not finish synchronously');
+  return headers;
+}
+
+/**
+ * helmet's headers with a strict policy on every answer, and the Swagger one under /docs
+ * (the UI and its assets; /docs-json is plain JSON and gets the API's): one onRequest hook
+ * that copies a precomputed set.
+ */
+export function registerSecurityHeaders(app: NestFastifyApplication): void {
+  const api = helmetHeaders(API_POLICY);
+  const docs = helmetHeaders(DOCS_POLICY);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      void reply.headers(DOCS_ROUTE.test(request.url) ? docs : api);
+      done();
+    });
 }

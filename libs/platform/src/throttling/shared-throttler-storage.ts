@@ -1,6 +1,7 @@
-import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { SharedRedis } from '../redis/shared-redis';
+import { FixedWindowThrottlerStorage } from './fixed-window-throttler-storage';
 
 type Record = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -11,7 +12,7 @@ type Record = Awaited<ReturnType<ThrottlerStorage['increment']>>;
  */
 export class SharedThrottlerStorage implements ThrottlerStorage {
   private readonly shared: ThrottlerStorageRedisService;
-  private readonly local = new ThrottlerStorageService();
+  private readonly local = new FixedWindowThrottlerStorage();
 
   constructor(private readonly redis: SharedRedis) {
     if (!redis.client) throw new Error('SharedThrottlerStorage needs REDIS_URL');
