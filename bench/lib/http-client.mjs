@@ -34,7 +34,14 @@ export class HttpClient {
    * message as body.
    * @returns {Promise<{status: number, body: any, headers: Record<string, string | string[]>}>}
    */
-  request(method, url, { token, body, headers = {}, timeoutMs = 30_000 } = {}) {
+  async request(method, url, options = {}) {
+    const res = await this.once(method, url, options);
+    // A kept-alive connection the server closed (idle past its keep-alive timeout) just as this
+    // request was written to it: the server never read it, send it again on a new connection.
+    return res.staleSocket ? this.once(method, url, options) : res;
+  }
+
+  once(method, url, { token, body, headers = {}, timeoutMs = 30_000 } = {}) {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const h = {
       accept: 'application/json, application/problem+json',
@@ -69,7 +76,14 @@ export class HttpClient {
         },
       );
       req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      req.on('error', (err) => resolve({ status: 0, body: err.message, headers: {} }));
+      req.on('error', (err) =>
+        resolve({
+          status: 0,
+          body: err.message,
+          headers: {},
+          staleSocket: req.reusedSocket && err.code === 'ECONNRESET',
+        }),
+      );
       req.end(payload);
     });
   }
