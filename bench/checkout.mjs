@@ -456,7 +456,9 @@ export async function main(argv) {
       await pgServer.stop();
       return result;
     })());
+  let interrupted = false;
   const onSignal = (signal) => {
+    interrupted = true;
     log(`${signal}: stopping`);
     cleanup().finally(() => process.exit(130));
   };
@@ -580,6 +582,7 @@ export async function main(argv) {
       log(`results written to ${opts.json}`);
     }
   } catch (err) {
+    if (interrupted) return; // the signal handler stops everything and exits
     console.error(`bench failed: ${err.message}`);
     if (platform) console.error(`--- ${platform.logFile} (tail) ---\n${platform.tail(30)}`);
     failed = true;
