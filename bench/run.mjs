@@ -4,6 +4,7 @@
 //
 //   npm run bench
 //   npm run bench -- --duration 20 --connections 50 --rounds 3 --log-levels info,warn
+//   npm run bench -- --scenario checkout [--smoke]   (the whole checkout: bench/checkout.mjs)
 //
 // Steps: PostgreSQL (POSTGRES_URL, else the project's embedded server, as `npm start` does) →
 // a throwaway database bench_product_<pid> → build the product service if out of date → its
@@ -50,6 +51,8 @@ const ENDPOINTS = {
 };
 
 const USAGE = `usage: npm run bench -- [options]
+  --scenario NAME     reads (default: these product reads) or checkout (the whole checkout;
+                      npm run bench -- --scenario checkout --help)
   --connections N     concurrent connections (default 50)
   --duration S        measured seconds per run (default 10)
   --warmup S          warm-up seconds before each measured run (default 5)
@@ -707,7 +710,21 @@ async function checkSameAnswers(service, bare, endpoints) {
   log('service and bare server return the same JSON');
 }
 
-main().catch((err) => {
-  console.error(`bench failed: ${err.message}`);
-  process.exitCode = 1;
-});
+// `--scenario checkout`: the whole checkout against the seven services (bench/checkout.mjs);
+// `--scenario reads` (the default): the product reads above.
+const argv = process.argv.slice(2);
+const at = argv.findIndex((a) => a === '--scenario' || a.startsWith('--scenario='));
+const scenario = at < 0 ? 'reads' : argv[at].includes('=') ? argv[at].split('=')[1] : argv[at + 1];
+if (at >= 0) process.argv.splice(2 + at, argv[at].includes('=') ? 1 : 2);
+if (scenario === 'checkout') {
+  const { main: checkout } = await import('./checkout.mjs');
+  await checkout(process.argv.slice(2));
+} else if (scenario === 'reads') {
+  main().catch((err) => {
+    console.error(`bench failed: ${err.message}`);
+    process.exitCode = 1;
+  });
+} else {
+  console.error(`bench: --scenario takes reads or checkout, got "${scenario}"`);
+  process.exit(2);
+}
