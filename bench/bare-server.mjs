@@ -41,14 +41,27 @@ const PAGE_AFTER =
   `SELECT ${COLUMNS}, ${POSITION} FROM products WHERE (created_at, id) > ($1::timestamptz, $2::uuid) ` +
   `ORDER BY created_at, id LIMIT $3`;
 const EXACT_TOTAL_BELOW = 10_000;
-const UNFILTERED_TOTAL = `
-  SELECT CASE WHEN e.n < $1 THEN (SELECT count(*) FROM products) ELSE e.n END AS total,
-         e.n >= $1 AS estimate
-    FROM (SELECT CASE WHEN c.reltuples < 0 OR c.relpages = 0 THEN 0
-                      ELSE round(c.reltuples / c.relpages
-                                 * (pg_relation_size(c.oid) / current_setting('block_size')::int))::bigint
-                 END AS n
-            FROM pg_class c WHERE c.oid = 'products'::regclass) e`;
+const ESTIMATE_TTL_MS = 5_000;
+const PRODUCTS_ESTIMATE = `
+  SELECT CASE WHEN c.reltuples < 0 OR c.relpages = 0 THEN -1
+              ELSE round(c.reltuples / c.relpages
+                         * (pg_relation_size(c.oid) / current_setting('block_size')::int))
+         END AS n
+    FROM pg_class c WHERE c.oid = 'products'::regclass`;
+const PRODUCTS_COUNT = 'SELECT count(*) AS total FROM products';
+
+let estimate = { n: -1, readAt: -Infinity };
+/** Exact below EXACT_TOTAL_BELOW products, else the estimate (read at most every 5 s). */
+async function unfilteredTotal() {
+  const now = Date.now();
+  if (now - estimate.readAt > ESTIMATE_TTL_MS) {
+    const { rows } = await pool.query(PRODUCTS_ESTIMATE);
+    estimate = { n: Number(rows[0]?.n ?? -1), readAt: now };
+  }
+  if (estimate.n >= EXACT_TOTAL_BELOW) return { total: estimate.n, estimate: true };
+  const { rows } = await pool.query(PRODUCTS_COUNT, []);
+  return { total: Number(rows[0].total), estimate: false };
+}
 
 // libs/contracts/src/product/product-cursor.ts: base64url of "<created_at µs>|<id>"
 const encodeCursor = (row) => Buffer.from(`${row.positionAt}|${row.id}`).toString('base64url');
@@ -122,11 +135,17 @@ app.get('/api/v1/products', async (request, reply) => {
   }
   const [result, count] = await Promise.all([
     pool.query(PAGE, [limit + 1, offset]),
-    pool.query(UNFILTERED_TOTAL, [EXACT_TOTAL_BELOW]),
+    unfilteredTotal(),
   ]);
   const { items, next_cursor } = page(result.rows, limit);
-  const { total, estimate } = count.rows[0];
-  return { items, total: Number(total), total_is_estimate: estimate, limit, offset, next_cursor };
+  return {
+    items,
+    total: count.total,
+    total_is_estimate: count.estimate,
+    limit,
+    offset,
+    next_cursor,
+  };
 });
 
 async function shutdown() {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { Client } from 'pg';
 import request from 'supertest';
 import { encodeProductCursor } from '@app/contracts';
+import { ESTIMATE_TTL_MS } from '../src/infrastructure/repositories/product-read.sql';
 import { ProductTestApp, expectNoLeak, startProductTestApp } from './product-test-app';
 
 // The list's fixed SQL against an oracle computed here from the rows themselves, on a generated
@@ -188,5 +189,50 @@ describe('product list pages (e2e, generated)', () => {
     await http().get(`${BASE}?cursor=`).expect(400);
     await http().get(`${BASE}?cursor=${valid}&cursor=${valid}`).expect(400);
     await http().get(BASE).query({ cursor: valid, offset: 0 }).expect(200);
+  });
+});
+
+describe('product list total past 10,000 products (e2e)', () => {
+  let t: ProductTestApp;
+  const http = () => request(t.app.getHttpServer());
+  const sql = async (text: string) => {
+    const client = new Client({ connectionString: t.db.url });
+    await client.connect();
+    try {
+      await client.query(text);
+    } finally {
+      await client.end();
+    }
+  };
+
+  beforeAll(async () => {
+    t = await startProductTestApp();
+    await sql(
+      `INSERT INTO products (id, name, description, price, stock_quantity, category, created_at, updated_at)
+       SELECT gen_random_uuid(), 'P ' || g, '', 1, 1, CASE WHEN g <= 7 THEN 'rare' ELSE 'bulk' END,
+              now() + g * interval '1 microsecond', now()
+         FROM generate_series(1, 12000) AS g`,
+    );
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('counts exactly while PostgreSQL has no statistics, estimates once it has', async () => {
+    await sql('ALTER TABLE products SET (autovacuum_enabled = false)');
+    await sql(`UPDATE pg_class SET reltuples = -1, relpages = 0 WHERE oid = 'products'::regclass`);
+    const exact = await http().get(BASE).expect(200);
+    expect(exact.body).toMatchObject({ total: 12_000, total_is_estimate: false });
+    await sql('VACUUM (ANALYZE) products');
+    // the service rereads the estimate at most every ESTIMATE_TTL_MS
+    await new Promise((resolve) => setTimeout(resolve, ESTIMATE_TTL_MS + 100));
+    const estimated = await http().get(BASE).expect(200);
+    expect(estimated.body.total_is_estimate).toBe(true);
+    expect(Math.abs(estimated.body.total - 12_000)).toBeLessThan(600);
+    // filtered totals stay exact, also past the threshold
+    const bulk = await http().get(BASE).query({ category: 'bulk' }).expect(200);
+    expect(bulk.body).toMatchObject({ total: 11_993, total_is_estimate: false });
+    const rare = await http().get(BASE).query({ category: 'rare', limit: 100 }).expect(200);
+    expect(rare.body).toMatchObject({ total: 7, total_is_estimate: false, next_cursor: null });
   });
 });

@@ -18,19 +18,22 @@ const POSITION = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:S
 /** Below this many products an unfiltered list counts them; above, it takes the estimate. */
 export const EXACT_TOTAL_BELOW = 10_000;
 
+/** How long the catalog's size estimate is reused before it is read again. */
+export const ESTIMATE_TTL_MS = 5_000;
+
 /**
  * The planner's own row estimate for `products`: reltuples per page (from the last VACUUM or
- * ANALYZE) times the pages the table has now, so it follows growth between two ANALYZEs. Costs a
- * catalog lookup whatever the size; a never-analyzed table (reltuples -1) counts exactly.
+ * ANALYZE) times the pages the table has now, so it follows growth between two ANALYZEs; -1
+ * for a table never analyzed (then lists count exactly).
  */
-export const UNFILTERED_TOTAL = `
-  SELECT CASE WHEN e.n < $1 THEN (SELECT count(*) FROM products) ELSE e.n END AS total,
-         e.n >= $1 AS estimate
-    FROM (SELECT CASE WHEN c.reltuples < 0 OR c.relpages = 0 THEN 0
-                      ELSE round(c.reltuples / c.relpages
-                                 * (pg_relation_size(c.oid) / current_setting('block_size')::int))::bigint
-                 END AS n
-            FROM pg_class c WHERE c.oid = 'products'::regclass) e`;
+export const PRODUCTS_ESTIMATE = `
+  SELECT CASE WHEN c.reltuples < 0 OR c.relpages = 0 THEN -1
+              ELSE round(c.reltuples / c.relpages
+                         * (pg_relation_size(c.oid) / current_setting('block_size')::int))
+         END AS n
+    FROM pg_class c WHERE c.oid = 'products'::regclass`;
+
+export const PRODUCTS_COUNT = 'SELECT count(*) AS total FROM products';
 
 export interface SqlStatement {
   sql: string;

@@ -11,10 +11,12 @@ import {
 import { ProductOrmEntity } from '../database/product.orm-entity';
 import { ProductMapper } from './product.mapper';
 import {
+  ESTIMATE_TTL_MS,
   EXACT_TOTAL_BELOW,
+  PRODUCTS_COUNT,
+  PRODUCTS_ESTIMATE,
   PRODUCT_BY_ID,
   PRODUCT_BY_ID_FOR_UPDATE,
-  UNFILTERED_TOTAL,
   filteredCountQuery,
   isFiltered,
   pageQuery,
@@ -33,6 +35,9 @@ function updatedRows(result: unknown): unknown[] {
 
 @Injectable()
 export class TypeormProductRepository extends ProductRepository {
+  /** The catalog's size estimate and when it was read (it moves only at ANALYZE anyway). */
+  private estimate = { n: -1, readAt: -Infinity };
+
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
@@ -78,20 +83,30 @@ export class TypeormProductRepository extends ProductRepository {
     };
   }
 
-  /** Filtered: exact. Unfiltered: exact below EXACT_TOTAL_BELOW products, else the estimate. */
+  /**
+   * Filtered: exact. Unfiltered: exact below EXACT_TOTAL_BELOW products, else PostgreSQL's
+   * estimate, read at most every ESTIMATE_TTL_MS (a big catalog's first page costs no count).
+   */
   private async total(
     criteria: ProductListCriteria,
   ): Promise<{ total: number; totalIsEstimate: boolean }> {
-    if (isFiltered(criteria)) {
-      const count = filteredCountQuery(criteria);
+    const exact = async (count: { sql: string; params: unknown[] }) => {
       const [row] = (await this.txHost.tx.query(count.sql, count.params)) as { total: string }[];
       return { total: Number(row.total), totalIsEstimate: false };
+    };
+    if (isFiltered(criteria)) return exact(filteredCountQuery(criteria));
+    const estimate = await this.catalogEstimate();
+    if (estimate < EXACT_TOTAL_BELOW) return exact({ sql: PRODUCTS_COUNT, params: [] });
+    return { total: estimate, totalIsEstimate: true };
+  }
+
+  private async catalogEstimate(): Promise<number> {
+    const now = Date.now();
+    if (now - this.estimate.readAt > ESTIMATE_TTL_MS) {
+      const [row] = (await this.txHost.tx.query(PRODUCTS_ESTIMATE)) as { n: string | null }[];
+      this.estimate = { n: Number(row?.n ?? -1), readAt: now };
     }
-    const [row] = (await this.txHost.tx.query(UNFILTERED_TOTAL, [EXACT_TOTAL_BELOW])) as {
-      total: string;
-      estimate: boolean;
-    }[];
-    return { total: Number(row.total), totalIsEstimate: row.estimate };
+    return this.estimate.n;
   }
 
   async countForSeeding(): Promise<number> {
