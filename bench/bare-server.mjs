@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The baseline of `npm run bench`: bare Fastify + pg serving the product service's two public
-// reads from the same `products` table, with the SQL the service's TypeORM repository sends
-// (typeorm-product.repository.ts: get by id; list + count run concurrently) and the same JSON
-// (snake_case fields, price as a number, ISO timestamps, `{ items, total, limit, offset }`).
+// reads from the same `products` table, with the SQL the service's repository sends
+// (product-read.sql.ts: get by id; a page of limit + 1 rows and the total run concurrently; by
+// cursor no total) and the same JSON (snake_case fields, price as a number, ISO timestamps,
+// `{ items, total, total_is_estimate, limit, offset, next_cursor }`, by cursor
+// `{ items, limit, next_cursor }`). Only the unfiltered list: the bench sends no filters.
 // Nothing else: no logging, metrics, helmet, CORS, rate limit, validation pipe or ORM. The pool
 // has the service's settings (DB_POOL_MAX, default 10, and the same timeouts).
 //
@@ -28,30 +30,69 @@ const pool = new pg.Pool({
 });
 pool.on('error', (err) => console.error(`bare-server: idle client error: ${err.message}`));
 
+// services/product/src/infrastructure/repositories/product-read.sql.ts, unfiltered
 const COLUMNS =
-  '"p"."id" AS "p_id", "p"."name" AS "p_name", "p"."description" AS "p_description", ' +
-  '"p"."price" AS "p_price", "p"."stock_quantity" AS "p_stock_quantity", ' +
-  '"p"."category" AS "p_category", "p"."created_at" AS "p_created_at", ' +
-  '"p"."updated_at" AS "p_updated_at"';
-const BY_ID = `SELECT ${COLUMNS} FROM "products" "p" WHERE "p"."id" = $1`;
-// TypeORM inlines LIMIT/OFFSET (validated integers) and sends parameterless statements through
-// pg's simple protocol; so do we.
-const page = (limit, offset) =>
-  `SELECT ${COLUMNS} FROM "products" "p" ORDER BY "p"."created_at" ASC, "p"."id" ASC LIMIT ${limit} OFFSET ${offset}`;
-const COUNT = `SELECT COUNT(DISTINCT("p"."id")) AS "cnt" FROM "products" "p"`;
+  'id, name, description, price, stock_quantity AS "stockQuantity", category, ' +
+  'created_at AS "createdAt", updated_at AS "updatedAt"';
+const BY_ID = `SELECT ${COLUMNS} FROM products WHERE id = $1`;
+const POSITION = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "positionAt"`;
+const PAGE = `SELECT ${COLUMNS}, ${POSITION} FROM products ORDER BY created_at, id LIMIT $1 OFFSET $2`;
+const PAGE_AFTER =
+  `SELECT ${COLUMNS}, ${POSITION} FROM products WHERE (created_at, id) > ($1::timestamptz, $2::uuid) ` +
+  `ORDER BY created_at, id LIMIT $3`;
+const EXACT_TOTAL_BELOW = 10_000;
+const ESTIMATE_TTL_MS = 5_000;
+const PRODUCTS_ESTIMATE = `
+  SELECT CASE WHEN c.reltuples < 0 OR c.relpages = 0 THEN -1
+              ELSE round(c.reltuples / c.relpages
+                         * (pg_relation_size(c.oid) / current_setting('block_size')::int))
+         END AS n
+    FROM pg_class c WHERE c.oid = 'products'::regclass`;
+const PRODUCTS_COUNT = 'SELECT count(*) AS total FROM products';
+
+let estimate = { n: -1, readAt: -Infinity };
+/** Exact below EXACT_TOTAL_BELOW products, else the estimate (read at most every 5 s). */
+async function unfilteredTotal() {
+  const now = Date.now();
+  if (now - estimate.readAt > ESTIMATE_TTL_MS) {
+    const { rows } = await pool.query(PRODUCTS_ESTIMATE);
+    estimate = { n: Number(rows[0]?.n ?? -1), readAt: now };
+  }
+  if (estimate.n >= EXACT_TOTAL_BELOW) return { total: estimate.n, estimate: true };
+  const { rows } = await pool.query(PRODUCTS_COUNT, []);
+  return { total: Number(rows[0].total), estimate: false };
+}
+
+// libs/contracts/src/product/product-cursor.ts: base64url of "<created_at µs>|<id>"
+const encodeCursor = (row) => Buffer.from(`${row.positionAt}|${row.id}`).toString('base64url');
+function decodeCursor(text) {
+  const [at, id, ...rest] = Buffer.from(text, 'base64url').toString('utf8').split('|');
+  return rest.length === 0 && /^\d{4}-\d{2}-\d{2}T[\d:.]{15}Z$/.test(at) && UUID.test(id ?? '')
+    ? [at, id]
+    : undefined;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const toJson = (row) => ({
-  id: row.p_id,
-  name: row.p_name,
-  description: row.p_description,
-  price: Number(row.p_price),
-  stock_quantity: row.p_stock_quantity,
-  category: row.p_category,
-  created_at: row.p_created_at.toISOString(),
-  updated_at: row.p_updated_at.toISOString(),
+  id: row.id,
+  name: row.name,
+  description: row.description,
+  price: Number(row.price),
+  stock_quantity: row.stockQuantity,
+  category: row.category,
+  created_at: row.createdAt.toISOString(),
+  updated_at: row.updatedAt.toISOString(),
 });
+
+/** Drops the look-ahead row; the cursor names the last row shown when more follow. */
+function page(rows, limit) {
+  const items = rows.slice(0, limit);
+  return {
+    items: items.map(toJson),
+    next_cursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null,
+  };
+}
 
 function problem(reply, status, title, detail) {
   return reply
@@ -81,12 +122,30 @@ app.get('/api/v1/products/:id', async (request, reply) => {
 
 app.get('/api/v1/products', async (request, reply) => {
   const limit = intParam(request.query.limit, 20, 1, 100);
-  const offset = intParam(request.query.offset, 0, 0, Number.MAX_SAFE_INTEGER);
+  const offset = intParam(request.query.offset, 0, 0, 100_000);
   if (Number.isNaN(limit) || Number.isNaN(offset)) {
-    return problem(reply, 400, 'Bad Request', 'limit must be 1..100 and offset >= 0');
+    return problem(reply, 400, 'Bad Request', 'limit must be 1..100 and offset 0..100000');
   }
-  const [items, count] = await Promise.all([pool.query(page(limit, offset)), pool.query(COUNT)]);
-  return { items: items.rows.map(toJson), total: Number(count.rows[0].cnt), limit, offset };
+  if (request.query.cursor !== undefined) {
+    const after = decodeCursor(String(request.query.cursor));
+    if (!after) return problem(reply, 400, 'Bad Request', 'cursor is not one of ours');
+    const { rows } = await pool.query(PAGE_AFTER, [...after, limit + 1]);
+    const { items, next_cursor } = page(rows, limit);
+    return { items, limit, next_cursor };
+  }
+  const [result, count] = await Promise.all([
+    pool.query(PAGE, [limit + 1, offset]),
+    unfilteredTotal(),
+  ]);
+  const { items, next_cursor } = page(result.rows, limit);
+  return {
+    items,
+    total: count.total,
+    total_is_estimate: count.estimate,
+    limit,
+    offset,
+    next_cursor,
+  };
 });
 
 async function shutdown() {

@@ -48,7 +48,18 @@ const ENDPOINTS = {
     title: 'GET /api/v1/products?limit=20&offset=0',
     path: () => '/api/v1/products?limit=20&offset=0',
   },
+  // A page 90% into the catalog, as deep as the offset maximum (PAGE_OFFSET_MAX) allows.
+  'list-deep': {
+    title: 'GET /api/v1/products?limit=20&offset=<deep>',
+    path: (_id, deep) => `/api/v1/products?limit=20&offset=${deep.offset}`,
+  },
+  // The page after the product 90% into the catalog, by keyset (no offset maximum).
+  'list-cursor': {
+    title: 'GET /api/v1/products?limit=20&cursor=<deep>',
+    path: (_id, deep) => `/api/v1/products?limit=20&cursor=${deep.cursor}`,
+  },
 };
+const PAGE_OFFSET_MAX = 100_000;
 
 const USAGE = `usage: npm run bench -- [options]
   --scenario NAME     reads (default: these product reads) or checkout (the whole checkout;
@@ -57,7 +68,7 @@ const USAGE = `usage: npm run bench -- [options]
   --duration S        measured seconds per run (default 10)
   --warmup S          warm-up seconds before each measured run (default 5)
   --rounds N          repeat every run N times, report the median by req/s (default 1)
-  --endpoints LIST    get,list (default both)
+  --endpoints LIST    get,list,list-deep,list-cursor (default get,list)
   --log-levels LIST   service LOG_LEVELs; the first is the headline (default info,warn)
   --rows N            grow the table to N products (default: the demo catalog only)
   --service-entry F   compiled main.js to run instead of dist/ (no build; for experiments)
@@ -384,7 +395,7 @@ async function measureOnce(target, url, opts) {
 
 /** --wait-quiet: a run disturbed by other programs is repeated (at most 3 times). */
 async function measure(target, endpoint, opts) {
-  const url = target.baseUrl + endpoint.path(target.productId);
+  const url = target.baseUrl + endpoint.path(target.productId, target.deep);
   let run;
   for (let attempt = 0; attempt < (opts.waitQuiet ? 4 : 1); attempt++) {
     run = await measureOnce(target, url, opts);
@@ -548,14 +559,26 @@ async function main() {
         .join('; ') || 'seeded',
     );
     if (opts.rows) await growTable(dbUrl, opts.rows);
-    const { productId, rowCount, pgVersion } = await withClient(dbUrl, async (c) => {
+    const { productId, rowCount, pgVersion, deep } = await withClient(dbUrl, async (c) => {
       const first = await c.query('SELECT id FROM products ORDER BY created_at, id LIMIT 1');
       const count = await c.query('SELECT count(*)::int AS n FROM products');
       const version = await c.query('SHOW server_version');
+      const rowCount = count.rows[0].n;
+      const at = Math.floor(rowCount * 0.9);
+      // the cursor format of the product service (product-cursor.ts): base64url of "<µs UTC>|<id>"
+      const key = await c.query(
+        `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || '|' || id AS k
+           FROM products ORDER BY created_at, id OFFSET $1 LIMIT 1`,
+        [Math.max(0, at - 1)],
+      );
       return {
         productId: first.rows[0]?.id,
-        rowCount: count.rows[0].n,
+        rowCount,
         pgVersion: version.rows[0].server_version,
+        deep: {
+          offset: Math.min(at, PAGE_OFFSET_MAX),
+          cursor: Buffer.from(key.rows[0]?.k ?? '').toString('base64url'),
+        },
       };
     });
     if (!productId) throw new Error('the seed left the products table empty');
@@ -579,6 +602,7 @@ async function main() {
       baseUrl: `http://127.0.0.1:${barePort}`,
       applicationName: 'bench-bare-server',
       productId,
+      deep,
       dbUrl,
       localPostgres,
     };
@@ -588,6 +612,7 @@ async function main() {
     console.log('');
     console.log(`machine:   ${env.cpu}, ${env.memory}, ${env.os}, Node ${env.node}`);
     console.log(`postgres:  ${env.postgres}, table products: ${rowCount} rows`);
+    console.log(`deep page: offset ${deep.offset}; cursor after row ${Math.floor(rowCount * 0.9)}`);
     console.log(
       `load:      autocannon, ${opts.connections} connections ` +
         `(${spread ? `${opts.connections} client addresses` : 'one client address'}), ` +
@@ -615,6 +640,7 @@ async function main() {
         baseUrl: `http://127.0.0.1:${port}`,
         applicationName: 'product-service',
         productId,
+        deep,
         dbUrl,
         localPostgres,
       };
@@ -692,7 +718,7 @@ async function main() {
 /** The comparison means something only if both sides answer the same JSON. */
 async function checkSameAnswers(service, bare, endpoints) {
   for (const key of endpoints) {
-    const p = ENDPOINTS[key].path(service.productId);
+    const p = ENDPOINTS[key].path(service.productId, service.deep);
     const [a, b] = await Promise.all(
       [service, bare].map(async (t) => {
         const res = await fetch(t.baseUrl + p);

@@ -26,7 +26,7 @@ class FakeProducts extends ProductRepository {
   update = (): Promise<void> => Promise.resolve();
   delete = (): Promise<boolean> => Promise.resolve(false);
   list = (_c: ProductListCriteria): Promise<ProductPage> =>
-    Promise.resolve({ items: [], total: 0 });
+    Promise.resolve({ items: [], total: 0, next: null });
   countForSeeding = (): Promise<number> => Promise.resolve(this.stock.size);
   existingIds = (ids: string[]) => Promise.resolve(new Set(ids.filter((id) => this.stock.has(id))));
   takeStock = (id: string, quantity: number): Promise<boolean> => {

@@ -1,6 +1,13 @@
 import { Money } from '@app/kernel';
 import { Product } from '../entities/product';
 
+/** A place in the list order: (created_at with its microseconds, as ISO text; id). */
+export interface ProductListPosition {
+  createdAt: string;
+  id: string;
+}
+
+/** Pages start at `offset`, or right after `after` (keyset; no total then). */
 export interface ProductListCriteria {
   category?: string;
   /** Case-insensitive substring of the name. */
@@ -9,11 +16,17 @@ export interface ProductListCriteria {
   maxPrice?: Money;
   limit: number;
   offset: number;
+  after?: ProductListPosition;
 }
 
 export interface ProductPage {
   items: Product[];
-  total: number;
+  /** Offset pages only. */
+  total?: number;
+  /** The total is PostgreSQL's size estimate (unfiltered lists of large catalogs). */
+  totalIsEstimate?: boolean;
+  /** The last item's position when more products follow, else null. */
+  next: ProductListPosition | null;
 }
 
 /**

@@ -10,11 +10,20 @@ import {
 } from '../../domain/repositories/product.repository';
 import { ProductOrmEntity } from '../database/product.orm-entity';
 import { ProductMapper } from './product.mapper';
+import {
+  ESTIMATE_TTL_MS,
+  EXACT_TOTAL_BELOW,
+  PRODUCTS_COUNT,
+  PRODUCTS_ESTIMATE,
+  PRODUCT_BY_ID,
+  PRODUCT_BY_ID_FOR_UPDATE,
+  filteredCountQuery,
+  isFiltered,
+  pageQuery,
+} from './product-read.sql';
 
-/** `LIKE` treats % and _ as wildcards; a search for "50%" means the characters. */
-function likePattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
+/** A list row: the entity's columns and the exact position of the row in the order. */
+type ListRow = ProductOrmEntity & { positionAt: string };
 
 /** pg answers UPDATE through TypeORM as [rows, rowCount]; SELECT as rows. */
 function updatedRows(result: unknown): unknown[] {
@@ -26,6 +35,9 @@ function updatedRows(result: unknown): unknown[] {
 
 @Injectable()
 export class TypeormProductRepository extends ProductRepository {
+  /** The catalog's size estimate and when it was read (it moves only at ANALYZE anyway). */
+  private estimate = { n: -1, readAt: -Infinity };
+
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
@@ -35,10 +47,11 @@ export class TypeormProductRepository extends ProductRepository {
   }
 
   async findById(id: string, options?: { forUpdate?: boolean }): Promise<Product | null> {
-    const query = this.repo.createQueryBuilder('p').where('p.id = :id', { id });
-    if (options?.forUpdate) query.setLock('pessimistic_write');
-    const row = await query.getOne();
-    return row ? ProductMapper.toDomain(row) : null;
+    const rows: ProductOrmEntity[] = await this.txHost.tx.query(
+      options?.forUpdate ? PRODUCT_BY_ID_FOR_UPDATE : PRODUCT_BY_ID,
+      [id],
+    );
+    return rows.length ? ProductMapper.toDomain(rows[0]) : null;
   }
 
   async insert(product: Product): Promise<void> {
@@ -56,32 +69,44 @@ export class TypeormProductRepository extends ProductRepository {
   }
 
   async list(criteria: ProductListCriteria): Promise<ProductPage> {
-    const query = this.repo.createQueryBuilder('p');
-    if (criteria.category !== undefined) {
-      query.andWhere('p.category = :category', { category: criteria.category });
-    }
-    if (criteria.nameContains !== undefined) {
-      query.andWhere(`lower(p.name) LIKE :pattern ESCAPE '\\'`, {
-        pattern: likePattern(criteria.nameContains),
-      });
-    }
-    if (criteria.minPrice !== undefined) {
-      query.andWhere('p.price >= :minPrice', { minPrice: criteria.minPrice.toDecimalString() });
-    }
-    if (criteria.maxPrice !== undefined) {
-      query.andWhere('p.price <= :maxPrice', { maxPrice: criteria.maxPrice.toDecimalString() });
-    }
+    const page = pageQuery(criteria);
     const [rows, total] = await Promise.all([
-      query
-        .clone()
-        .orderBy('p.created_at', 'ASC')
-        .addOrderBy('p.id', 'ASC')
-        .limit(criteria.limit)
-        .offset(criteria.offset)
-        .getMany(),
-      query.getCount(),
+      this.txHost.tx.query(page.sql, page.params) as Promise<ListRow[]>,
+      criteria.after ? undefined : this.total(criteria),
     ]);
-    return { items: rows.map((row) => ProductMapper.toDomain(row)), total };
+    const items = rows.slice(0, criteria.limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map((row) => ProductMapper.toDomain(row)),
+      ...total,
+      next: rows.length > criteria.limit ? { createdAt: last.positionAt, id: last.id } : null,
+    };
+  }
+
+  /**
+   * Filtered: exact. Unfiltered: exact below EXACT_TOTAL_BELOW products, else PostgreSQL's
+   * estimate, read at most every ESTIMATE_TTL_MS (a big catalog's first page costs no count).
+   */
+  private async total(
+    criteria: ProductListCriteria,
+  ): Promise<{ total: number; totalIsEstimate: boolean }> {
+    const exact = async (count: { sql: string; params: unknown[] }) => {
+      const [row] = (await this.txHost.tx.query(count.sql, count.params)) as { total: string }[];
+      return { total: Number(row.total), totalIsEstimate: false };
+    };
+    if (isFiltered(criteria)) return exact(filteredCountQuery(criteria));
+    const estimate = await this.catalogEstimate();
+    if (estimate < EXACT_TOTAL_BELOW) return exact({ sql: PRODUCTS_COUNT, params: [] });
+    return { total: estimate, totalIsEstimate: true };
+  }
+
+  private async catalogEstimate(): Promise<number> {
+    const now = Date.now();
+    if (now - this.estimate.readAt > ESTIMATE_TTL_MS) {
+      const [row] = (await this.txHost.tx.query(PRODUCTS_ESTIMATE)) as { n: string | null }[];
+      this.estimate = { n: Number(row?.n ?? -1), readAt: now };
+    }
+    return this.estimate.n;
   }
 
   async countForSeeding(): Promise<number> {

@@ -5,6 +5,7 @@ import {
   ProductResponseDto,
   StockReservationDto,
   UpdateProductDto,
+  encodeProductCursor,
 } from '@app/contracts';
 import { Product, ProductDetails } from '../../domain/entities/product';
 import { StockReservation } from '../../domain/entities/stock-reservation';
@@ -45,12 +46,18 @@ export const ProductPresenter = {
     };
   },
 
-  toPage(page: ProductPage, limit: number, offset: number): ProductPageDto {
+  /** By cursor (`offset` undefined): no total and no offset. */
+  toPage(page: ProductPage, limit: number, offset: number | undefined): ProductPageDto {
+    const items = page.items.map((product) => ProductPresenter.toResponse(product));
+    const next_cursor = page.next && encodeProductCursor(page.next);
+    if (offset === undefined) return { items, limit, next_cursor };
     return {
-      items: page.items.map((product) => ProductPresenter.toResponse(product)),
+      items,
       total: page.total,
+      total_is_estimate: page.totalIsEstimate ?? false,
       limit,
       offset,
+      next_cursor,
     };
   },
 

@@ -17,6 +17,7 @@ import {
   ProductResponseDto,
   ReplaceProductDto,
   UpdateProductDto,
+  decodeProductCursor,
 } from '@app/contracts';
 import { Auth, UuidParam } from '@app/platform';
 import { Money } from '@app/kernel';
@@ -48,9 +49,17 @@ export class ProductsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'List products (public), filtered, ordered by creation time then id' })
+  @ApiOperation({
+    summary: 'List products (public), filtered, ordered by creation time then id',
+    description:
+      'Two ways to page: `offset` (with `total`; at most 100,000 deep) or `cursor`, the ' +
+      '`next_cursor` of the previous page (keyset: the same cost at any depth; no `total`). ' +
+      'Every page has `next_cursor`, null after the last product.',
+  })
   @ApiOkResponse({ type: ProductPageDto })
   async list(@Query() query: ListProductsQueryDto): Promise<ProductPageDto> {
+    // validated by the DTO: a cursor here is one of ours
+    const after = query.cursor === undefined ? undefined : decodeProductCursor(query.cursor);
     const page = await this.listProducts.execute({
       category: query.category,
       nameContains: query.q,
@@ -58,8 +67,9 @@ export class ProductsController {
       maxPrice: query.max_price === undefined ? undefined : Money.fromDecimal(query.max_price),
       limit: query.limit,
       offset: query.offset,
+      after,
     });
-    return ProductPresenter.toPage(page, query.limit, query.offset);
+    return ProductPresenter.toPage(page, query.limit, after ? undefined : query.offset);
   }
 
   @Get(':id')
