@@ -5,6 +5,7 @@ import { build } from '../build.mjs';
 import { loadDotEnv, serviceApiKeys, serviceEnv } from './env.mjs';
 import { ensureDatabases, startPostgres } from './postgres.mjs';
 import { runNode } from './proc.mjs';
+import { databaseKeys, recordSeeded, wasSeeded } from './seed-record.mjs';
 import { ROOT, distEntry, existingServices, hasEntry } from './services.mjs';
 
 const bullet = process.stdout.isTTY && !process.env.NO_COLOR ? '\x1b[1m›\x1b[0m' : '›';
@@ -32,9 +33,28 @@ export async function prepare({ detached = false } = {}) {
   return { services, pg, keys: serviceApiKeys() };
 }
 
-/** Runs `<entry>.js` (migrate or seed) of every service that has one, in parallel. */
-export async function runEntries(entry, { services, pg, keys }) {
-  const targets = services.filter((s) => hasEntry(s.name, entry));
+/**
+ * Runs `<entry>.js` (migrate or seed) of every service that has one, in parallel.
+ * `once` (npm start's seed): not again for a database it already ran against (seed-record.mjs).
+ */
+export async function runEntries(entry, { services, pg, keys }, { once = false } = {}) {
+  let targets = services.filter((s) => hasEntry(s.name, entry));
+  const dbKeys = once
+    ? await databaseKeys(
+        pg.adminUrl,
+        targets.map((s) => s.database),
+      )
+    : {};
+  if (once) {
+    const done = targets.filter((s) => s.database && wasSeeded(dbKeys[s.database]));
+    if (done.length) {
+      log(
+        `${entry}: already done for ${done.map((s) => s.name).join(', ')} (\`npm run ${entry}\` runs it again)`,
+      );
+    }
+    targets = targets.filter((s) => !done.includes(s));
+    if (targets.length === 0) return;
+  }
   const started = Date.now();
   const results = await Promise.allSettled(
     targets.map((svc) => {
@@ -50,6 +70,7 @@ export async function runEntries(entry, { services, pg, keys }) {
   );
   const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
   if (failed.length) throw new Error(failed.join('\n'));
+  if (once) recordSeeded(targets.map((s) => dbKeys[s.database]).filter(Boolean));
   if (targets.length) {
     log(
       `${entry}: ${targets.map((s) => s.name).join(', ')} done in ${((Date.now() - started) / 1000).toFixed(1)} s`,
