@@ -10,21 +10,20 @@ import { ROOT } from './services.mjs';
 
 const FILE = path.join(ROOT, '.data', 'seeded.json');
 
-/** `host:port/name#oid` of each database that exists (the others are left out). */
+/**
+ * `host:port/name#oid` of each wanted database that exists (the others are left out), and of
+ * every database on the server (`all`, so that records of dropped ones can be forgotten).
+ */
 export async function databaseKeys(adminUrl, names) {
-  const wanted = names.filter(Boolean);
-  if (wanted.length === 0) return {};
   const url = new URL(adminUrl);
+  const server = `${url.hostname}:${url.port || 5432}/`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const { rows } = await client.query(
-      'SELECT datname, oid::text AS oid FROM pg_database WHERE datname = ANY($1)',
-      [wanted],
-    );
-    return Object.fromEntries(
-      rows.map((r) => [r.datname, `${url.hostname}:${url.port || 5432}/${r.datname}#${r.oid}`]),
-    );
+    const { rows } = await client.query('SELECT datname, oid::text AS oid FROM pg_database');
+    const all = new Map(rows.map((r) => [r.datname, `${server}${r.datname}#${r.oid}`]));
+    const wanted = Object.fromEntries(names.filter((n) => all.has(n)).map((n) => [n, all.get(n)]));
+    return { server, wanted, all: new Set(all.values()) };
   } finally {
     await client.end();
   }
@@ -40,11 +39,12 @@ function read() {
 }
 
 export function wasSeeded(key) {
-  return read().has(key);
+  return key !== undefined && read().has(key);
 }
 
-export function recordSeeded(keys) {
-  const seeded = read();
+/** Adds `keys`; forgets this server's databases that no longer exist (`all`: databaseKeys). */
+export function recordSeeded(keys, { server, all }) {
+  const seeded = new Set([...read()].filter((key) => !key.startsWith(server) || all.has(key)));
   for (const key of keys) seeded.add(key);
   mkdirSync(path.dirname(FILE), { recursive: true });
   writeFileSync(FILE, `${JSON.stringify({ seeded: [...seeded].sort() }, null, 2)}\n`);

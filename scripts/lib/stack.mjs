@@ -44,14 +44,14 @@ export async function prepare({ detached = false } = {}) {
  */
 export async function runEntries(entry, { services, pg, keys }, { once = false } = {}) {
   let targets = services.filter((s) => hasEntry(s.name, entry));
-  const dbKeys = once
+  const record = once
     ? await databaseKeys(
         pg.adminUrl,
         targets.map((s) => s.database),
       )
-    : {};
-  if (once) {
-    const done = targets.filter((s) => s.database && wasSeeded(dbKeys[s.database]));
+    : null;
+  if (record) {
+    const done = targets.filter((s) => s.database && wasSeeded(record.wanted[s.database]));
     if (done.length) {
       log(
         `${entry}: already done for ${done.map((s) => s.name).join(', ')} (\`npm run ${entry}\` runs it again)`,
@@ -75,7 +75,9 @@ export async function runEntries(entry, { services, pg, keys }, { once = false }
   );
   const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
   if (failed.length) throw new Error(failed.join('\n'));
-  if (once) recordSeeded(targets.map((s) => dbKeys[s.database]).filter(Boolean));
+  if (record) {
+    recordSeeded(targets.map((s) => record.wanted[s.database]).filter(Boolean), record);
+  }
   if (targets.length) {
     log(
       `${entry}: ${targets.map((s) => s.name).join(', ')} done in ${((Date.now() - started) / 1000).toFixed(1)} s`,
