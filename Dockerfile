@@ -2,7 +2,8 @@
 #   docker build --build-arg SERVICE=product -t nest-commerce/product .
 # (docker-compose.yml builds all seven this way; deploy/k8s uses the same images, gateway too.)
 #
-# Stages: deps (every package, for the compiler) → build (`nest build <service>`) → prod-deps
+# Stages: deps (every package, for the compiler) → build (`node scripts/build.mjs <service>`: swc,
+# the layout `nest build` gave; type checking is `npm run lint`'s, in CI) → prod-deps
 # (runtime packages only) → runtime (node on Alpine, non-root, the service's dist/ and
 # node_modules, nothing else). deps and prod-deps do not depend on SERVICE, so the seven builds
 # share their cached layers.
@@ -22,9 +23,11 @@ FROM deps AS build
 ARG SERVICE
 RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<service>" >&2 && exit 1)
 COPY nest-cli.json tsconfig.base.json tsconfig.json ./
+COPY scripts/build.mjs ./scripts/
+COPY scripts/lib/require-node.mjs scripts/lib/services.mjs scripts/lib/swc-compile.mjs ./scripts/lib/
 COPY libs ./libs
 COPY services/${SERVICE} ./services/${SERVICE}
-RUN npx nest build "$SERVICE" \
+RUN node scripts/build.mjs "$SERVICE" \
   && test -f "dist/services/$SERVICE/services/$SERVICE/src/main.js"
 
 FROM ${NODE_IMAGE} AS prod-deps

@@ -1,19 +1,17 @@
 #!/usr/bin/env node
-// Compiles every existing service with the Nest CLI (`nest build <service>`).
+// Compiles every existing service to dist/ with swc (scripts/lib/swc-compile.mjs): TypeScript to
+// CommonJS without type checking, which `npm run lint` does (`tsc --noEmit`), as CI does.
 //   node scripts/build.mjs            build what is out of date (what `npm start` does)
 //   node scripts/build.mjs --force    build everything (`npm run build`)
 //   node scripts/build.mjs product    only the named services
 // "Out of date": no build stamp, or a source (the service, libs/, tsconfig, nest-cli.json,
-// package-lock.json) newer than the stamp written after the last successful build. A stamp is
-// used rather than the .js files because incremental tsc leaves unchanged outputs untouched.
+// package-lock.json) newer than the stamp written after the last successful build.
 import './lib/require-node.mjs';
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT, SERVICES, distEntry, existingServices, hasEntry } from './lib/services.mjs';
-import { pipeLines } from './lib/proc.mjs';
+import { createCompiler } from './lib/swc-compile.mjs';
 
 function stampFile(name) {
   return path.join(ROOT, 'dist', 'services', name, '.build-stamp');
@@ -34,41 +32,29 @@ function newestMtime(target, newest = 0) {
   return newest;
 }
 
+/** What every service's build reads besides its own directory (walked once per run). */
+let sharedNewest;
+function sharedInputsNewest() {
+  sharedNewest ??= [
+    path.join(ROOT, 'libs'),
+    path.join(ROOT, 'tsconfig.base.json'),
+    path.join(ROOT, 'tsconfig.json'),
+    path.join(ROOT, 'nest-cli.json'),
+    path.join(ROOT, 'package-lock.json'),
+    path.join(ROOT, 'scripts', 'build.mjs'),
+    path.join(ROOT, 'scripts', 'lib', 'swc-compile.mjs'),
+  ].reduce((acc, p) => newestMtime(p, acc), 0);
+  return sharedNewest;
+}
+
 export function isUpToDate(name) {
   const stamp = stampFile(name);
   if (!existsSync(stamp)) return false;
   for (const entry of ['main', 'migrate', 'seed']) {
     if (hasEntry(name, entry) && !existsSync(distEntry(name, entry))) return false;
   }
-  const inputs = [
-    path.join(ROOT, 'services', name),
-    path.join(ROOT, 'libs'),
-    path.join(ROOT, 'tsconfig.base.json'),
-    path.join(ROOT, 'tsconfig.json'),
-    path.join(ROOT, 'nest-cli.json'),
-    path.join(ROOT, 'package-lock.json'),
-  ];
-  const newest = inputs.reduce((acc, p) => newestMtime(p, acc), 0);
+  const newest = newestMtime(path.join(ROOT, 'services', name), sharedInputsNewest());
   return newest <= statSync(stamp).mtimeMs;
-}
-
-function nestBuild(name, log) {
-  const nest = path.join(ROOT, 'node_modules', '.bin', 'nest');
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(nest, ['build', name], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    pipeLines(child.stdout, `${name}:build`, process.stdout);
-    pipeLines(child.stderr, `${name}:build`, process.stderr);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (code === 0) {
-        mkdirSync(path.dirname(stampFile(name)), { recursive: true });
-        writeFileSync(stampFile(name), new Date().toISOString());
-        log(`build: ${name} compiled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        resolve();
-      } else reject(new Error(`nest build ${name} failed (${signal ?? `exit code ${code}`})`));
-    });
-  });
 }
 
 /**
@@ -79,27 +65,33 @@ export async function build({
   services = existingServices(),
   log = console.log,
 } = {}) {
+  sharedNewest = undefined;
   const todo = services.filter((s) => force || !isUpToDate(s.name));
   if (todo.length === 0) {
     log(`build: up to date (${services.map((s) => s.name).join(', ') || 'no services'})`);
     return;
   }
-  log(`build: ${todo.map((s) => s.name).join(', ')}`);
-  // tsc is CPU and memory hungry: a small pool, not one process per service.
-  const width = Math.max(
-    1,
-    Math.min(Number(process.env.BUILD_CONCURRENCY) || 2, os.availableParallelism()),
-  );
-  const queue = [...todo];
+  const started = Date.now();
+  // one compiler for all: a lib's files are transformed once, then written into each service
+  const compiler = createCompiler();
   const errors = [];
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      for (let svc = queue.shift(); svc; svc = queue.shift()) {
-        await nestBuild(svc.name, log).catch((err) => errors.push(err));
-      }
-    }),
-  );
+  let files = 0;
+  for (const { name } of todo) {
+    const outDir = path.join(ROOT, 'dist', 'services', name);
+    try {
+      // a fresh directory: no output left behind by a deleted source
+      rmSync(outDir, { recursive: true, force: true });
+      files += await compiler.buildService(name);
+      mkdirSync(outDir, { recursive: true });
+      writeFileSync(stampFile(name), new Date().toISOString());
+    } catch (err) {
+      errors.push(new Error(`${name}: ${err.message}`));
+    }
+  }
   if (errors.length) throw new Error(errors.map((e) => e.message).join('\n'));
+  log(
+    `build: ${todo.map((s) => s.name).join(', ')} compiled (swc, ${files} files) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

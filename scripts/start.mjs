@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: the whole platform on one machine.
-//   build if needed → PostgreSQL up (POSTGRES_URL, else embedded under .data/postgres) → databases
-//   → each service's migrate.js → seed.js where present → each service as its own `node` process
-//   on its SPEC port, in dependency order, gated on GET /health → a table of URLs.
+//   build if needed (swc) → PostgreSQL up (POSTGRES_URL, else embedded under .data/postgres) →
+//   databases → seed.js where present, once per database (.data/seeded.json) → each service as
+//   its own `node` process on its SPEC port, in dependency order, gated on GET /health → a table
+//   of URLs. Migrations: each service (and each seed) applies its pending ones as it starts.
 // Ctrl-C / SIGTERM / SIGHUP: SIGTERM to every service (SIGKILL after a timeout), then PostgreSQL.
 // A second Ctrl-C skips the wait. A service that dies during start stops everything (exit 1);
 // one that dies later is reported and the others keep running.
@@ -13,8 +14,8 @@
 // redis://127.0.0.1:6379 when one answers there (without Redis, rate limits count per process).
 //
 // Options (environment): ONLY_SERVICES=product,user  SEED=false  LOG_PREFIX=false
-//   MIGRATE=false (no migrate step: each service applies its migrations as it starts, once
-//   across replicas)
+//   MIGRATE=true (each service's migrate.js first; by default each service applies its pending
+//   migrations as it starts, once across replicas, under an advisory lock)
 //   START_TIMEOUT_MS (health wait per service, default 60000)
 //   STOP_TIMEOUT_MS (SIGTERM → SIGKILL, default SHUTDOWN_TIMEOUT_MS + 5000)
 //   STACK_PORTS=user=28001,product=28000 (other ports than the SPEC's; the services are told
@@ -432,8 +433,12 @@ try {
   preparing = prepare({ detached: true }).then((ctx) => ((pg = ctx.pg), ctx));
   const ctx = await preparing;
   if (!shuttingDown) {
-    if (process.env.MIGRATE !== 'false') await runEntries('migrate', ctx);
-    if (process.env.SEED !== 'false') await runEntries('seed', ctx);
+    // Every service (and every seed) applies its pending migrations as it starts, under an
+    // advisory lock; a migrate step first would only boot six more processes to find, on every
+    // start but the first, nothing to do.
+    if (process.env.MIGRATE === 'true') await runEntries('migrate', ctx);
+    else log('migrate: each service applies its pending migrations as it starts');
+    if (process.env.SEED !== 'false') await runEntries('seed', ctx, { once: true });
     if (REPLICAS > 1) await shareStateInRedis();
     await startServices(ctx);
     printTable(ctx.services);
