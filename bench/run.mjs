@@ -686,6 +686,14 @@ async function main() {
     console.log('');
     printTable(rows);
     console.log('');
+    // a bench with errors measured something else than the platform serving: fail (CI smoke)
+    const failed = rows.filter((r) => r.errors > 0 || r.non2xx > 0);
+    if (failed.length) {
+      console.error(
+        `bench: errors or non-2xx answers in ${failed.map((r) => `${r.endpoint} (${r.target})`).join(', ')}`,
+      );
+      process.exitCode = 1;
+    }
     console.log(
       'ratio = service req/s ÷ bare req/s (goal: 0.8 or better). µs/req = CPU time per 2xx response:',
     );

@@ -412,7 +412,7 @@ describe('four replicas of the user service started at once on a fresh database'
       const stack = await FullStack.start({
         replicas: 4,
         // no migrate or seed step first: the four replicas do it all as they start, together
-        env: { ONLY_SERVICES: 'user', MIGRATE: 'false', SEED: 'false' },
+        env: { ONLY_SERVICES: 'user', SEED: 'false' },
       });
       try {
         const workers = stack.replicaPids.user ?? [];
