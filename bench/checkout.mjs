@@ -13,7 +13,7 @@
 // per flow, CPU ms per flow of every service process and of the PostgreSQL backends of its
 // database, the machine's busy share, RSS per service, the requests each service received and
 // the transactions each database ran per flow, and the time until each paid order is `pagada`
-// with a delivery. See docs/performance-checkout.md.
+// with a delivery. See docs/performance.md ("The checkout").
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
