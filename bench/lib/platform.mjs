@@ -10,7 +10,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { isAlive, portIsFree } from '../../scripts/lib/proc.mjs';
+import { freePortBlock, isAlive } from '../../scripts/lib/proc.mjs';
 import { ROOT, SERVICES } from '../../scripts/lib/services.mjs';
 
 /** The seven services (the gateway is left out: the bench measures the services' own ports). */
@@ -51,26 +51,6 @@ export async function dropDatabases(adminUrl, prefix) {
     }
     return dropped;
   });
-}
-
-/** Seven consecutive free ports below the ephemeral range (random base, checked). */
-async function freePortBlock(count) {
-  let ephemeralLow = 32768;
-  try {
-    ephemeralLow =
-      Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]) ||
-      ephemeralLow;
-  } catch {
-    /* not Linux: the usual default */
-  }
-  const low = 20000;
-  const high = Math.max(low + 100, ephemeralLow - 10);
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    const base = low + 10 * Math.floor((Math.random() * (high - low)) / 10);
-    const ports = Array.from({ length: count }, (_, i) => base + i);
-    if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return base;
-  }
-  throw new Error(`no block of ${count} free ports between ${low} and ${high}`);
 }
 
 /**
@@ -144,7 +124,7 @@ export async function startPlatform({ adminUrl, env = {}, log, readyTimeoutMs = 
       }
     })());
   try {
-    const base = await freePortBlock(BENCH_SERVICES.length);
+    const base = await freePortBlock(BENCH_SERVICES.map((_, i) => i));
     const ports = Object.fromEntries(BENCH_SERVICES.map((s, i) => [s.name, base + i]));
     const out = openSync(logFile, 'w');
     const childEnv = {

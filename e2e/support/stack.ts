@@ -31,7 +31,7 @@ import {
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { isAlive, portIsFree } from '../../scripts/lib/proc.mjs';
+import { freePortBlock, isAlive } from '../../scripts/lib/proc.mjs';
 import { BROKER_URL, brokerEnv, deleteBrokerTopology } from './broker-under-test';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -101,27 +101,6 @@ interface ControlAnswer {
   ok: boolean;
   error?: string;
   pid?: number;
-}
-
-/** Eight consecutive free ports below the ephemeral range (random base, checked). */
-async function freePortBlock(): Promise<number> {
-  let ephemeralLow = 32768;
-  try {
-    ephemeralLow =
-      Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]) ||
-      ephemeralLow;
-  } catch {
-    /* not Linux: the usual default */
-  }
-  const low = 20000;
-  const high = Math.max(low + 100, ephemeralLow - 10);
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    const base = low + 10 * Math.floor((Math.random() * (high - low)) / 10);
-    const ports = Object.values(OFFSETS).map((o) => base + o);
-    const free = await Promise.all(ports.map(portIsFree));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error(`no block of 8 free ports between ${low} and ${high}`);
 }
 
 /** Processes whose environment carries this stack's unique marker (Linux /proc only). */
@@ -213,7 +192,7 @@ export class FullStack {
     const lock = await takeStackLock(adminUrl, options.lockTimeoutMs ?? 1_200_000);
     let basePort: number;
     try {
-      basePort = await freePortBlock();
+      basePort = await freePortBlock(Object.values(OFFSETS));
     } catch (err) {
       await lock.end();
       throw err;

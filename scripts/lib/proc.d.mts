@@ -39,6 +39,7 @@ export function isAlive(pid: number): boolean;
 export function portIsFree(port: number): Promise<boolean>;
 /** A port nobody listens on now (the OS picks it; closed again before it is used). */
 export function freePort(): Promise<number>;
+export function freePortBlock(offsets: number[]): Promise<number>;
 /** Spawns `node <args>` in the background (stdout to `stdoutFile`, stderr's tail kept). */
 export function startNode(
   name: string,

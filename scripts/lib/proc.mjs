@@ -122,6 +122,30 @@ export function freePort() {
 }
 
 /**
+ * A base port below the kernel's ephemeral range (which `listen(0)` and outgoing connections
+ * use) such that base + each of `offsets` is free (random base on a multiple of 10, checked):
+ * a stack of services on ports of its own, next to a developer's.
+ */
+export async function freePortBlock(offsets) {
+  let ephemeralLow = 32768;
+  try {
+    ephemeralLow =
+      Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]) ||
+      ephemeralLow;
+  } catch {
+    /* not Linux: the usual default */
+  }
+  const low = 20000;
+  const high = Math.max(low + 100, ephemeralLow - 10);
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const base = low + 10 * Math.floor((Math.random() * (high - low)) / 10);
+    const free = await Promise.all(offsets.map((offset) => portIsFree(base + offset)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error(`no block of ${offsets.length} free ports between ${low} and ${high}`);
+}
+
+/**
  * Spawns `node <args>` in the background: stdout appended to `stdoutFile` (else dropped), the
  * last 30 lines of stderr kept in `child.tail` to explain a failed start; `child.name` = `name`.
  */
