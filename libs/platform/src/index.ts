@@ -34,6 +34,7 @@ export * from './database/advisory-lock';
 export * from './database/replica-locks';
 export * from './validation/uuid-param';
 export * from './context/request-context';
+export * from './http/http-transport';
 export * from './http/upstream.config';
 export * from './http/upstream-client';
 export * from './http/upstream-clients';

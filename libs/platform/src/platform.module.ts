@@ -1,5 +1,4 @@
 import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
-import { HttpModule } from '@nestjs/axios';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -54,7 +53,9 @@ import { DatabaseDefinition, dataSourceOptions } from './database/database-optio
 import { ClsUnitOfWork } from './database/cls-unit-of-work';
 import { ProblemExceptionFilter } from './errors/problem-exception.filter';
 import { EXTRA_HEALTH_CHECKS, HealthController } from './health/health.controller';
-import { HttpHealthIndicator } from '@nestjs/terminus';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { pingUpstream } from './health/upstream-ping';
+import { sharedHttpTransport } from './http/http-transport';
 import type { UpstreamSettings } from './http/upstream.config';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
@@ -237,7 +238,6 @@ export class PlatformModule {
     );
 
     if (upstreamSettings) {
-      imports.push(HttpModule.register({}));
       providers.push({ provide: UPSTREAM_SETTINGS, useValue: upstreamSettings }, UpstreamClients);
       exported.push(UpstreamClients);
     }
@@ -246,11 +246,16 @@ export class PlatformModule {
       const names = options.healthOfUpstreams;
       providers.push({
         provide: EXTRA_HEALTH_CHECKS,
-        inject: [HttpHealthIndicator, UPSTREAM_SETTINGS],
-        useFactory: (http: HttpHealthIndicator, settings: UpstreamSettings) =>
+        inject: [HealthIndicatorService, UPSTREAM_SETTINGS],
+        useFactory: (indicators: HealthIndicatorService, settings: UpstreamSettings) =>
           names.map(
             (name) => () =>
-              http.pingCheck(name, `${settings.baseUrls[name]}/health`, { timeout: 1500 }),
+              pingUpstream(
+                indicators,
+                sharedHttpTransport,
+                name,
+                `${settings.baseUrls[name]}/health`,
+              ),
           ),
       });
     }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpService } from '@nestjs/axios';
 import {
+  HttpTransport,
   UpstreamClient,
   UpstreamSettings,
   UpstreamUnavailableError,
@@ -23,7 +23,7 @@ const settings = (overrides: Partial<UpstreamSettings> = {}): UpstreamSettings =
 
 describe('UpstreamClient (against a real local HTTP server)', () => {
   let upstream: FakeUpstream;
-  const http = new HttpService();
+  const http = new HttpTransport();
   const client = (s = settings()) =>
     new UpstreamClient('product', upstream.url, http, s, 'svc-key-0123456789abcdef');
 

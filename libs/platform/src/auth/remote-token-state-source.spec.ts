@@ -1,4 +1,4 @@
-import { HttpService } from '@nestjs/axios';
+import { HttpTransport } from '../http/http-transport';
 import { Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -65,7 +65,7 @@ function sourceFor(baseUrl: string, ttlMs: number, maxSize?: number): RemoteToke
   const client = new UpstreamClient(
     'user',
     baseUrl,
-    new HttpService(),
+    new HttpTransport(),
     { timeoutMs: 1000, retries: 0, breakerThreshold: 1000, breakerHalfOpenMs: 1000, baseUrls: {} },
     KEY,
   );

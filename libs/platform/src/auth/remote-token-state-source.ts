@@ -1,8 +1,8 @@
-import { HttpService } from '@nestjs/axios';
 import { Logger } from '@nestjs/common';
 import { PlatformConfig } from '../config/platform.config';
 import { UpstreamUnavailableError } from '../errors/upstream-unavailable.error';
 import { UpstreamClient } from '../http/upstream-client';
+import { sharedHttpTransport } from '../http/http-transport';
 import { loadUpstreamSettings } from '../http/upstream.config';
 import { TOKEN_STATE_PATH, TokenState, TokenStateSource, isAtLeastAsRecent } from './token-state';
 import { LRUCache } from 'lru-cache';
@@ -63,7 +63,7 @@ export class RemoteTokenStateSource extends TokenStateSource {
     const client = new UpstreamClient(
       'user',
       tokenStateBaseUrl(config.jwt.jwksUrl),
-      new HttpService(),
+      sharedHttpTransport,
       loadUpstreamSettings([], env),
       config.serviceApiKey,
     );

@@ -1,5 +1,3 @@
-import { HttpService } from '@nestjs/axios';
-import type { AxiosResponse, Method } from 'axios';
 import {
   BrokenCircuitError,
   CircuitBreakerPolicy,
@@ -21,6 +19,10 @@ import { UpstreamUnavailableError } from '../errors/upstream-unavailable.error';
 import { REQUEST_ID_HEADER } from '../logging/request-id';
 import { SERVICE_KEY_HEADER } from '../auth/service-key.verifier';
 import type { UpstreamSettings } from './upstream.config';
+import type { HttpTransport, TransportResponse } from './http-transport';
+
+type Method =
+  'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface UpstreamRequest {
   method: Method;
@@ -69,7 +71,7 @@ export class UpstreamClient {
   constructor(
     readonly name: string,
     readonly baseUrl: string,
-    private readonly http: HttpService,
+    private readonly http: HttpTransport,
     private readonly settings: UpstreamSettings,
     private readonly serviceKey: string | undefined,
   ) {
@@ -125,31 +127,35 @@ export class UpstreamClient {
     if (request.userToken) headers.authorization = `Bearer ${request.userToken}`;
     if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
 
-    let response: AxiosResponse<T>;
+    let response: TransportResponse;
     try {
-      response = await firstValueFrom(
-        this.http.request<T>({
-          baseURL: this.baseUrl,
-          url: request.path,
-          method: request.method,
-          params: request.query,
-          data: request.body,
-          // no body, no Content-Type: axios would send a form type with an empty POST, which
-          // our services refuse (415) as they parse JSON only (a stock release, say)
-          headers: request.body === undefined ? { ...headers, 'content-type': false } : headers,
-          signal,
-          // axios has no timeout by default; cockatiel's aborts the attempt, this is the backstop
-          timeout: this.settings.timeoutMs + 100,
-          validateStatus: () => true,
-          maxRedirects: 0,
-        }),
-      );
+      response = await this.http.send({
+        method: request.method.toUpperCase(),
+        url: this.urlOf(request),
+        headers,
+        json: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal,
+        // cockatiel's timeout aborts the attempt; this is the backstop
+        timeoutMs: this.settings.timeoutMs + 100,
+      });
     } catch {
       throw new TransientUpstreamFailure(`${this.name}: no answer`);
     }
     if (DOWN_STATUSES.has(response.status)) {
       throw new TransientUpstreamFailure(`${this.name}: ${response.status}`);
     }
-    return { status: response.status, data: response.data };
+    return { status: response.status, data: response.data as T };
+  }
+
+  private urlOf(request: UpstreamRequest): string {
+    // joined as axios joined them: one slash between, whatever either side has
+    const url = `${this.baseUrl.replace(/\/+$/, '')}/${request.path.replace(/^\/+/, '')}`;
+    if (!request.query) return url;
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(request.query)) {
+      if (value !== undefined) query.append(key, String(value));
+    }
+    const text = query.toString();
+    return text ? `${url}?${text}` : url;
   }
 }

@@ -1,7 +1,7 @@
-import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import { PlatformConfig } from '../config/platform.config';
 import { UpstreamClient } from './upstream-client';
+import { sharedHttpTransport } from './http-transport';
 import type { UpstreamSettings } from './upstream.config';
 
 export const UPSTREAM_SETTINGS = Symbol('UPSTREAM_SETTINGS');
@@ -12,7 +12,6 @@ export class UpstreamClients {
   private readonly clients = new Map<string, UpstreamClient>();
 
   constructor(
-    private readonly http: HttpService,
     private readonly config: PlatformConfig,
     @Inject(UPSTREAM_SETTINGS) private readonly settings: UpstreamSettings,
   ) {}
@@ -26,7 +25,7 @@ export class UpstreamClients {
       client = new UpstreamClient(
         upstream,
         baseUrl,
-        this.http,
+        sharedHttpTransport,
         this.settings,
         this.config.serviceApiKey,
       );
