@@ -12,7 +12,6 @@ import {
   timeout,
   wrap,
 } from 'cockatiel';
-import { firstValueFrom } from 'rxjs';
 import { currentRequestId, currentTraceparent } from '../context/request-context';
 import { TRACEPARENT_HEADER } from '../context/trace-context';
 import { UpstreamUnavailableError } from '../errors/upstream-unavailable.error';
