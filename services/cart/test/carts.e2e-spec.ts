@@ -205,6 +205,26 @@ describe('carts API (e2e, real product service)', () => {
       expect(read.body.items).toEqual([expect.objectContaining({ product_id: id, quantity: 20 })]);
     });
 
+    it('keeps every line when different products are added concurrently (each add sees the others)', async () => {
+      const me = await customer();
+      const cartId = await openCart(me.token);
+      const ids = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          createProduct(product, admin, { price: 1, stock_quantity: 10 }),
+        ),
+      );
+      const answers = await Promise.all(ids.map((id, i) => add(me.token, cartId, id, i + 1)));
+      expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200));
+      const read = await http().get(`${CARTS}/${cartId}`).set(bearer(me.token)).expect(200);
+      const held = Object.fromEntries(
+        (read.body.items as Array<{ product_id: string; quantity: number }>).map((item) => [
+          item.product_id,
+          item.quantity,
+        ]),
+      );
+      expect(held).toEqual(Object.fromEntries(ids.map((id, i) => [id, i + 1])));
+    });
+
     it('keeps the name and price seen when the line was added', async () => {
       const me = await customer();
       const cartId = await openCart(me.token);

@@ -1,76 +1,85 @@
 import { Money } from '@app/kernel';
 import { Cart, ShippingAddress } from '../../domain/entities/cart';
 import { CartLine } from '../../domain/entities/cart-line';
-import { CartItemOrmEntity } from '../database/cart-item.orm-entity';
-import { CartOrmEntity, StoredAddress } from '../database/cart.orm-entity';
+import type { StoredAddress } from '../database/cart.orm-entity';
+import type { CartRow, ItemRow } from './cart.sql';
 
 export const CartMapper = {
-  toDomain(row: CartOrmEntity, items: CartItemOrmEntity[]): Cart {
+  toDomain(row: CartRow, items: ItemRow[]): Cart {
+    const stored = row.pending_shipping_address;
     const pending =
-      row.pendingCheckoutAttempt !== null && row.pendingCheckoutStartedAt !== null
+      row.pending_checkout_attempt !== null && row.pending_checkout_started_at !== null
         ? {
-            attempt: row.pendingCheckoutAttempt,
-            shippingAddress: row.pendingShippingAddress
+            attempt: row.pending_checkout_attempt,
+            shippingAddress: stored
               ? {
-                  street: row.pendingShippingAddress.street,
-                  city: row.pendingShippingAddress.city,
-                  postalCode: row.pendingShippingAddress.postal_code,
-                  country: row.pendingShippingAddress.country,
+                  street: stored.street,
+                  city: stored.city,
+                  postalCode: stored.postal_code,
+                  country: stored.country,
                 }
               : null,
-            startedAt: row.pendingCheckoutStartedAt,
+            startedAt: row.pending_checkout_started_at,
           }
         : null;
     return Cart.restore({
       id: row.id,
-      userId: row.userId,
+      userId: row.user_id,
       status: row.status,
       lines: items.map((item) =>
         CartLine.restore({
-          productId: item.productId,
+          productId: item.product_id,
           name: item.name,
-          unitPrice: Money.fromDecimal(item.unitPrice),
+          unitPrice: Money.fromDecimal(item.unit_price),
           quantity: item.quantity,
-          addedAt: item.addedAt,
+          addedAt: new Date(item.added_at),
         }),
       ),
-      orderId: row.orderId,
-      checkoutAttempts: row.checkoutAttempts,
+      orderId: row.order_id,
+      checkoutAttempts: row.checkout_attempts,
       pendingCheckout: pending,
-      createdAt: row.createdAt,
-      updatedAt: row.updatedAt,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
     });
   },
 
-  toOrm(cart: Cart): CartOrmEntity {
-    const row = new CartOrmEntity();
+  toRow(cart: Cart): CartRow {
     const pending = cart.pendingCheckout;
-    row.id = cart.id;
-    row.userId = cart.userId;
-    row.status = cart.status;
-    row.orderId = cart.orderId;
-    row.checkoutAttempts = cart.checkoutAttempts;
-    row.pendingCheckoutAttempt = pending?.attempt ?? null;
-    row.pendingShippingAddress = pending?.shippingAddress
-      ? toStored(pending.shippingAddress)
-      : null;
-    row.pendingCheckoutStartedAt = pending?.startedAt ?? null;
-    row.createdAt = cart.createdAt;
-    row.updatedAt = cart.updatedAt;
-    return row;
+    return {
+      id: cart.id,
+      user_id: cart.userId,
+      status: cart.status,
+      order_id: cart.orderId,
+      checkout_attempts: cart.checkoutAttempts,
+      pending_checkout_attempt: pending?.attempt ?? null,
+      pending_shipping_address: pending?.shippingAddress ? toStored(pending.shippingAddress) : null,
+      pending_checkout_started_at: pending?.startedAt ?? null,
+      created_at: cart.createdAt,
+      updated_at: cart.updatedAt,
+    };
   },
 
-  toItemRows(cart: Cart): CartItemOrmEntity[] {
-    return cart.items.map((line) => {
-      const row = new CartItemOrmEntity();
-      row.cartId = cart.id;
-      row.productId = line.productId;
-      row.name = line.name;
-      row.unitPrice = line.unitPrice.toDecimalString();
-      row.quantity = line.quantity;
-      row.addedAt = line.addedAt;
-      return row;
-    });
+  toItemRows(cart: Cart): Array<ItemRow & { added_at: Date }> {
+    return cart.items.map((line) => ({
+      product_id: line.productId,
+      name: line.name,
+      unit_price: line.unitPrice.toDecimalString(),
+      quantity: line.quantity,
+      added_at: line.addedAt,
+    }));
+  },
+
+  /** Equal for two states of a cart exactly when their stored lines are equal. */
+  linesSignature(cart: Cart): string {
+    return JSON.stringify(
+      CartMapper.toItemRows(cart).map((item) => [
+        item.product_id,
+        item.name,
+        item.unit_price,
+        item.quantity,
+        item.added_at.getTime(),
+      ]),
+    );
   },
 };
 

@@ -1,78 +1,119 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { EntityManager } from 'typeorm';
 import { Cart } from '../../domain/entities/cart';
 import { CartRepository } from '../../domain/repositories/cart.repository';
-import { CartItemOrmEntity } from '../database/cart-item.orm-entity';
-import { CartOrmEntity } from '../database/cart.orm-entity';
 import { CartMapper } from './cart.mapper';
+import { CART_COLUMNS, CartRow, ItemRow, ITEMS_AS_JSON, SAVE_CART } from './cart.sql';
 
+/**
+ * Fixed SQL on the transaction's connection: a checkout touches a cart six times, and TypeORM's
+ * query building and hydration were an eighth of the cart service's CPU (docs/performance.md).
+ */
 @Injectable()
 export class TypeormCartRepository extends CartRepository {
+  /** the lines each loaded cart had, so that a save rewrites them only when they changed */
+  private readonly loadedLines = new WeakMap<Cart, string>();
+
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
     super();
   }
 
   async findById(id: string, options?: { forUpdate?: boolean }): Promise<Cart | null> {
-    const manager = this.txHost.tx;
-    // The cart row alone is locked (a FOR UPDATE over an outer join is refused by PostgreSQL);
-    // every change to its lines goes through that lock.
-    const query = manager.getRepository(CartOrmEntity).createQueryBuilder('c').where('c.id = :id', {
-      id,
-    });
-    if (options?.forUpdate) query.setLock('pessimistic_write');
-    const row = await query.getOne();
-    return row ? this.withItems(manager, row) : null;
+    if (!options?.forUpdate) {
+      return this.one(`SELECT ${CART_COLUMNS}, ${ITEMS_AS_JSON} FROM carts c WHERE c.id = $1`, [
+        id,
+      ]);
+    }
+    // The lines are read by a second statement, after the lock is held: under READ COMMITTED
+    // it sees what a concurrent change that held the lock before committed (a subquery of the
+    // locking statement would read its older snapshot and the save would drop those lines).
+    const rows = await this.query<CartRow>(
+      `SELECT ${CART_COLUMNS} FROM carts c WHERE c.id = $1 FOR UPDATE`,
+      [id],
+    );
+    if (rows.length === 0) return null;
+    const items = await this.query<ItemRow>(
+      `SELECT product_id, name, unit_price::text AS unit_price, quantity, added_at
+         FROM cart_items WHERE cart_id = $1 ORDER BY added_at, product_id`,
+      [id],
+    );
+    return this.restore({ ...rows[0], items });
   }
 
-  async findActiveByUser(userId: string): Promise<Cart | null> {
-    const manager = this.txHost.tx;
-    const row = await manager.findOne(CartOrmEntity, { where: { userId, status: 'active' } });
-    return row ? this.withItems(manager, row) : null;
+  findActiveByUser(userId: string): Promise<Cart | null> {
+    return this.one(
+      `SELECT ${CART_COLUMNS}, ${ITEMS_AS_JSON} FROM carts c
+        WHERE c.user_id = $1 AND c.status = 'active'`,
+      [userId],
+    );
   }
 
   async insertIfNoActive(cart: Cart): Promise<boolean> {
-    const row = CartMapper.toOrm(cart);
+    const row = CartMapper.toRow(cart);
     // Arbitrates on the partial unique index: a concurrent insert for the same user waits for
     // the first to commit and then inserts nothing.
-    const inserted: unknown = await this.txHost.tx.query(
+    const inserted = await this.query(
       `INSERT INTO carts (id, user_id, status, order_id, checkout_attempts, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (user_id) WHERE status = 'active' DO NOTHING
        RETURNING id`,
       [
         row.id,
-        row.userId,
+        row.user_id,
         row.status,
-        row.orderId,
-        row.checkoutAttempts,
-        row.createdAt,
-        row.updatedAt,
+        row.order_id,
+        row.checkout_attempts,
+        row.created_at,
+        row.updated_at,
       ],
     );
-    return Array.isArray(inserted) && inserted.length === 1;
+    if (inserted.length === 1) this.loadedLines.set(cart, CartMapper.linesSignature(cart));
+    return inserted.length === 1;
   }
 
   async save(cart: Cart): Promise<void> {
-    const manager = this.txHost.tx;
-    const { id, ...columns } = CartMapper.toOrm(cart);
-    await manager.update(CartOrmEntity, { id }, columns);
-    const rows = CartMapper.toItemRows(cart);
-    await manager.query(
-      `DELETE FROM cart_items WHERE cart_id = $1 AND NOT (product_id = ANY($2::uuid[]))`,
-      [id, rows.map((item) => item.productId)],
-    );
-    if (rows.length > 0) {
-      await manager.upsert(CartItemOrmEntity, rows, ['cartId', 'productId']);
+    const row = CartMapper.toRow(cart);
+    const cartParams = [
+      row.id,
+      row.user_id,
+      row.status,
+      row.order_id,
+      row.checkout_attempts,
+      row.pending_checkout_attempt,
+      row.pending_shipping_address === null ? null : JSON.stringify(row.pending_shipping_address),
+      row.pending_checkout_started_at,
+      row.updated_at,
+    ];
+    const lines = CartMapper.linesSignature(cart);
+    if (this.loadedLines.get(cart) === lines) {
+      await this.query(SAVE_CART.cartOnly, cartParams);
+      return;
     }
+    const items = CartMapper.toItemRows(cart);
+    await this.query(SAVE_CART.withLines, [
+      ...cartParams,
+      items.map((item) => item.product_id),
+      items.map((item) => item.name),
+      items.map((item) => item.unit_price),
+      items.map((item) => item.quantity),
+      items.map((item) => item.added_at),
+    ]);
+    this.loadedLines.set(cart, lines);
   }
 
-  private async withItems(manager: EntityManager, row: CartOrmEntity): Promise<Cart> {
-    const items = await manager.find(CartItemOrmEntity, {
-      where: { cartId: row.id },
-      order: { addedAt: 'ASC', productId: 'ASC' },
-    });
-    return CartMapper.toDomain(row, items);
+  private async one(sql: string, params: unknown[]): Promise<Cart | null> {
+    const rows = await this.query<CartRow & { items: ItemRow[] }>(sql, params);
+    return rows.length === 0 ? null : this.restore(rows[0]);
+  }
+
+  private restore(row: CartRow & { items: ItemRow[] }): Cart {
+    const cart = CartMapper.toDomain(row, row.items);
+    this.loadedLines.set(cart, CartMapper.linesSignature(cart));
+    return cart;
+  }
+
+  private query<T = unknown>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.txHost.tx.query(sql, params) as Promise<T[]>;
   }
 }
