@@ -67,4 +67,14 @@ describe('token version check (every service)', () => {
     issuer.markDeleted(sub);
     await admin(current).expect(401);
   });
+
+  it('refuses a token once it has expired, though it was accepted (and its signature verified) before', async () => {
+    const token = await issuer.mint({ role: 'admin', expiresIn: 2 });
+    await admin(token).expect(200);
+    await admin(token).expect(200);
+    // exp has one-second resolution: 2 s after minting plus a second of margin
+    await new Promise((resolve) => setTimeout(resolve, 3100));
+    const res = await admin(token).expect(401);
+    expect(res.body.detail).toBe('The access token is invalid or expired.');
+  });
 });

@@ -1,5 +1,6 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { JWTPayload, createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { PlatformConfig } from '../config/platform.config';
 import { UpstreamUnavailableError } from '../errors/upstream-unavailable.error';
 import { AuthenticatedUser, ROLES, Role } from './authenticated-user';
@@ -7,6 +8,14 @@ import { TokenStateSource } from './token-state';
 
 // Pinned: a token must say RS256 or EdDSA; `none` and HMAC algorithms are refused outright.
 const ALGORITHMS = ['RS256', 'EdDSA'];
+
+/**
+ * A customer's token reaches several services per checkout and each verified its RS256
+ * signature again (3 % of their CPU). A verified token's claims are kept this long at most,
+ * never past its `exp`; its token version is still checked on every request.
+ */
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 5_000;
 
 const INVALID = 'The access token is invalid or expired.';
 const REVOKED =
@@ -20,6 +29,7 @@ const REVOKED =
 @Injectable()
 export class JwtVerifier {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
+  private readonly verified = new LRUCache<string, JWTPayload>({ max: VERIFIED_MAX });
 
   constructor(
     private readonly config: PlatformConfig,
@@ -33,6 +43,18 @@ export class JwtVerifier {
   }
 
   async verify(token: string): Promise<AuthenticatedUser> {
+    const payload = this.verified.get(token) ?? (await this.verifySignature(token));
+    const { role, sub, tv } = payload;
+    // Every token the user service issues carries `tv`; one without it is refused outright.
+    if (typeof sub !== 'string' || !ROLES.includes(role as Role) || !isVersion(tv)) {
+      throw new UnauthorizedException(INVALID);
+    }
+    const state = await this.tokenStates.stateFor(sub, tv);
+    if (state.deleted || state.tokenVersion !== tv) throw new UnauthorizedException(REVOKED);
+    return { id: sub, role: role as Role, token };
+  }
+
+  private async verifySignature(token: string): Promise<JWTPayload> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.jwks, {
@@ -45,14 +67,10 @@ export class JwtVerifier {
       if (isKeySourceFailure(error)) throw new UpstreamUnavailableError('user');
       throw new UnauthorizedException(INVALID);
     }
-    const { role, sub, tv } = payload;
-    // Every token the user service issues carries `tv`; one without it is refused outright.
-    if (typeof sub !== 'string' || !ROLES.includes(role as Role) || !isVersion(tv)) {
-      throw new UnauthorizedException(INVALID);
-    }
-    const state = await this.tokenStates.stateFor(sub, tv);
-    if (state.deleted || state.tokenVersion !== tv) throw new UnauthorizedException(REVOKED);
-    return { id: sub, role: role as Role, token };
+    // `exp` is required, so jose checked it: the entry goes when the token does
+    const ttl = Math.min(VERIFIED_TTL_MS, (payload.exp as number) * 1000 - Date.now());
+    if (ttl > 0) this.verified.set(token, payload, { ttl });
+    return payload;
   }
 }
 
