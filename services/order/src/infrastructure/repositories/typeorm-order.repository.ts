@@ -13,6 +13,7 @@ import { OrderEventOrmEntity } from '../database/order-event.orm-entity';
 import { OrderItemOrmEntity } from '../database/order-item.orm-entity';
 import { OrderOrmEntity } from '../database/order.orm-entity';
 import { OrderMapper } from './order.mapper';
+import { INSERT_ORDER, SAVE_ORDER_CHANGES, SELECT_ORDER, eventColumns } from './order.sql';
 
 @Injectable()
 export class TypeormOrderRepository extends OrderRepository {
@@ -24,61 +25,60 @@ export class TypeormOrderRepository extends OrderRepository {
     return this.txHost.tx;
   }
 
+  /** The order, its lines and its first events: one statement. */
   async insert(order: Order): Promise<void> {
     const events = order.pullNewEvents();
-    await this.manager.insert(OrderOrmEntity, OrderMapper.toOrm(order));
-    await this.manager.insert(OrderItemOrmEntity, OrderMapper.toItemRows(order));
-    await this.appendEvents(order.id, events);
-  }
-
-  async saveChanges(order: Order): Promise<void> {
-    const events = order.pullNewEvents();
-    await this.manager.update(
-      OrderOrmEntity,
-      { id: order.id },
-      { status: order.status, updatedAt: order.updatedAt },
-    );
-    await this.appendEvents(order.id, events);
+    const row = OrderMapper.toOrm(order);
+    const items = OrderMapper.toItemRows(order);
+    await this.manager.query(INSERT_ORDER, [
+      row.id,
+      row.userId,
+      row.status,
+      row.total,
+      row.shippingAddress === null ? null : JSON.stringify(row.shippingAddress),
+      row.createdAt,
+      row.updatedAt,
+      items.map((item) => item.productId),
+      items.map((item) => item.name),
+      items.map((item) => item.unitPrice),
+      items.map((item) => item.quantity),
+      items.map((item) => item.subtotal),
+      ...eventColumns(events),
+    ]);
   }
 
   /**
-   * Insert-only. The sequence continues the order's history; callers hold the order's row lock
-   * (or created the order in this transaction), and UNIQUE (order_id, sequence) backs that up.
+   * The status and the events that explain it: one statement. The events continue the order's
+   * history; callers hold the order's row lock, and UNIQUE (order_id, sequence) backs that up.
    */
-  private async appendEvents(orderId: string, events: OrderEvent[]): Promise<void> {
-    for (const event of events) {
-      await this.manager.query(
-        `INSERT INTO order_events
-           (id, order_id, sequence, type, status, cause, occurred_at, message_id, payment_id, delivery_id)
-         SELECT $1, $2, COALESCE(MAX(sequence), 0) + 1, $3, $4, $5, $6, $7, $8, $9
-           FROM order_events WHERE order_id = $2`,
-        [
-          event.id,
-          orderId,
-          event.type,
-          event.status,
-          event.cause,
-          event.occurredAt,
-          event.messageId,
-          event.paymentId,
-          event.deliveryId,
-        ],
-      );
-    }
+  async saveChanges(order: Order): Promise<void> {
+    const events = order.pullNewEvents();
+    await this.manager.query(SAVE_ORDER_CHANGES, [
+      order.id,
+      order.status,
+      order.updatedAt,
+      ...eventColumns(events),
+    ]);
   }
 
-  async findById(id: string): Promise<Order | null> {
-    const row = await this.manager.findOne(OrderOrmEntity, { where: { id } });
-    return row ? this.withItems(row) : null;
+  findById(id: string): Promise<Order | null> {
+    return this.one(`${SELECT_ORDER} WHERE o.id = $1`, [id]);
   }
 
-  async findByIdForUpdate(id: string): Promise<Order | null> {
-    const row = await this.manager
-      .createQueryBuilder(OrderOrmEntity, 'o')
-      .where('o.id = :id', { id })
-      .setLock('pessimistic_write')
-      .getOne();
-    return row ? this.withItems(row) : null;
+  /**
+   * One statement: the lines are never changed after the order's insert, so the subquery's
+   * snapshot (older than the lock when the statement waited for it) reads them right.
+   */
+  findByIdForUpdate(id: string): Promise<Order | null> {
+    return this.one(`${SELECT_ORDER} WHERE o.id = $1 FOR UPDATE OF o`, [id]);
+  }
+
+  private async one(sql: string, params: unknown[]): Promise<Order | null> {
+    const rows: Array<OrderOrmEntity & { items: OrderItemOrmEntity[] }> = await this.manager.query(
+      sql,
+      params,
+    );
+    return rows.length === 0 ? null : OrderMapper.toDomain(rows[0], rows[0].items);
   }
 
   async claimUnpaidPlacedBefore(cutoff: Date, limit: number): Promise<Order[]> {
