@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { CancelledOrders } from '../../domain/repositories/cancelled-orders.repository';
-import { CancelledOrderOrmEntity } from '../database/cancelled-order.orm-entity';
 
 @Injectable()
 export class TypeormCancelledOrders extends CancelledOrders {
@@ -18,7 +17,11 @@ export class TypeormCancelledOrders extends CancelledOrders {
     );
   }
 
-  isCancelled(orderId: string): Promise<boolean> {
-    return this.txHost.tx.exists(CancelledOrderOrmEntity, { where: { orderId } });
+  async isCancelled(orderId: string): Promise<boolean> {
+    const rows: unknown[] = await this.txHost.tx.query(
+      'SELECT 1 FROM cancelled_orders WHERE order_id = $1',
+      [orderId],
+    );
+    return rows.length > 0;
   }
 }

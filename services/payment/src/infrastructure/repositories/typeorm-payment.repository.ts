@@ -70,41 +70,42 @@ export class TypeormPaymentRepository extends PaymentRepository {
 
   async save(payment: Payment): Promise<void> {
     const row = PaymentMapper.toOrm(payment);
-    await this.manager.update(
-      PaymentOrmEntity,
-      { id: row.id },
-      {
-        status: row.status,
-        gatewayReference: row.gatewayReference,
-        failureReason: row.failureReason,
-        approvalUrl: row.approvalUrl,
-        refundReference: row.refundReference,
-        updatedAt: row.updatedAt,
-      },
+    await this.manager.query(
+      `UPDATE payments SET status = $2, gateway_reference = $3, failure_reason = $4,
+         approval_url = $5, refund_reference = $6, updated_at = $7
+       WHERE id = $1`,
+      [
+        row.id,
+        row.status,
+        row.gatewayReference,
+        row.failureReason,
+        row.approvalUrl,
+        row.refundReference,
+        row.updatedAt,
+      ],
     );
   }
 
-  async findById(id: string): Promise<Payment | null> {
-    const row = await this.manager.findOne(PaymentOrmEntity, { where: { id } });
-    return row ? PaymentMapper.toDomain(row) : null;
+  // Fixed SQL for the reads of a payment's path (TypeORM's query building and hydration were
+  // a tenth of this service's CPU in the checkout bench); the rows have the entity's shape.
+  findById(id: string): Promise<Payment | null> {
+    return this.one(`${SELECT_PAYMENT} WHERE id = $1`, [id]);
   }
 
-  async findByIdForUpdate(id: string): Promise<Payment | null> {
-    const row = await this.manager
-      .createQueryBuilder(PaymentOrmEntity, 'p')
-      .where('p.id = :id', { id })
-      .setLock('pessimistic_write')
-      .getOne();
-    return row ? PaymentMapper.toDomain(row) : null;
+  findByIdForUpdate(id: string): Promise<Payment | null> {
+    return this.one(`${SELECT_PAYMENT} WHERE id = $1 FOR UPDATE`, [id]);
   }
 
-  async findChargeOfOrder(orderId: string): Promise<Payment | null> {
-    const row = await this.manager
-      .createQueryBuilder(PaymentOrmEntity, 'p')
-      .where('p.order_id = :orderId', { orderId })
-      .andWhere('p.status IN (:...statuses)', { statuses: [...CHARGE_HOLDING_STATUSES] })
-      .getOne();
-    return row ? PaymentMapper.toDomain(row) : null;
+  findChargeOfOrder(orderId: string): Promise<Payment | null> {
+    return this.one(`${SELECT_PAYMENT} WHERE order_id = $1 AND status = ANY($2::varchar[])`, [
+      orderId,
+      [...CHARGE_HOLDING_STATUSES],
+    ]);
+  }
+
+  private async one(sql: string, params: unknown[]): Promise<Payment | null> {
+    const rows: PaymentOrmEntity[] = await this.manager.query(sql, params);
+    return rows.length === 0 ? null : PaymentMapper.toDomain(rows[0]);
   }
 
   async list(criteria: PaymentListCriteria): Promise<PaymentPage> {
@@ -130,3 +131,10 @@ export class TypeormPaymentRepository extends PaymentRepository {
     return rows.map((row) => PaymentMapper.toDomain(row));
   }
 }
+
+const SELECT_PAYMENT = `SELECT id, order_id AS "orderId", user_id AS "userId", amount::text AS amount,
+    currency, payment_method AS "paymentMethod", status, gateway,
+    gateway_reference AS "gatewayReference", card_last4 AS "cardLast4", card_brand AS "cardBrand",
+    failure_reason AS "failureReason", approval_url AS "approvalUrl",
+    refund_reference AS "refundReference", created_at AS "createdAt", updated_at AS "updatedAt"
+  FROM payments`;
