@@ -4,12 +4,9 @@ import {
   ConsecutiveBreaker,
   ExponentialBackoff,
   IPolicy,
-  TaskCancelledError,
-  TimeoutStrategy,
   circuitBreaker,
   handleWhen,
   retry,
-  timeout,
   wrap,
 } from 'cockatiel';
 import { currentRequestId, currentTraceparent } from '../context/request-context';
@@ -75,10 +72,7 @@ export class UpstreamClient {
     private readonly serviceKey: string | undefined,
   ) {
     // a timed-out attempt counts like a 5xx: against the breaker, and retried when safe
-    const transient = handleWhen(
-      (error) => error instanceof TransientUpstreamFailure || error instanceof TaskCancelledError,
-    );
-    const perAttemptTimeout = timeout(settings.timeoutMs, TimeoutStrategy.Aggressive);
+    const transient = handleWhen((error) => error instanceof TransientUpstreamFailure);
     this.breaker = circuitBreaker(transient, {
       halfOpenAfter: settings.breakerHalfOpenMs,
       breaker: new ConsecutiveBreaker(settings.breakerThreshold),
@@ -88,8 +82,8 @@ export class UpstreamClient {
       // decorrelated jitter (cockatiel's default generator), capped
       backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 1000 }),
     });
-    this.once = wrap(this.breaker, perAttemptTimeout);
-    this.repeatable = wrap(retries, this.breaker, perAttemptTimeout);
+    this.once = this.breaker;
+    this.repeatable = wrap(retries, this.breaker);
   }
 
   async request<T>(request: UpstreamRequest): Promise<UpstreamResponse<T>> {
@@ -97,11 +91,10 @@ export class UpstreamClient {
     const policy = safeToRepeat ? this.repeatable : this.once;
     let response: UpstreamResponse<T>;
     try {
-      response = await policy.execute(({ signal }) => this.attempt<T>(request, signal));
+      response = await policy.execute(() => this.attempt<T>(request));
     } catch (error) {
       if (
         error instanceof TransientUpstreamFailure ||
-        error instanceof TaskCancelledError ||
         error instanceof BrokenCircuitError
       ) {
         throw new UpstreamUnavailableError(this.name);
@@ -113,10 +106,7 @@ export class UpstreamClient {
     return response;
   }
 
-  private async attempt<T>(
-    request: UpstreamRequest,
-    signal: AbortSignal,
-  ): Promise<UpstreamResponse<T>> {
+  private async attempt<T>(request: UpstreamRequest): Promise<UpstreamResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const requestId = currentRequestId();
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
@@ -126,6 +116,10 @@ export class UpstreamClient {
     if (request.userToken) headers.authorization = `Bearer ${request.userToken}`;
     if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
 
+    // The attempt's own timer, aborting only when it fires: cockatiel's timeout policy aborted
+    // its signal after every call, and each abort built a DOMException (1.5 % of a caller's CPU).
+    const expiry = new AbortController();
+    const timer = setTimeout(() => expiry.abort(), this.settings.timeoutMs);
     let response: TransportResponse;
     try {
       response = await this.http.send({
@@ -133,12 +127,14 @@ export class UpstreamClient {
         url: this.urlOf(request),
         headers,
         json: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal,
-        // cockatiel's timeout aborts the attempt; this is the backstop
+        signal: expiry.signal,
+        // the timer above aborts first; this is the backstop
         timeoutMs: this.settings.timeoutMs + 100,
       });
     } catch {
       throw new TransientUpstreamFailure(`${this.name}: no answer`);
+    } finally {
+      clearTimeout(timer);
     }
     if (DOWN_STATUSES.has(response.status)) {
       throw new TransientUpstreamFailure(`${this.name}: ${response.status}`);
