@@ -9,11 +9,11 @@ describe('stock reservations API (e2e)', () => {
   const http = () => request(t.app.getHttpServer());
   const service = { 'X-Service-Key': SERVICE_KEY };
 
-  async function product(stock: number): Promise<string> {
+  async function product(stock: number, price = 10): Promise<string> {
     const res = await http()
       .post('/api/v1/products')
       .set('Authorization', `Bearer ${t.adminToken}`)
-      .send({ name: `P${stock}`, price: 10, stock_quantity: stock, category: 'stock-test' })
+      .send({ name: `P${stock}`, price, stock_quantity: stock, category: 'stock-test' })
       .expect(201);
     return res.body.id as string;
   }
@@ -34,9 +34,9 @@ describe('stock reservations API (e2e)', () => {
     await t?.close();
   });
 
-  it('reserves (201), lowering the stock at once', async () => {
-    const a = await product(10);
-    const b = await product(5);
+  it('reserves (201), lowering the stock at once, each line priced by the catalog', async () => {
+    const a = await product(10, 19.99);
+    const b = await product(5, 0.5);
     const orderId = randomUUID();
     const res = await reserve(orderId, [
       { product_id: a, quantity: 3 },
@@ -46,14 +46,36 @@ describe('stock reservations API (e2e)', () => {
       order_id: orderId,
       status: 'reserved',
       items: expect.arrayContaining([
-        { product_id: a, quantity: 3 },
-        { product_id: b, quantity: 5 },
+        { product_id: a, quantity: 3, name: 'P10', price: 19.99 },
+        { product_id: b, quantity: 5, name: 'P5', price: 0.5 },
       ]),
       created_at: expect.any(String),
       released_at: null,
     });
     expect(await stockOf(a)).toBe(7);
     expect(await stockOf(b)).toBe(0);
+    // a replay is priced as the catalog is now; a release's answer has no prices
+    await http()
+      .patch(`/api/v1/products/${a}`)
+      .set('Authorization', `Bearer ${t.adminToken}`)
+      .send({ price: 21 })
+      .expect(200);
+    const replay = await reserve(orderId, [
+      { product_id: a, quantity: 3 },
+      { product_id: b, quantity: 5 },
+    ]).expect(200);
+    expect(replay.body.items).toEqual(
+      expect.arrayContaining([
+        { product_id: a, quantity: 3, name: 'P10', price: 21 },
+        { product_id: b, quantity: 5, name: 'P5', price: 0.5 },
+      ]),
+    );
+    const released = await http()
+      .post(`${RESERVATIONS}/${orderId}/release`)
+      .set(service)
+      .expect(200);
+    for (const item of released.body.items)
+      expect(Object.keys(item).sort()).toEqual(['product_id', 'quantity']);
   });
 
   it('50 concurrent reservations of 1 unit against stock 10: exactly 10 succeed', async () => {

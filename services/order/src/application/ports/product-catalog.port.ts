@@ -22,8 +22,10 @@ export abstract class ProductCatalog {
    * All lines or none; idempotent per order id (a repeat takes no more stock).
    * Throws ProductNotFound (every unknown id), InsufficientStock (every short line), or
    * PlacementAbandoned when the order id was released first (it never takes stock then).
+   * Answers the reserved products' name and price as the catalog gave them with the
+   * reservation; a product it did not price (a product service from before that) is absent.
    */
-  abstract reserveStock(orderId: string, lines: StockLine[]): Promise<void>;
+  abstract reserveStock(orderId: string, lines: StockLine[]): Promise<Map<string, CatalogProduct>>;
   /**
    * Gives the order's stock back, once (idempotent). For an order without a reservation it
    * leaves a tombstone, so that a reservation of that order still on its way takes nothing.

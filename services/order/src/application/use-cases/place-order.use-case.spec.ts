@@ -13,7 +13,7 @@ import {
 import { Order } from '../../domain/entities/order';
 import { OrderEvent } from '../../domain/entities/order-event';
 import { OrderFact } from '../../domain/entities/order-facts';
-import { InsufficientStock } from '../../domain/errors/order.errors';
+import { InsufficientStock, ProductNotFound } from '../../domain/errors/order.errors';
 import {
   OrderListCriteria,
   OrderPage,
@@ -44,7 +44,7 @@ class World {
   }
 }
 
-type ReserveScript = 'ok' | 'refuse' | 'lost' | 'down' | 'crash-after';
+type ReserveScript = 'ok' | 'unpriced' | 'refuse' | 'lost' | 'down' | 'crash-after';
 
 class FakeCatalog extends ProductCatalog {
   products = new Map<string, CatalogProduct>();
@@ -60,13 +60,16 @@ class FakeCatalog extends ProductCatalog {
     super();
   }
 
+  lookups: string[][] = [];
+
   findProducts(ids: string[]) {
+    this.lookups.push(ids);
     return Promise.resolve(
       new Map(ids.filter((id) => this.products.has(id)).map((id) => [id, this.products.get(id)!])),
     );
   }
 
-  async reserveStock(orderId: string, _lines: StockLine[]) {
+  async reserveStock(orderId: string, lines: StockLine[]) {
     this.world.alive();
     if (this.reserveScript === 'down') throw new Unavailable();
     if (this.duringReserve?.when === 'before') await this.duringReserve.run();
@@ -82,6 +85,13 @@ class FakeCatalog extends ProductCatalog {
       this.world.crashed = true;
       throw new Crash();
     }
+    // a product service prices what it reserved; 'unpriced' plays one from before that
+    const priced = this.reserveScript === 'unpriced' ? [] : lines;
+    return new Map(
+      priced
+        .filter((line) => this.products.has(line.productId))
+        .map((line) => [line.productId, this.products.get(line.productId)!]),
+    );
   }
 
   releaseStock(orderId: string) {
@@ -296,6 +306,28 @@ describe('PlaceOrderUseCase (in-memory fakes)', () => {
     expect(published.map((fact) => [fact.kind, fact.orderId])).toEqual([
       ['placed', result.order.id],
     ]);
+    expect(placements.rows.size).toBe(0);
+  });
+
+  it('prices from the reservation alone when the product service priced it (no second call)', async () => {
+    await useCase.execute(command());
+    expect(catalog.lookups).toEqual([]);
+  });
+
+  it('prices through the catalog what a product service from before priced reservations left out', async () => {
+    catalog.reserveScript = 'unpriced';
+    const result = await useCase.execute(command());
+    if (result.kind !== 'created') throw new Error('expected created');
+    expect(result.order.total.toNumber()).toBe(59.97);
+    expect(catalog.lookups).toHaveLength(1);
+  });
+
+  it('a product the catalog does not know (and the reservation did not price): 404, the stock given back', async () => {
+    catalog.reserveScript = 'unpriced';
+    catalog.products.clear();
+    await expect(useCase.execute(command())).rejects.toBeInstanceOf(ProductNotFound);
+    expect(catalog.held()).toEqual([]);
+    expect(orders.stored).toHaveLength(0);
     expect(placements.rows.size).toBe(0);
   });
 

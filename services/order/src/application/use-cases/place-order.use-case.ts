@@ -17,12 +17,12 @@ import { PlacementAbandoned } from '../errors/placement.errors';
 import { PlacementSettings } from '../placement-settings';
 import { OrderOutbox } from '../ports/order-outbox.port';
 import { OrderPlacements } from '../ports/order-placements.port';
-import { ProductCatalog } from '../ports/product-catalog.port';
+import { CatalogProduct, ProductCatalog } from '../ports/product-catalog.port';
 import { canSeeOrdersOf } from '../dtos/requester';
 
 /**
- * Places an order as a small saga (docs/saga.md): price from the catalog → record the placement
- * (committed) → reserve stock (product service) → store the order with its `created` event and
+ * Places an order as a small saga (docs/saga.md): record the placement (committed) → reserve
+ * stock (product service), which answers the catalog's prices → store the order with its `created` event and
  * `order.placed` (outbox), deleting the placement record in the same transaction. The order id
  * is generated first and is the reservation's idempotency key. Any failure after the record
  * gives the stock back (compensation); if that cannot be done now, or the process dies, the
@@ -99,27 +99,6 @@ export class PlaceOrderUseCase {
     alsoInTransaction?: (order: Order) => Promise<void>,
   ): Promise<Order> {
     const orderId = randomUUID();
-    const ids = command.items.map((item) => item.productId);
-    const products = await this.catalog.findProducts(ids);
-    const unknown = ids.filter((id) => !products.has(id));
-    if (unknown.length > 0) throw new ProductNotFound(unknown);
-
-    const lines: OrderLine[] = command.items.map((item) => {
-      const product = products.get(item.productId)!;
-      return {
-        productId: item.productId,
-        name: product.name,
-        unitPrice: product.price,
-        quantity: item.quantity,
-      };
-    });
-    const order = Order.place({
-      id: orderId,
-      userId: command.userId,
-      lines,
-      shippingAddress: command.shippingAddress,
-    });
-
     // The intent first, committed: from here on, a crash leaves a record that recovery finds.
     await this.placements.begin(
       {
@@ -130,7 +109,15 @@ export class PlaceOrderUseCase {
       this.settings.timeoutSeconds,
     );
     try {
-      await this.catalog.reserveStock(orderId, command.items);
+      // The reservation answers each product's name and price: the order is priced from it,
+      // with no separate catalog lookup (one call to the product service per order, not two).
+      const reserved = await this.catalog.reserveStock(orderId, command.items);
+      const order = Order.place({
+        id: orderId,
+        userId: command.userId,
+        lines: await this.priced(command.items, reserved),
+        shippingAddress: command.shippingAddress,
+      });
       await this.uow.run(async () => {
         // first, so that the placement's row is locked before anything is written
         if (!(await this.placements.complete(orderId))) throw new PlacementAbandoned();
@@ -138,11 +125,31 @@ export class PlaceOrderUseCase {
         await this.outbox.publish(order.pullFacts());
         await alsoInTransaction?.(order);
       });
+      return order;
     } catch (error) {
       await this.giveBack(orderId);
       throw error;
     }
-    return order;
+  }
+
+  /** Lines priced by the reservation; any it did not price, by the catalog (an older service). */
+  private async priced(
+    items: PlaceOrderCommand['items'],
+    reserved: Map<string, CatalogProduct>,
+  ): Promise<OrderLine[]> {
+    const missing = items.map((item) => item.productId).filter((id) => !reserved.has(id));
+    const looked = missing.length > 0 ? await this.catalog.findProducts(missing) : new Map();
+    const unknown = missing.filter((id) => !looked.has(id));
+    if (unknown.length > 0) throw new ProductNotFound(unknown);
+    return items.map((item) => {
+      const product = reserved.get(item.productId) ?? looked.get(item.productId)!;
+      return {
+        productId: item.productId,
+        name: product.name,
+        unitPrice: product.price,
+        quantity: item.quantity,
+      };
+    });
   }
 
   /**

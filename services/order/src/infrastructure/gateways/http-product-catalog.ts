@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ProductClient } from '@app/clients';
+import type { StockReservationDto } from '@app/contracts';
 import { Money } from '@app/kernel';
 import { UpstreamUnavailableError } from '@app/platform';
 import {
@@ -47,12 +48,12 @@ export class HttpProductCatalog extends ProductCatalog {
     return result;
   }
 
-  async reserveStock(orderId: string, lines: StockLine[]): Promise<void> {
+  async reserveStock(orderId: string, lines: StockLine[]): Promise<Map<string, CatalogProduct>> {
     const answer = await this.products.reserveStock({
       order_id: orderId,
       items: lines.map((line) => ({ product_id: line.productId, quantity: line.quantity })),
     });
-    if (answer.ok) return;
+    if (answer.ok) return this.pricedLines(lines, answer.body?.items);
     if (answer.status === 404 && Array.isArray(answer.problem?.product_ids)) {
       throw new ProductNotFound(answer.problem.product_ids as string[]);
     }
@@ -72,6 +73,27 @@ export class HttpProductCatalog extends ProductCatalog {
     // a product service from before tombstones: no reservation, so nothing to give back
     if (answer.status === 404) return;
     throw this.unusable('stock release', `answered ${answer.status}`);
+  }
+
+  /** The name and price the reservation gave each line; lines it did not price are left out. */
+  private pricedLines(
+    lines: StockLine[],
+    items: StockReservationDto['items'] | undefined,
+  ): Map<string, CatalogProduct> {
+    const byId = new Map((Array.isArray(items) ? items : []).map((i) => [i?.product_id, i]));
+    const priced = new Map<string, CatalogProduct>();
+    for (const { productId } of lines) {
+      const item = byId.get(productId) ?? byId.get(productId.toLowerCase());
+      if (typeof item?.name !== 'string' || typeof item.price !== 'number') continue;
+      let price: Money;
+      try {
+        price = Money.fromDecimal(item.price);
+      } catch (error) {
+        throw this.unusable('stock reservation', error);
+      }
+      priced.set(productId, { id: productId, name: item.name, price });
+    }
+    return priced;
   }
 
   private unusable(call: string, cause: unknown): UpstreamUnavailableError {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { UnitOfWork } from '@app/kernel';
+import { Money, UnitOfWork } from '@app/kernel';
 import { Product } from '../../domain/entities/product';
 import { StockReservation } from '../../domain/entities/stock-reservation';
 import {
@@ -28,7 +28,14 @@ class FakeProducts extends ProductRepository {
   list = (_c: ProductListCriteria): Promise<ProductPage> =>
     Promise.resolve({ items: [], total: 0, next: null });
   countForSeeding = (): Promise<number> => Promise.resolve(this.stock.size);
-  existingIds = (ids: string[]) => Promise.resolve(new Set(ids.filter((id) => this.stock.has(id))));
+  catalogEntries = (ids: string[]) =>
+    Promise.resolve(
+      new Map(
+        ids
+          .filter((id) => this.stock.has(id))
+          .map((id) => [id, { name: `product ${id}`, price: Money.ofCents(100) }]),
+      ),
+    );
   takeStock = (id: string, quantity: number): Promise<boolean> => {
     const left = this.stock.get(id);
     if (left === undefined || left < quantity) return Promise.resolve(false);

@@ -7,7 +7,7 @@ import {
   ReservationMismatch,
   ReservationReleased,
 } from '../../domain/errors/product.errors';
-import { ProductRepository } from '../../domain/repositories/product.repository';
+import { CatalogEntry, ProductRepository } from '../../domain/repositories/product.repository';
 import { StockReservationRepository } from '../../domain/repositories/stock-reservation.repository';
 
 export interface ReserveStockCommand {
@@ -19,6 +19,8 @@ export interface ReserveStockResult {
   reservation: StockReservation;
   /** false when the order already had this reservation (an idempotent replay). */
   created: boolean;
+  /** the reserved products' name and price now: the order is priced from them */
+  catalog: Map<string, CatalogEntry>;
 }
 
 /**
@@ -39,13 +41,18 @@ export class ReserveStockUseCase {
   execute(command: ReserveStockCommand): Promise<ReserveStockResult> {
     const reservation = StockReservation.create(command.orderId, command.items);
     return this.uow.run(async () => {
+      const ids = reservation.items.map((item) => item.productId);
       if (!(await this.reservations.insertIfAbsent(reservation))) {
-        return { reservation: await this.replay(reservation), created: false };
+        const replayed = await this.replay(reservation);
+        return {
+          reservation: replayed,
+          created: false,
+          catalog: await this.products.catalogEntries(ids),
+        };
       }
 
-      const ids = reservation.items.map((item) => item.productId);
-      const known = await this.products.existingIds(ids);
-      const unknown = ids.filter((id) => !known.has(id));
+      const catalog = await this.products.catalogEntries(ids);
+      const unknown = ids.filter((id) => !catalog.has(id));
       if (unknown.length > 0) throw new ProductNotFound(unknown);
 
       const short: ReservationItem[] = [];
@@ -62,7 +69,7 @@ export class ReserveStockUseCase {
           })),
         );
       }
-      return { reservation, created: true };
+      return { reservation, created: true, catalog };
     });
   }
 

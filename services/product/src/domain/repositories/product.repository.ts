@@ -33,6 +33,12 @@ export interface ProductPage {
  * Port for the catalog. Every method joins the caller's unit of work when one is running.
  * Stock changes are single conditional statements so they stay correct under any concurrency.
  */
+/** What a reservation answers about each product it reserved. */
+export interface CatalogEntry {
+  name: string;
+  price: Money;
+}
+
 export abstract class ProductRepository {
   /** `forUpdate` locks the row until the unit of work ends (read-modify-write of a product). */
   abstract findById(id: string, options?: { forUpdate?: boolean }): Promise<Product | null>;
@@ -46,8 +52,8 @@ export abstract class ProductRepository {
    * jobs starting together), then counts the products, so that only one seeding fills it.
    */
   abstract countForSeeding(): Promise<number>;
-  /** Of the given ids, the ones that exist. */
-  abstract existingIds(ids: string[]): Promise<Set<string>>;
+  /** Of the given ids, the ones that exist, with their current name and price. */
+  abstract catalogEntries(ids: string[]): Promise<Map<string, CatalogEntry>>;
   /** Takes `quantity` units if at least that many are left; false (and no change) otherwise. */
   abstract takeStock(productId: string, quantity: number): Promise<boolean>;
   /** Gives units back; false if the product no longer exists. */

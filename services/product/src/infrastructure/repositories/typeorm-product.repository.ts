@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { In, Repository } from 'typeorm';
+import { Money } from '@app/kernel';
 import { Product } from '../../domain/entities/product';
 import {
+  CatalogEntry,
   ProductListCriteria,
   ProductPage,
   ProductRepository,
@@ -115,10 +117,15 @@ export class TypeormProductRepository extends ProductRepository {
     return this.repo.count();
   }
 
-  async existingIds(ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await this.repo.find({ select: { id: true }, where: { id: In(ids) } });
-    return new Set(rows.map((row) => row.id));
+  async catalogEntries(ids: string[]): Promise<Map<string, CatalogEntry>> {
+    if (ids.length === 0) return new Map();
+    const rows: Array<{ id: string; name: string; price: string }> = await this.txHost.tx.query(
+      'SELECT id, name, price::text AS price FROM products WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    return new Map(
+      rows.map((row) => [row.id, { name: row.name, price: Money.fromDecimal(row.price) }]),
+    );
   }
 
   async takeStock(productId: string, quantity: number): Promise<boolean> {

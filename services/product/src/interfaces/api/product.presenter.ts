@@ -9,7 +9,7 @@ import {
 } from '@app/contracts';
 import { Product, ProductDetails } from '../../domain/entities/product';
 import { StockReservation } from '../../domain/entities/stock-reservation';
-import { ProductPage } from '../../domain/repositories/product.repository';
+import { CatalogEntry, ProductPage } from '../../domain/repositories/product.repository';
 
 /** Wire ↔ domain for the product API. Responses list their fields explicitly (a whitelist). */
 export const ProductPresenter = {
@@ -61,14 +61,19 @@ export const ProductPresenter = {
     };
   },
 
-  toReservation(reservation: StockReservation): StockReservationDto {
+  /** With `catalog`, each line carries the product's name and price (a reservation's answer). */
+  toReservation(
+    reservation: StockReservation,
+    catalog?: Map<string, CatalogEntry>,
+  ): StockReservationDto {
     return {
       order_id: reservation.orderId,
       status: reservation.status,
-      items: reservation.items.map((item) => ({
-        product_id: item.productId,
-        quantity: item.quantity,
-      })),
+      items: reservation.items.map((item) => {
+        const entry = catalog?.get(item.productId);
+        const line = { product_id: item.productId, quantity: item.quantity };
+        return entry ? { ...line, name: entry.name, price: entry.price.toNumber() } : line;
+      }),
       created_at: reservation.createdAt.toISOString(),
       released_at: reservation.releasedAt?.toISOString() ?? null,
     };

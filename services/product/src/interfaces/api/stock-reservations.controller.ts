@@ -53,12 +53,12 @@ export class StockReservationsController {
     @Body() body: ReserveStockDto,
     @Res({ passthrough: true }) reply: StatusReply,
   ): Promise<StockReservationDto> {
-    const { reservation, created } = await this.reserveStock.execute({
+    const { reservation, created, catalog } = await this.reserveStock.execute({
       orderId: body.order_id,
       items: body.items.map((item) => ({ productId: item.product_id, quantity: item.quantity })),
     });
     reply.status(created ? 201 : 200);
-    return ProductPresenter.toReservation(reservation);
+    return ProductPresenter.toReservation(reservation, catalog);
   }
 
   @Post(':order_id/release')
