@@ -93,10 +93,7 @@ export class UpstreamClient {
     try {
       response = await policy.execute(() => this.attempt<T>(request));
     } catch (error) {
-      if (
-        error instanceof TransientUpstreamFailure ||
-        error instanceof BrokenCircuitError
-      ) {
+      if (error instanceof TransientUpstreamFailure || error instanceof BrokenCircuitError) {
         throw new UpstreamUnavailableError(this.name);
       }
       throw error;
