@@ -1,18 +1,21 @@
 import {
+  BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
 import type { EventEnvelope } from '@app/contracts';
 import { DataSource } from 'typeorm';
+import { CoalescingPasses } from '../jobs/coalescing-passes';
 import { UpstreamClients } from '../http/upstream-clients';
 import { EventBroker } from '../events/event-broker';
 import { sendEvent } from '../events/event-sender';
 import { LeaseRenewals } from '../database/lease-renewals';
 import { MessagingSettings, outboxBackoffMs } from './messaging.config';
+import { OUTBOX_CHANNEL } from './outbox-notify.migration';
+import { PgChannelListener } from './pg-channel-listener';
 
 interface ClaimedMessage {
   id: string;
@@ -23,6 +26,18 @@ interface ClaimedMessage {
   attempts: number;
 }
 
+/** One claim: the messages leased (maybe none), and when the pass should look again. */
+interface Claim {
+  batch: ClaimedMessage[];
+  /** the database's now() at the claim: the first claim's is the pass's start */
+  at: Date;
+  /** when a message this pass could not take becomes claimable (a backoff, another's lease) */
+  nextDueAt: Date | null;
+}
+
+/** Retry of a pass that failed (the database away): sooner than the fallback poll. */
+const FAILED_PASS_RETRY_MS = 1000;
+
 /**
  * Delivers outbox messages to their receivers' internal endpoints until acknowledged (2xx).
  * Several relays (instances) may run: a claim is a short transaction that leases due messages
@@ -32,16 +47,25 @@ interface ClaimedMessage {
  * delivery is not handed to a second relay as long as the first one is still on it. Only the oldest
  * undelivered message of each aggregate and destination is claimable, so they arrive in order;
  * a dead-lettered message holds back the ones behind it until an admin re-drives it.
+ *
+ * When passes run: a committed row that is due notifies the database's OUTBOX_CHANNEL (a
+ * trigger, see OutboxNotifiesItsRelay1700000000002), which a connection of the relay's own
+ * LISTENs on; each pass ends by timing the next one for the earliest message it could not take
+ * yet (a backoff ending, a lease of a dead relay lapsing); and a fallback poll every
+ * OUTBOX_POLL_INTERVAL_MS catches what no one announced (a notification sent while the listener
+ * was reconnecting; it also drains once when it listens again). Notifications that arrive
+ * during a pass are one more pass after it. Idle, the relay runs no statement at all but the
+ * fallback poll's one claim.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   private readonly leases = new LeaseRenewals(this.logger, 'outbox claim');
   private batches = 0;
   /** destinations that could not be reached: messages to them wait out a backoff */
   private readonly waitingOn = new Set<string>();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly passes: CoalescingPasses;
+  private readonly listener?: PgChannelListener;
   private stopped = false;
 
   constructor(
@@ -50,17 +74,41 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @Optional() @Inject(UpstreamClients) private readonly upstreams: UpstreamClients | undefined,
     private readonly settings: MessagingSettings,
     @Optional() private readonly broker?: EventBroker,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.settings.relayEnabled) this.schedule(0);
+  ) {
+    this.passes = new CoalescingPasses(
+      () => this.pass().then(({ nextInMs }) => nextInMs),
+      { fallbackMs: settings.pollIntervalMs, retryMs: FAILED_PASS_RETRY_MS },
+      (error) => {
+        const name = error instanceof Error ? error.constructor.name : 'Error';
+        this.logger.warn({ err_class: name }, 'outbox relay pass failed; retrying');
+      },
+    );
+    if (settings.relayEnabled && settings.listenEnabled) {
+      this.listener = new PgChannelListener(dataSource, OUTBOX_CHANNEL, {
+        onNotify: () => this.passes.request(),
+        // at start, and after a reconnection: what was notified meanwhile was not heard
+        onListening: () => this.passes.request(),
+      });
+    }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationBootstrap(): void {
+    if (!this.settings.relayEnabled) return;
+    this.passes.request();
+    this.listener?.start();
+  }
+
+  /** Before the data source closes (TypeORM's onApplicationShutdown): no pass may start then. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.listener?.stop();
+    await this.passes.stop();
     this.leases.stopAll();
+  }
+
+  /** A pass now, or right after the one running (tests; a destination known to be back). */
+  requestPass(): void {
+    this.passes.request();
   }
 
   /**
@@ -68,13 +116,23 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * that fails is due again only after its backoff, so it is tried at most once per pass.
    */
   async drainOnce(): Promise<number> {
-    // the database's clock, like every other timestamp of the outbox
-    const [{ now: passStartedAt }]: Array<{ now: Date }> =
-      await this.dataSource.query('SELECT now() AS now');
+    return (await this.pass()).acknowledged;
+  }
+
+  private async pass(): Promise<{ acknowledged: number; nextInMs?: number }> {
     let acknowledged = 0;
+    // the database's clock, like every other timestamp of the outbox: the first claim's now()
+    let passStartedAt: Date | null = null;
     for (;;) {
-      const batch = await this.claim(passStartedAt);
-      if (batch.length === 0) return acknowledged;
+      const claim = await this.claim(passStartedAt);
+      passStartedAt ??= claim.at;
+      const { batch } = claim;
+      if (batch.length === 0) {
+        const nextInMs = claim.nextDueAt
+          ? claim.nextDueAt.getTime() - claim.at.getTime()
+          : undefined;
+        return { acknowledged, nextInMs };
+      }
       const lease = `batch-${(this.batches += 1)}`;
       this.leases.start(lease, (this.settings.claimLeaseSeconds * 1000) / 3, () =>
         this.renew(batch.map((message) => message.id)),
@@ -86,42 +144,47 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         this.leases.stop(lease);
       }
       acknowledged += results.filter(Boolean).length;
-      if (this.stopped) return acknowledged;
+      if (this.stopped) return { acknowledged };
     }
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.drainOnce()
-        .catch((error: unknown) => {
-          const name = error instanceof Error ? error.constructor.name : 'Error';
-          this.logger.warn({ err_class: name }, 'outbox relay pass failed; retrying');
-        })
-        .then(() => this.schedule(this.settings.pollIntervalMs));
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  private async claim(dueBy: Date): Promise<ClaimedMessage[]> {
-    // TypeORM answers an UPDATE … RETURNING with [rows, affected count]
-    const [rows]: [ClaimedMessage[], number] = await this.dataSource.query(
-      `UPDATE outbox_messages SET locked_until = now() + make_interval(secs => $2)
-       WHERE id IN (
-         SELECT m.id FROM outbox_messages m
-         WHERE m.status = 'pending' AND m.next_attempt_at <= $3
-           AND (m.locked_until IS NULL OR m.locked_until < now())
-           AND NOT EXISTS (
-             SELECT 1 FROM outbox_messages e
-             WHERE e.aggregate_id = m.aggregate_id AND e.destination = m.destination
-               AND e.sequence < m.sequence AND e.status IN ('pending', 'dead'))
-         ORDER BY m.sequence
-         LIMIT $1
-         FOR UPDATE SKIP LOCKED)
-       RETURNING id, type, destination, path, payload, attempts`,
+  /**
+   * One statement: leases up to a batch of the messages due by `dueBy` (the pass's start; now,
+   * for its first claim), and, when that is less than a batch (the pass is about to end), finds
+   * when the earliest message the pass could not take becomes claimable: due after the pass
+   * started (a backoff, a wake-up), or leased by a relay (another one's; lapses if it died).
+   * Messages held back behind an older one are not counted: the older one's delivery is what
+   * frees them, in the pass that delivers it.
+   */
+  private async claim(dueBy: Date | null): Promise<Claim> {
+    type Row = Partial<ClaimedMessage> & { claimed_at: Date; next_due_at: Date | null };
+    const rows: Row[] = await this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE outbox_messages SET locked_until = now() + make_interval(secs => $2)
+         WHERE id IN (
+           SELECT m.id FROM outbox_messages m
+           WHERE m.status = 'pending' AND m.next_attempt_at <= coalesce($3, now())
+             AND (m.locked_until IS NULL OR m.locked_until < now())
+             AND NOT EXISTS (
+               SELECT 1 FROM outbox_messages e
+               WHERE e.aggregate_id = m.aggregate_id AND e.destination = m.destination
+                 AND e.sequence < m.sequence AND e.status IN ('pending', 'dead'))
+           ORDER BY m.sequence
+           LIMIT $1
+           FOR UPDATE SKIP LOCKED)
+         RETURNING id, type, destination, path, payload, attempts)
+       SELECT now() AS claimed_at,
+              CASE WHEN (SELECT count(*) FROM claimed) < $1 THEN
+                (SELECT min(greatest(w.next_attempt_at, w.locked_until)) FROM outbox_messages w
+                  WHERE w.status = 'pending'
+                    AND (w.next_attempt_at > coalesce($3, now()) OR w.locked_until >= now()))
+              END AS next_due_at,
+              c.id, c.type, c.destination, c.path, c.payload, c.attempts
+         FROM (SELECT 1) AS pass LEFT JOIN claimed c ON true`,
       [this.settings.batchSize, this.settings.claimLeaseSeconds, dueBy],
     );
-    return rows;
+    const batch = rows.filter((row) => row.id !== null && row.id !== undefined) as ClaimedMessage[];
+    return { batch, at: rows[0].claimed_at, nextDueAt: rows[0].next_due_at };
   }
 
   /** Extends the lease of the batch's messages still being delivered; false once none is. */
