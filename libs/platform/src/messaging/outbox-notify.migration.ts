@@ -9,7 +9,7 @@ export const OUTBOX_CHANNEL = 'outbox_messages';
 /**
  * Outbox rows that become deliverable now notify OUTBOX_CHANNEL, in the transaction that wrote
  * them: PostgreSQL sends the notification when (and only if) it commits, so the relay wakes
- * exactly when there is something to claim, and never for a rolled-back write.
+ * as soon as there is something to claim, and never for a rolled-back write.
  *
  * A trigger rather than a `pg_notify` in the code that writes: every writer is covered (the
  * event outbox's INSERT, an admin's re-drive, the wake-ups of a destination or broker that came
