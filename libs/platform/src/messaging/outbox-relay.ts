@@ -24,6 +24,14 @@ interface ClaimedMessage {
   path: string;
   payload: Record<string, unknown>;
   attempts: number;
+  /** an undelivered message of the same aggregate and destination waits behind this one */
+  has_follower: boolean;
+}
+
+/** What became of one delivery: acknowledged, or due again in `retryInMs` (none: dead). */
+interface Delivery {
+  acknowledged: boolean;
+  retryInMs?: number;
 }
 
 /** One claim: the messages leased (maybe none), and when the pass should look again. */
@@ -55,7 +63,9 @@ const FAILED_PASS_RETRY_MS = 1000;
  * OUTBOX_POLL_INTERVAL_MS catches what no one announced (a notification sent while the listener
  * was reconnecting; it also drains once when it listens again). Notifications that arrive
  * during a pass are one more pass after it. Idle, the relay runs no statement at all but the
- * fallback poll's one claim.
+ * fallback poll's one claim. A pass claims again only after a full batch or a delivered message
+ * with another of its aggregate behind it: a notified event costs its claim and its
+ * acknowledgement, two statements.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -127,24 +137,29 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const claim = await this.claim(passStartedAt);
       passStartedAt ??= claim.at;
       const { batch } = claim;
-      if (batch.length === 0) {
-        const nextInMs = claim.nextDueAt
-          ? claim.nextDueAt.getTime() - claim.at.getTime()
-          : undefined;
-        return { acknowledged, nextInMs };
-      }
+      const dueInMs = claim.nextDueAt ? claim.nextDueAt.getTime() - claim.at.getTime() : Infinity;
+      if (batch.length === 0) return { acknowledged, nextInMs: dueInMs };
       const lease = `batch-${(this.batches += 1)}`;
       this.leases.start(lease, (this.settings.claimLeaseSeconds * 1000) / 3, () =>
         this.renew(batch.map((message) => message.id)),
       );
-      let results: boolean[];
+      let outcomes: Delivery[];
       try {
-        results = await Promise.all(batch.map((message) => this.deliver(message)));
+        outcomes = await Promise.all(batch.map((message) => this.deliver(message)));
       } finally {
         this.leases.stop(lease);
       }
-      acknowledged += results.filter(Boolean).length;
+      acknowledged += outcomes.filter((outcome) => outcome.acknowledged).length;
       if (this.stopped) return { acknowledged };
+      // Another claim finds something only after a full batch, or behind a message just
+      // delivered (the next of its aggregate is free now). Otherwise the pass ends here, one
+      // statement sooner: what became due meanwhile notified, and the next pass is due when
+      // this claim's earliest waiting message or one of this batch's retries is.
+      const freed = batch.some((message, i) => message.has_follower && outcomes[i].acknowledged);
+      if (batch.length < this.settings.batchSize && !freed) {
+        const retries = outcomes.map((outcome) => outcome.retryInMs ?? Infinity);
+        return { acknowledged, nextInMs: Math.min(dueInMs, ...retries) };
+      }
     }
   }
 
@@ -172,14 +187,19 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
            ORDER BY m.sequence
            LIMIT $1
            FOR UPDATE SKIP LOCKED)
-         RETURNING id, type, destination, path, payload, attempts)
+         RETURNING id, type, destination, path, payload, attempts,
+           EXISTS (
+             SELECT 1 FROM outbox_messages f
+             WHERE f.aggregate_id = outbox_messages.aggregate_id
+               AND f.destination = outbox_messages.destination
+               AND f.sequence > outbox_messages.sequence AND f.status = 'pending') AS has_follower)
        SELECT now() AS claimed_at,
               CASE WHEN (SELECT count(*) FROM claimed) < $1 THEN
                 (SELECT min(greatest(w.next_attempt_at, w.locked_until)) FROM outbox_messages w
                   WHERE w.status = 'pending'
                     AND (w.next_attempt_at > coalesce($3, now()) OR w.locked_until >= now()))
               END AS next_due_at,
-              c.id, c.type, c.destination, c.path, c.payload, c.attempts
+              c.id, c.type, c.destination, c.path, c.payload, c.attempts, c.has_follower
          FROM (SELECT 1) AS pass LEFT JOIN claimed c ON true`,
       [this.settings.batchSize, this.settings.claimLeaseSeconds, dueBy],
     );
@@ -198,7 +218,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return rows.length > 0;
   }
 
-  private async deliver(message: ClaimedMessage): Promise<boolean> {
+  private async deliver(message: ClaimedMessage): Promise<Delivery> {
     const outcome = await sendEvent(
       {
         envelope: message.payload as unknown as EventEnvelope,
@@ -216,10 +236,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         [message.id],
       );
       if (this.waitingOn.delete(message.destination)) await this.wake(message.destination);
-      return true;
+      return { acknowledged: true };
     }
-    await this.recordFailure(message, outcome.reason, outcome.permanent);
-    return false;
+    const retryInMs = await this.recordFailure(message, outcome.reason, outcome.permanent);
+    return { acknowledged: false, retryInMs };
   }
 
   /**
@@ -243,21 +263,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     message: ClaimedMessage,
     reason: string,
     permanent = false,
-  ): Promise<void> {
+  ): Promise<number | undefined> {
     const attempts = message.attempts + 1;
     const dead = permanent || attempts >= this.settings.maxAttempts;
+    const backoffMs = outboxBackoffMs(this.settings, attempts);
     await this.dataSource.query(
       `UPDATE outbox_messages
        SET attempts = $2, last_error = $3, locked_until = NULL, status = $4,
            next_attempt_at = now() + make_interval(secs => $5)
        WHERE id = $1`,
-      [
-        message.id,
-        attempts,
-        reason,
-        dead ? 'dead' : 'pending',
-        outboxBackoffMs(this.settings, attempts) / 1000,
-      ],
+      [message.id, attempts, reason, dead ? 'dead' : 'pending', backoffMs / 1000],
     );
     if (!dead && reason === 'unavailable') this.waitingOn.add(message.destination);
     const log = {
@@ -269,5 +284,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     };
     if (dead) this.logger.error(log, 'outbox message dead-lettered');
     else this.logger.warn(log, 'outbox delivery failed; will retry');
+    return dead ? undefined : backoffMs;
   }
 }
