@@ -1,14 +1,17 @@
 /**
  * Runs passes of some work on request (a notification, a timer), never two at once: a request
  * while a pass runs queues one more pass after it, and any number of such requests are that one
- * pass (a burst of notifications costs two passes at most). After a pass, the next one is timed
+ * pass (a burst of notifications costs two passes at most); a request may come with a check,
+ * asked when the pass it queued would start, that says it is still needed (the pass running may
+ * have done its work already). After a pass, the next one is timed
  * by the pass itself (it says in how many ms it wants to run again: a retry's backoff ending),
  * never later than `fallbackMs` (work nobody announced); a failed pass is retried after
  * `retryMs`. Timers do not keep the process alive.
  */
 export class CoalescingPasses {
   private running?: Promise<void>;
-  private queued = false;
+  /** what the requests made during the running pass want checked first (always: no check) */
+  private readonly queued = new Set<() => boolean>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
@@ -19,11 +22,11 @@ export class CoalescingPasses {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  /** A pass now, or right after the one running. */
-  request(): void {
+  /** A pass now, or right after the one running (if `stillNeeded` then says so). */
+  request(stillNeeded: () => boolean = always): void {
     if (this.stopped) return;
     if (this.running) {
-      this.queued = true;
+      this.queued.add(stillNeeded);
       return;
     }
     if (this.timer) clearTimeout(this.timer);
@@ -50,8 +53,9 @@ export class CoalescingPasses {
     }
     this.running = undefined;
     if (this.stopped) return;
-    if (this.queued) {
-      this.queued = false;
+    const again = [...this.queued].some((stillNeeded) => stillNeeded());
+    this.queued.clear();
+    if (again) {
       this.request();
       return;
     }
@@ -59,3 +63,5 @@ export class CoalescingPasses {
     this.timer.unref();
   }
 }
+
+const always = () => true;

@@ -77,6 +77,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly passes: CoalescingPasses;
   private readonly listener?: PgChannelListener;
   private stopped = false;
+  /**
+   * A notification arrived since the last claim began. One received before a claim began is
+   * that claim's: NOTIFY is sent when its transaction commits, so the claim sees the row.
+   */
+  private unclaimedNotice = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -95,7 +100,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     );
     if (settings.relayEnabled && settings.listenEnabled) {
       this.listener = new PgChannelListener(dataSource, OUTBOX_CHANNEL, {
-        onNotify: () => this.passes.request(),
+        onNotify: () => {
+          this.unclaimedNotice = true;
+          this.passes.request(() => this.unclaimedNotice);
+        },
         // at start, and after a reconnection: what was notified meanwhile was not heard
         onListening: () => this.passes.request(),
       });
@@ -134,6 +142,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     // the database's clock, like every other timestamp of the outbox: the first claim's now()
     let passStartedAt: Date | null = null;
     for (;;) {
+      this.unclaimedNotice = false;
       const claim = await this.claim(passStartedAt);
       passStartedAt ??= claim.at;
       const { batch } = claim;
