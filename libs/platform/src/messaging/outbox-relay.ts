@@ -43,7 +43,7 @@ interface Claim {
   nextDueAt: Date | null;
 }
 
-/** Retry of a pass that failed (the database away): sooner than the fallback poll. */
+/** Retry of a failed pass (the database away): sooner than a longer fallback poll. */
 const FAILED_PASS_RETRY_MS = 1000;
 
 /**
@@ -92,7 +92,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   ) {
     this.passes = new CoalescingPasses(
       () => this.pass().then(({ nextInMs }) => nextInMs),
-      { fallbackMs: settings.pollIntervalMs, retryMs: FAILED_PASS_RETRY_MS },
+      {
+        fallbackMs: settings.pollIntervalMs,
+        retryMs: Math.min(FAILED_PASS_RETRY_MS, settings.pollIntervalMs),
+      },
       (error) => {
         const name = error instanceof Error ? error.constructor.name : 'Error';
         this.logger.warn({ err_class: name }, 'outbox relay pass failed; retrying');
@@ -122,11 +125,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await this.listener?.stop();
     await this.passes.stop();
     this.leases.stopAll();
-  }
-
-  /** A pass now, or right after the one running (tests; a destination known to be back). */
-  requestPass(): void {
-    this.passes.request();
   }
 
   /**
