@@ -22,6 +22,7 @@ describe('delivery migrations (e2e)', () => {
     expect(await runMigrations(options)).toEqual([
       'CreateOutboxAndInbox1700000000000',
       'InboxKeyedByConsumer1700000000001',
+      'OutboxNotifiesItsRelay1700000000002',
       ...deliveryDatabase.migrations.map((m) => m.name),
     ]);
     expect(await runMigrations(options)).toEqual([]);

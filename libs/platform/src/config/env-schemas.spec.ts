@@ -94,7 +94,8 @@ describeEnvSchema('messaging', {
   load: loadMessagingSettings,
   variables: {
     OUTBOX_RELAY_ENABLED: enumCase(['true', 'false'], (raw) => raw === 'true'),
-    OUTBOX_POLL_INTERVAL_MS: intCase(10),
+    OUTBOX_POLL_INTERVAL_MS: intCase(10, 3_600_000),
+    OUTBOX_LISTEN_ENABLED: enumCase(['true', 'false'], (raw) => raw === 'true'),
     OUTBOX_BATCH_SIZE: intCase(1, 500),
     OUTBOX_MAX_ATTEMPTS: intCase(1),
     OUTBOX_BACKOFF_BASE_MS: intCase(10),

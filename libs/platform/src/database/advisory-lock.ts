@@ -1,7 +1,5 @@
 import type { DataSource } from 'typeorm';
 
-const KEY = 'SELECT hashtext($1)::bigint AS key';
-
 /**
  * A PostgreSQL session advisory lock named `name`, held on one pooled connection while `work`
  * runs: the same name in the same database is one lock across every replica of a service. A
@@ -16,20 +14,20 @@ async function holding<T>(
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    const [{ key }] = (await runner.query(KEY, [name])) as Array<{ key: string }>;
-    // waiting is no slow statement: the holder's work (all the migrations) may well take
+    // The key is hashtext(name) (an int4 widened to the bigint key, as ever), computed by the
+    // statements that take and release the lock: no round trip of its own.
+    // Waiting is no slow statement: the holder's work (all the migrations) may well take
     // longer than DB_STATEMENT_TIMEOUT_MS; RESET gives the connection its own timeout back
     const waits = acquire === 'pg_advisory_lock';
     if (waits) await runner.query('SET statement_timeout = 0');
-    const [row] = (await runner.query(`SELECT ${acquire}($1) AS locked`, [key])) as Array<{
-      locked: boolean | string;
-    }>;
+    const locking = `SELECT ${acquire}(hashtext($1)) AS locked`;
+    const [row] = (await runner.query(locking, [name])) as Array<{ locked: boolean | string }>;
     if (waits) await runner.query('RESET statement_timeout');
     if (acquire === 'pg_try_advisory_lock' && row.locked === false) return { ran: false };
     try {
       return { ran: true, value: await work() };
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [key]);
+      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
     }
   } finally {
     await runner.release();

@@ -31,6 +31,10 @@ export function dataSourceOptions(
     connectTimeoutMS: db.connectionTimeoutMs,
     extra: {
       max: db.poolMax,
+      // Two connections stay open however long the service is idle (DB_POOL_MAX is at least
+      // 2): a periodic pass that needs two at once (a replica lock held while the work queries)
+      // or the first requests after a quiet spell do not open a new backend each time.
+      min: 2,
       connectionTimeoutMillis: db.connectionTimeoutMs,
       idleTimeoutMillis: 30_000,
       statement_timeout: db.statementTimeoutMs,

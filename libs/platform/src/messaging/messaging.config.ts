@@ -7,7 +7,21 @@ export const MessagingEnvSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
-  OUTBOX_POLL_INTERVAL_MS: envInt(10).default(500),
+  /**
+   * The relay's fallback poll: a pass at least this often when nothing woke it. Rows that become
+   * due notify the relay (LISTEN/NOTIFY) and it times its passes for the backoffs and leases it
+   * knows of, so this only bounds what a notification lost in a reconnection can delay. With
+   * OUTBOX_LISTEN_ENABLED=false it is the polling interval, as it was before notifications.
+   */
+  OUTBOX_POLL_INTERVAL_MS: envInt(10, 3_600_000).default(10_000),
+  /**
+   * Whether the relay keeps a connection of its own that LISTENs for new outbox rows: off where
+   * LISTEN cannot work (a transaction-pooling PgBouncer); the relay then polls.
+   */
+  OUTBOX_LISTEN_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   OUTBOX_BATCH_SIZE: envInt(1, 500).default(20),
   /** deliveries tried before a message is dead-lettered */
   OUTBOX_MAX_ATTEMPTS: envInt(1).default(60),
@@ -28,6 +42,7 @@ export const MessagingEnvSchema = z.object({
 export const MessagingSettingsSchema = MessagingEnvSchema.transform((env) => ({
   relayEnabled: env.OUTBOX_RELAY_ENABLED,
   pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+  listenEnabled: env.OUTBOX_LISTEN_ENABLED,
   batchSize: env.OUTBOX_BATCH_SIZE,
   maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
   backoffBaseMs: env.OUTBOX_BACKOFF_BASE_MS,

@@ -1,18 +1,21 @@
 import {
+  BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
 import type { EventEnvelope } from '@app/contracts';
 import { DataSource } from 'typeorm';
+import { CoalescingPasses } from '../jobs/coalescing-passes';
 import { UpstreamClients } from '../http/upstream-clients';
 import { EventBroker } from '../events/event-broker';
 import { sendEvent } from '../events/event-sender';
 import { LeaseRenewals } from '../database/lease-renewals';
 import { MessagingSettings, outboxBackoffMs } from './messaging.config';
+import { OUTBOX_CHANNEL } from './outbox-notify.migration';
+import { PgChannelListener } from './pg-channel-listener';
 
 interface ClaimedMessage {
   id: string;
@@ -21,7 +24,27 @@ interface ClaimedMessage {
   path: string;
   payload: Record<string, unknown>;
   attempts: number;
+  /** an undelivered message of the same aggregate and destination waits behind this one */
+  has_follower: boolean;
 }
+
+/** What became of one delivery: acknowledged, or due again in `retryInMs` (none: dead). */
+interface Delivery {
+  acknowledged: boolean;
+  retryInMs?: number;
+}
+
+/** One claim: the messages leased (maybe none), and when the pass should look again. */
+interface Claim {
+  batch: ClaimedMessage[];
+  /** the database's now() at the claim: the first claim's is the pass's start */
+  at: Date;
+  /** when a message this pass could not take becomes claimable (a backoff, another's lease) */
+  nextDueAt: Date | null;
+}
+
+/** Retry of a failed pass (the database away): sooner than a longer fallback poll. */
+const FAILED_PASS_RETRY_MS = 1000;
 
 /**
  * Delivers outbox messages to their receivers' internal endpoints until acknowledged (2xx).
@@ -32,17 +55,33 @@ interface ClaimedMessage {
  * delivery is not handed to a second relay as long as the first one is still on it. Only the oldest
  * undelivered message of each aggregate and destination is claimable, so they arrive in order;
  * a dead-lettered message holds back the ones behind it until an admin re-drives it.
+ *
+ * When passes run: a committed row that is due notifies the database's OUTBOX_CHANNEL (a
+ * trigger, see OutboxNotifiesItsRelay1700000000002), which a connection of the relay's own
+ * LISTENs on; each pass ends by timing the next one for the earliest message it could not take
+ * yet (a backoff ending, a lease of a dead relay lapsing); and a fallback poll every
+ * OUTBOX_POLL_INTERVAL_MS catches what no one announced (a notification sent while the listener
+ * was reconnecting; it also drains once when it listens again). Notifications that arrive
+ * during a pass are one more pass after it. Idle, the relay runs no statement at all but the
+ * fallback poll's one claim. A pass claims again only after a full batch or a delivered message
+ * with another of its aggregate behind it: a notified event costs its claim and its
+ * acknowledgement, two statements.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   private readonly leases = new LeaseRenewals(this.logger, 'outbox claim');
   private batches = 0;
   /** destinations that could not be reached: messages to them wait out a backoff */
   private readonly waitingOn = new Set<string>();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly passes: CoalescingPasses;
+  private readonly listener?: PgChannelListener;
   private stopped = false;
+  /**
+   * A notification arrived since the last claim began. One received before a claim began is
+   * that claim's: NOTIFY is sent when its transaction commits, so the claim sees the row.
+   */
+  private unclaimedNotice = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -50,16 +89,41 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @Optional() @Inject(UpstreamClients) private readonly upstreams: UpstreamClients | undefined,
     private readonly settings: MessagingSettings,
     @Optional() private readonly broker?: EventBroker,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.settings.relayEnabled) this.schedule(0);
+  ) {
+    this.passes = new CoalescingPasses(
+      () => this.pass().then(({ nextInMs }) => nextInMs),
+      {
+        fallbackMs: settings.pollIntervalMs,
+        retryMs: Math.min(FAILED_PASS_RETRY_MS, settings.pollIntervalMs),
+      },
+      (error) => {
+        const name = error instanceof Error ? error.constructor.name : 'Error';
+        this.logger.warn({ err_class: name }, 'outbox relay pass failed; retrying');
+      },
+    );
+    if (settings.relayEnabled && settings.listenEnabled) {
+      this.listener = new PgChannelListener(dataSource, OUTBOX_CHANNEL, {
+        onNotify: () => {
+          this.unclaimedNotice = true;
+          this.passes.request(() => this.unclaimedNotice);
+        },
+        // at start, and after a reconnection: what was notified meanwhile was not heard
+        onListening: () => this.passes.request(),
+      });
+    }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationBootstrap(): void {
+    if (!this.settings.relayEnabled) return;
+    this.passes.request();
+    this.listener?.start();
+  }
+
+  /** Before the data source closes (TypeORM's onApplicationShutdown): no pass may start then. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.listener?.stop();
+    await this.passes.stop();
     this.leases.stopAll();
   }
 
@@ -68,60 +132,86 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
    * that fails is due again only after its backoff, so it is tried at most once per pass.
    */
   async drainOnce(): Promise<number> {
-    // the database's clock, like every other timestamp of the outbox
-    const [{ now: passStartedAt }]: Array<{ now: Date }> =
-      await this.dataSource.query('SELECT now() AS now');
+    return (await this.pass()).acknowledged;
+  }
+
+  private async pass(): Promise<{ acknowledged: number; nextInMs?: number }> {
     let acknowledged = 0;
+    // the database's clock, like every other timestamp of the outbox: the first claim's now()
+    let passStartedAt: Date | null = null;
     for (;;) {
-      const batch = await this.claim(passStartedAt);
-      if (batch.length === 0) return acknowledged;
+      this.unclaimedNotice = false;
+      const claim = await this.claim(passStartedAt);
+      passStartedAt ??= claim.at;
+      const { batch } = claim;
+      const dueInMs = claim.nextDueAt ? claim.nextDueAt.getTime() - claim.at.getTime() : Infinity;
+      if (batch.length === 0) return { acknowledged, nextInMs: dueInMs };
       const lease = `batch-${(this.batches += 1)}`;
       this.leases.start(lease, (this.settings.claimLeaseSeconds * 1000) / 3, () =>
         this.renew(batch.map((message) => message.id)),
       );
-      let results: boolean[];
+      let outcomes: Delivery[];
       try {
-        results = await Promise.all(batch.map((message) => this.deliver(message)));
+        outcomes = await Promise.all(batch.map((message) => this.deliver(message)));
       } finally {
         this.leases.stop(lease);
       }
-      acknowledged += results.filter(Boolean).length;
-      if (this.stopped) return acknowledged;
+      acknowledged += outcomes.filter((outcome) => outcome.acknowledged).length;
+      if (this.stopped) return { acknowledged };
+      // Another claim finds something only after a full batch, or behind a message just
+      // delivered (the next of its aggregate is free now). Otherwise the pass ends here, one
+      // statement sooner: what became due meanwhile notified, and the next pass is due when
+      // this claim's earliest waiting message or one of this batch's retries is.
+      const freed = batch.some((message, i) => message.has_follower && outcomes[i].acknowledged);
+      if (batch.length < this.settings.batchSize && !freed) {
+        const retries = outcomes.map((outcome) => outcome.retryInMs ?? Infinity);
+        return { acknowledged, nextInMs: Math.min(dueInMs, ...retries) };
+      }
     }
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.drainOnce()
-        .catch((error: unknown) => {
-          const name = error instanceof Error ? error.constructor.name : 'Error';
-          this.logger.warn({ err_class: name }, 'outbox relay pass failed; retrying');
-        })
-        .then(() => this.schedule(this.settings.pollIntervalMs));
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  private async claim(dueBy: Date): Promise<ClaimedMessage[]> {
-    // TypeORM answers an UPDATE … RETURNING with [rows, affected count]
-    const [rows]: [ClaimedMessage[], number] = await this.dataSource.query(
-      `UPDATE outbox_messages SET locked_until = now() + make_interval(secs => $2)
-       WHERE id IN (
-         SELECT m.id FROM outbox_messages m
-         WHERE m.status = 'pending' AND m.next_attempt_at <= $3
-           AND (m.locked_until IS NULL OR m.locked_until < now())
-           AND NOT EXISTS (
-             SELECT 1 FROM outbox_messages e
-             WHERE e.aggregate_id = m.aggregate_id AND e.destination = m.destination
-               AND e.sequence < m.sequence AND e.status IN ('pending', 'dead'))
-         ORDER BY m.sequence
-         LIMIT $1
-         FOR UPDATE SKIP LOCKED)
-       RETURNING id, type, destination, path, payload, attempts`,
+  /**
+   * One statement: leases up to a batch of the messages due by `dueBy` (the pass's start; now,
+   * for its first claim), and, when that is less than a batch (the pass is about to end), finds
+   * when the earliest message the pass could not take becomes claimable: due after the pass
+   * started (a backoff, a wake-up), or leased by a relay (another one's; lapses if it died).
+   * Messages held back behind an older one are not counted: the older one's delivery is what
+   * frees them, in the pass that delivers it.
+   */
+  private async claim(dueBy: Date | null): Promise<Claim> {
+    type Row = Partial<ClaimedMessage> & { claimed_at: Date; next_due_at: Date | null };
+    const rows: Row[] = await this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE outbox_messages SET locked_until = now() + make_interval(secs => $2)
+         WHERE id IN (
+           SELECT m.id FROM outbox_messages m
+           WHERE m.status = 'pending' AND m.next_attempt_at <= coalesce($3, now())
+             AND (m.locked_until IS NULL OR m.locked_until < now())
+             AND NOT EXISTS (
+               SELECT 1 FROM outbox_messages e
+               WHERE e.aggregate_id = m.aggregate_id AND e.destination = m.destination
+                 AND e.sequence < m.sequence AND e.status IN ('pending', 'dead'))
+           ORDER BY m.sequence
+           LIMIT $1
+           FOR UPDATE SKIP LOCKED)
+         RETURNING id, type, destination, path, payload, attempts,
+           EXISTS (
+             SELECT 1 FROM outbox_messages f
+             WHERE f.aggregate_id = outbox_messages.aggregate_id
+               AND f.destination = outbox_messages.destination
+               AND f.sequence > outbox_messages.sequence AND f.status = 'pending') AS has_follower)
+       SELECT now() AS claimed_at,
+              CASE WHEN (SELECT count(*) FROM claimed) < $1 THEN
+                (SELECT min(greatest(w.next_attempt_at, w.locked_until)) FROM outbox_messages w
+                  WHERE w.status = 'pending'
+                    AND (w.next_attempt_at > coalesce($3, now()) OR w.locked_until >= now()))
+              END AS next_due_at,
+              c.id, c.type, c.destination, c.path, c.payload, c.attempts, c.has_follower
+         FROM (SELECT 1) AS pass LEFT JOIN claimed c ON true`,
       [this.settings.batchSize, this.settings.claimLeaseSeconds, dueBy],
     );
-    return rows;
+    const batch = rows.filter((row) => row.id !== null && row.id !== undefined) as ClaimedMessage[];
+    return { batch, at: rows[0].claimed_at, nextDueAt: rows[0].next_due_at };
   }
 
   /** Extends the lease of the batch's messages still being delivered; false once none is. */
@@ -135,7 +225,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return rows.length > 0;
   }
 
-  private async deliver(message: ClaimedMessage): Promise<boolean> {
+  private async deliver(message: ClaimedMessage): Promise<Delivery> {
     const outcome = await sendEvent(
       {
         envelope: message.payload as unknown as EventEnvelope,
@@ -153,10 +243,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         [message.id],
       );
       if (this.waitingOn.delete(message.destination)) await this.wake(message.destination);
-      return true;
+      return { acknowledged: true };
     }
-    await this.recordFailure(message, outcome.reason, outcome.permanent);
-    return false;
+    const retryInMs = await this.recordFailure(message, outcome.reason, outcome.permanent);
+    return { acknowledged: false, retryInMs };
   }
 
   /**
@@ -180,21 +270,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     message: ClaimedMessage,
     reason: string,
     permanent = false,
-  ): Promise<void> {
+  ): Promise<number | undefined> {
     const attempts = message.attempts + 1;
     const dead = permanent || attempts >= this.settings.maxAttempts;
+    const backoffMs = outboxBackoffMs(this.settings, attempts);
     await this.dataSource.query(
       `UPDATE outbox_messages
        SET attempts = $2, last_error = $3, locked_until = NULL, status = $4,
            next_attempt_at = now() + make_interval(secs => $5)
        WHERE id = $1`,
-      [
-        message.id,
-        attempts,
-        reason,
-        dead ? 'dead' : 'pending',
-        outboxBackoffMs(this.settings, attempts) / 1000,
-      ],
+      [message.id, attempts, reason, dead ? 'dead' : 'pending', backoffMs / 1000],
     );
     if (!dead && reason === 'unavailable') this.waitingOn.add(message.destination);
     const log = {
@@ -206,5 +291,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     };
     if (dead) this.logger.error(log, 'outbox message dead-lettered');
     else this.logger.warn(log, 'outbox delivery failed; will retry');
+    return dead ? undefined : backoffMs;
   }
 }

@@ -20,7 +20,11 @@ export class MetricsService {
   readonly duration: Histogram<'method' | 'route' | 'status_code'>;
 
   constructor(@Optional() dataSource?: DataSource) {
-    collectDefaultMetrics({ register: this.registry });
+    // The event-loop delay histogram samples every `eventLoopMonitoringPrecision` ms: at the
+    // library's 10 ms that is a hundred wake-ups a second, 3 to 5 ms of CPU a second in an idle
+    // process (nearly all it spends idle); at 100 ms, 0.4 ms. The lag percentiles stay (a stall
+    // shorter than 100 ms may go unsampled; nodejs_eventloop_lag_seconds is measured at scrape).
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 100 });
     this.requests = new Counter({
       name: 'http_requests_total',
       help: 'HTTP requests by method, route template and status code',
