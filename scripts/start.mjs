@@ -47,6 +47,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceEnv } from './lib/env.mjs';
 import { hasExited, label, pipeLines, ringBuffer, stopChild, waitHealthy } from './lib/proc.mjs';
@@ -434,12 +435,17 @@ const notify = (msg) => {
 async function usage() {
   const alive = [...running.values()].filter((e) => !hasExited(e.child));
   const cpu = process.cpuUsage();
+  const main = process.threadCpuUsage();
   return {
     mode: THREADS ? 'threads' : REPLICAS > 1 ? 'replicas' : 'processes',
     pid: process.pid,
     // the whole process: every thread (services, V8's helpers, libuv's pool) and the launcher
     rssKiB: rssKiB(process.pid),
     cpuMs: (cpu.user + cpu.system) / 1000,
+    // this thread: the launcher's own work, mostly relaying the services' log lines
+    mainThreadCpuMs: (main.user + main.system) / 1000,
+    // the launcher's own V8 heap (in rssKiB, not in any service's)
+    mainHeapKiB: Math.round(v8.getHeapStatistics().total_physical_size / 1024),
     services: await Promise.all(
       alive.map(async (e) => ({
         name: e.svc.name,
