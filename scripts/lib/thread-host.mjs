@@ -44,9 +44,10 @@ export function threadLimits(env = process.env) {
 
 /** Names, codes and messages only: a message is the platform's own, a stack would be noise. */
 function describe(error) {
-  if (!(error instanceof Error)) return String(error);
+  // (not `instanceof Error`: the error was rebuilt in this thread, maybe in another realm)
+  if (typeof error?.message !== 'string') return String(error).split('\n')[0].slice(0, 300);
   const code = error.code ? ` (${error.code})` : '';
-  return `${error.name}${code}: ${error.message.split('\n')[0].slice(0, 300)}`;
+  return `${error.name ?? 'Error'}${code}: ${error.message.split('\n')[0].slice(0, 300)}`;
 }
 
 export class ServiceThread extends EventEmitter {
