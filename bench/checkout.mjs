@@ -5,6 +5,7 @@
 //   npm run bench -- --scenario checkout                          # 8,16,32,64 clients, 30 s each
 //   npm run bench -- --scenario checkout --clients 8,32 --duration 20 --json out.json
 //   npm run bench -- --scenario checkout --smoke                  # CI: 2 clients, 3 s, fails on any error
+//   npm run bench -- --scenario checkout --threads                # the services as threads of one process
 //
 // Each client is a customer registered beforehand, on its own loopback address (the services
 // rate-limit per client IP, as in production) with its own keep-alive agent, and runs
@@ -13,7 +14,10 @@
 // per flow, CPU ms per flow of every service process and of the PostgreSQL backends of its
 // database, the machine's busy share, RSS per service, the requests each service received and
 // the transactions each database ran per flow, and the time until each paid order is `pagada`
-// with a delivery. See docs/performance.md ("The checkout").
+// with a delivery. With --threads (`npm start -- --threads`) a service's CPU is its thread's (the
+// launcher's `usage` answer), the process's other threads (V8's GC helpers, libuv's pool) are a
+// row of their own, and memory is the one process's RSS with each thread's V8 heap. See
+// docs/performance.md ("The checkout").
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
