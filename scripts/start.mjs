@@ -86,7 +86,7 @@ function startOptions(argv, env) {
   }
   if (threads && replicas > 1) {
     // a thread per service is about memory on one machine; replicas are about more cores and
-    // surviving a process's crash: the two do not combine (README "Start options")
+    // surviving a process's crash: the two do not combine (README "Threads")
     fail(`--threads runs one thread per service: it does not combine with --replicas ${replicas}`);
   }
   return { replicas, threads };

@@ -136,7 +136,7 @@ describe('a service in a worker thread', () => {
 
 describe('threadLimits', () => {
   it('reads the heap limits of each thread from the environment, with defaults', () => {
-    expect(threadLimits({})).toEqual({ maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 512 });
+    expect(threadLimits({})).toEqual({ maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 512 });
     expect(
       threadLimits({ THREAD_YOUNG_GENERATION_MB: '16', THREAD_OLD_GENERATION_MB: '256' }),
     ).toEqual({ maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 });
