@@ -5,6 +5,7 @@
 //   npm run bench -- --scenario checkout                          # 8,16,32,64 clients, 30 s each
 //   npm run bench -- --scenario checkout --clients 8,32 --duration 20 --json out.json
 //   npm run bench -- --scenario checkout --smoke                  # CI: 2 clients, 3 s, fails on any error
+//   npm run bench -- --scenario checkout --threads                # the services as threads of one process
 //
 // Each client is a customer registered beforehand, on its own loopback address (the services
 // rate-limit per client IP, as in production) with its own keep-alive agent, and runs
@@ -13,7 +14,10 @@
 // per flow, CPU ms per flow of every service process and of the PostgreSQL backends of its
 // database, the machine's busy share, RSS per service, the requests each service received and
 // the transactions each database ran per flow, and the time until each paid order is `pagada`
-// with a delivery. See docs/performance.md ("The checkout").
+// with a delivery. With --threads (`npm start -- --threads`) a service's CPU is its thread's (the
+// launcher's `usage` answer), the process's other threads (V8's GC helpers, libuv's pool) are a
+// row of their own, and memory is the one process's RSS with each thread's V8 heap. See
+// docs/performance.md ("The checkout").
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -53,6 +57,8 @@ const USAGE = `usage: npm run bench -- --scenario checkout [options]
   --json FILE         also write every figure as JSON
   --wait-quiet        start each level only once other programs leave the machine nearly idle
                       (at most 3 minutes of waiting per level)
+  --threads           start the services as worker threads of one process (npm start -- --threads);
+                      memory is then that process's RSS and each thread's heap
   --smoke             2 clients, 1 s warm-up, 3 s measured, 2 s idle (CI); still fails on any error`;
 
 function options(argv) {
@@ -68,6 +74,7 @@ function options(argv) {
       json: { type: 'string' },
       smoke: { type: 'boolean', default: false },
       'wait-quiet': { type: 'boolean', default: false },
+      threads: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -84,7 +91,15 @@ function options(argv) {
     return n;
   };
   if (values.smoke) {
-    return { clients: [2], duration: 3, warmup: 1, idle: 2, products: 2, json: values.json };
+    return {
+      clients: [2],
+      duration: 3,
+      warmup: 1,
+      idle: 2,
+      products: 2,
+      json: values.json,
+      threads: values.threads,
+    };
   }
   const clients = values.clients.split(',').map((c) => num('clients', 1, c.trim()));
   if (Math.max(...clients) > 250 * 50) {
@@ -100,6 +115,7 @@ function options(argv) {
     rateLimit: values['rate-limit'] === undefined ? undefined : num('rate-limit', 1),
     json: values.json,
     waitQuiet: values['wait-quiet'],
+    threads: values.threads,
   };
 }
 
@@ -123,8 +139,9 @@ async function snapshot(ctx) {
       ? withClient(ctx.statements.dbUrl, (c) => statementCounts(c, ctx.databases))
       : undefined,
   ]);
-  const cpu = await cpuOf([...ctx.services.map((s) => s.pid), ctx.launcherPid]);
+  const cpu = await cpuOf([...new Set([...ctx.services.map((s) => s.pid), ctx.launcherPid])]);
   return {
+    threads: ctx.threads ? threadUsage(await ctx.platform.usage()) : undefined,
     requests,
     xacts,
     statements,
@@ -135,14 +152,26 @@ async function snapshot(ctx) {
   };
 }
 
+/** The launcher's `usage` answer with --threads: CPU ms by thread, heap by service. */
+function threadUsage(u) {
+  return {
+    hostKiB: u.rssKiB,
+    mainThreadCpuMs: u.mainThreadCpuMs,
+    cpuMs: Object.fromEntries(u.services.map((s) => [s.name, s.cpuMs])),
+    heapKiB: Object.fromEntries(u.services.map((s) => [s.name, s.heap?.physicalKiB])),
+  };
+}
+
 /** CPU ms, requests, transactions and statements between two snapshots, by service. */
 function costs(ctx, a, b, pgCpu) {
   const byService = {};
+  // with threads: each service's thread; the host's other threads are `sharedThreadsMs` below
+  const cpuMs = (snap, s) => (ctx.threads ? snap.threads.cpuMs[s.name] : snap.cpu.get(s.pid));
   for (const [i, s] of ctx.services.entries()) {
     const reqs = delta(a.requests[i], b.requests[i]);
     const db = ctx.dbOf.get(s.name);
     byService[s.name] = {
-      cpuMs: b.cpu.get(s.pid) - a.cpu.get(s.pid),
+      cpuMs: cpuMs(b, s) - cpuMs(a, s),
       pgCpuMs: db ? (pgCpu.get(s.name) ?? 0) : undefined,
       requests: [...reqs.values()].reduce((x, y) => x + y, 0),
       requestsByRoute: Object.fromEntries([...reqs].sort((x, y) => y[1] - x[1])),
@@ -151,17 +180,25 @@ function costs(ctx, a, b, pgCpu) {
     };
   }
   const benchUs = (u) => u.user + u.system;
+  const hostMs = b.cpu.get(ctx.launcherPid) - a.cpu.get(ctx.launcherPid);
   const out = {
     ms: b.at - a.at,
     byService,
     pgSharedMs: pgCpu.get('pg shared') ?? 0,
-    launcherMs: b.cpu.get(ctx.launcherPid) - a.cpu.get(ctx.launcherPid),
+    // with threads the launcher is the host: its main thread relays the log lines
+    launcherMs: ctx.threads ? b.threads.mainThreadCpuMs - a.threads.mainThreadCpuMs : hostMs,
     benchMs: (benchUs(b.bench) - benchUs(a.bench)) / 1000,
   };
+  if (ctx.threads) {
+    // V8's helper threads (concurrent marking, parallel scavenges) and libuv's threadpool
+    // (WebCrypto, scrypt, file system), shared by every service thread
+    const threadsMs = Object.values(byService).reduce((x, y) => x + y.cpuMs, 0);
+    out.sharedThreadsMs = hostMs - out.launcherMs - threadsMs;
+  }
   if (a.machine && b.machine) {
     const total = b.machine.total - a.machine.total;
     const busy = b.machine.busy - a.machine.busy;
-    let ours = out.pgSharedMs + out.launcherMs + out.benchMs;
+    let ours = out.pgSharedMs + out.launcherMs + out.benchMs + (out.sharedThreadsMs ?? 0);
     for (const x of Object.values(byService)) ours += x.cpuMs + (x.pgCpuMs ?? 0);
     out.machineBusy = busy / total;
     // what other programs on the machine used meanwhile (a shared machine skews the figures)
@@ -171,6 +208,11 @@ function costs(ctx, a, b, pgCpu) {
 }
 
 async function rssByService(ctx) {
+  if (ctx.threads) {
+    // one process: its RSS is what counts; per service, its thread's V8 heap
+    const t = threadUsage(await ctx.platform.usage());
+    return { host: t.hostKiB, ...t.heapKiB };
+  }
   const out = {};
   for (const s of ctx.services) out[s.name] = await rssKiB(s.pid);
   return out;
@@ -326,7 +368,10 @@ function report(ctx, idle, idleRss, levels) {
     if (ctx.dbOf.get(n))
       rows.push([`${n} pg`, ...levels.map((l) => fmt(per(l, l.byService[n].pgCpuMs), 2))]);
   }
-  const nodeTotal = (l) => sum(names.map((n) => l.byService[n].cpuMs));
+  const nodeTotal = (l) => sum(names.map((n) => l.byService[n].cpuMs)) + (l.sharedThreadsMs ?? 0);
+  if (ctx.threads) {
+    rows.push(['shared threads³', ...levels.map((l) => fmt(per(l, l.sharedThreadsMs), 2))]);
+  }
   const pgTotal = (l) => sum(names.map((n) => l.byService[n].pgCpuMs));
   rows.push(
     ['services (node)', ...levels.map((l) => fmt(per(l, nodeTotal(l)), 2))],
@@ -339,7 +384,11 @@ function report(ctx, idle, idleRss, levels) {
   printTable(head, rows);
   console.log(
     '¹ postmaster, WAL writer, checkpointer, background writer: shared with every database on the' +
-      ' server. ² npm start relays the services’ log lines; not in TOTAL.',
+      ' server. ² npm start relays the services’ log lines; not in TOTAL.' +
+      (ctx.threads
+        ? ' ³ --threads: node rows are each service’s thread; V8’s GC helpers and libuv’s pool' +
+          ' are shared by all (in services (node) and TOTAL).'
+        : ''),
   );
 
   console.log('\nShare of one core (CPU ms per ms of the window)');
@@ -385,18 +434,38 @@ function report(ctx, idle, idleRss, levels) {
   printTable(head, countRows);
   if (!ctx.statements.usable) console.log(`statements: not counted (${ctx.statements.why})`);
 
-  console.log('\nRSS MiB per service: idle, then after each level');
-  printTable(
-    ['service', 'idle', ...levels.map((l) => `after ${l.clients}`)],
-    [
-      ...names.map((n) => [n, MiB(idleRss[n]), ...levels.map((l) => MiB(l.rssAfterKiB[n]))]),
+  if (ctx.threads) {
+    console.log(
+      '\nMemory MiB (--threads): the one process’s RSS (all seven, launcher included), then each' +
+        ' service thread’s V8 heap (physical); idle, then after each level',
+    );
+    const heaps = (m) => sum(names.map((n) => m[n]));
+    printTable(
+      ['', 'idle', ...levels.map((l) => `after ${l.clients}`)],
       [
-        'all seven',
-        MiB(sum(names.map((n) => idleRss[n]))),
-        ...levels.map((l) => MiB(sum(names.map((n) => l.rssAfterKiB[n])))),
+        ['process RSS', MiB(idleRss.host), ...levels.map((l) => MiB(l.rssAfterKiB.host))],
+        ...names.map((n) => [
+          `${n} heap`,
+          MiB(idleRss[n]),
+          ...levels.map((l) => MiB(l.rssAfterKiB[n])),
+        ]),
+        ['heaps, all seven', MiB(heaps(idleRss)), ...levels.map((l) => MiB(heaps(l.rssAfterKiB)))],
       ],
-    ],
-  );
+    );
+  } else {
+    console.log('\nRSS MiB per service: idle, then after each level');
+    printTable(
+      ['service', 'idle', ...levels.map((l) => `after ${l.clients}`)],
+      [
+        ...names.map((n) => [n, MiB(idleRss[n]), ...levels.map((l) => MiB(l.rssAfterKiB[n]))]),
+        [
+          'all seven',
+          MiB(sum(names.map((n) => idleRss[n]))),
+          ...levels.map((l) => MiB(sum(names.map((n) => l.rssAfterKiB[n])))),
+        ],
+      ],
+    );
+  }
 
   if (idle) {
     const s = idle.ms / 1000;
@@ -473,6 +542,7 @@ export async function main(argv) {
     // Registration and login hash passwords (scrypt, N = 2^17 by default): only the set-up does
     // them, never a measured flow, so a cheaper hash makes 64 customers in seconds, not minutes.
     const env = { PASSWORD_SCRYPT_LOG_N: process.env.BENCH_SCRYPT_LOG_N || '14' };
+    if (opts.threads) env.THREADS = 'true';
     if (opts.rateLimit) env.RATE_LIMIT_PER_MINUTE = String(opts.rateLimit);
     platform = await startPlatform({ adminUrl, env, log });
     log(`platform ready in ${platform.seconds} s (log: ${platform.logFile})`);
@@ -496,6 +566,8 @@ export async function main(argv) {
       databases,
       services: platform.services,
       launcherPid: platform.launcherPid,
+      platform,
+      threads: opts.threads,
       pgProcesses: new PgProcesses(admin, new Map([...dbOf].map(([s, d]) => [d, s]))),
       statements: await statementCounter(
         admin,
@@ -556,7 +628,8 @@ export async function main(argv) {
     console.log(
       `load:     ${opts.warmup} s warm-up + ${opts.duration} s per level, ` +
         `${spread ? 'one loopback address per client' : 'every client on 127.0.0.1'}, ` +
-        `${ctx.productIds.length} products; load average ${machine.loadavgBefore} before, ` +
+        `${ctx.productIds.length} products, ` +
+        `${opts.threads ? 'services as threads of one process' : 'a process per service'}; load average ${machine.loadavgBefore} before, ` +
         `${machine.loadavgAfter} after`,
     );
     report(ctx, idle, idleRss, levels);

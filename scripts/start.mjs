@@ -13,6 +13,14 @@
 // URLs and behaviour are those of one process. Redis holds what they share: REDIS_URL, else
 // redis://127.0.0.1:6379 when one answers there (without Redis, rate limits count per process).
 //
+// `npm start -- --threads` (or THREADS=true): every service in a worker thread of this one process
+// (scripts/lib/thread-host.mjs), each still the whole service (its own port, database, pools,
+// environment and module state; the services call each other over HTTP), so the node binary's
+// pages are resident once, not once per service. Same start order, gating, table, logs and
+// control channel; a service thread that dies (uncaught error, out of memory) is reported and
+// started again after THREAD_RESTART_DELAY_MS (1000), the others keep running. Heap limits per
+// thread: THREAD_YOUNG_GENERATION_MB, THREAD_OLD_GENERATION_MB. Not with --replicas.
+//
 // Options (environment): ONLY_SERVICES=product,user  SEED=false  LOG_PREFIX=false
 //   MIGRATE=true (each service's migrate.js first; by default each service applies its pending
 //   migrations as it starts, once across replicas, under an advisory lock)
@@ -28,38 +36,60 @@
 //   → {type: 'failed', message}                                  start failed (then it stops)
 //   ← {id, type: 'stop', service, signal?: 'SIGTERM' | 'SIGKILL'} → {id, ok, pid, code, signal}
 //   ← {id, type: 'start', service, env?: {VAR: value}}             → {id, ok, pid} once healthy
+//   ← {id, type: 'usage'} → {id, ok, mode, pid, rssKiB, cpuMs, services: [{name, pid, threadId,
+//      cpuMs?, heap?}]}  (with --threads: each service thread's CPU time and V8 heap)
 //   (`start` spawns a stopped service again with the same environment plus `env`; failures
-//   answer {id, ok: false, error}). The channel closing (the parent died) stops everything.
+//   answer {id, ok: false, error}). With --threads, `stop` ends the service's thread (SIGTERM:
+//   its graceful stop, SIGKILL: terminated) and `start` starts a new one; pid is this process's.
+//   The channel closing (the parent died) stops everything.
 import './lib/require-node.mjs';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceEnv } from './lib/env.mjs';
-import { hasExited, pipeLines, ringBuffer, stopChild, waitHealthy } from './lib/proc.mjs';
+import { hasExited, label, pipeLines, ringBuffer, stopChild, waitHealthy } from './lib/proc.mjs';
 import { ROOT, distEntry } from './lib/services.mjs';
 import { log, prepare, runEntries } from './lib/stack.mjs';
+import { startServiceThread, threadLimits } from './lib/thread-host.mjs';
 
 const t0 = Date.now();
-const REPLICAS = replicaCount(process.argv.slice(2), process.env.REPLICAS);
+const { replicas: REPLICAS, threads: THREADS } = startOptions(process.argv.slice(2), process.env);
 
-/** `--replicas N` / `--replicas=N` / REPLICAS=N: 1 to 16 processes per service. */
-function replicaCount(argv, fromEnv) {
+/**
+ * `--replicas N` / `--replicas=N` / REPLICAS=N: 1 to 16 processes per service;
+ * `--threads` / THREADS=true: every service in a worker thread of this process.
+ */
+function startOptions(argv, env) {
+  const fail = (message) => {
+    console.error(`npm start: ${message}`);
+    process.exit(2);
+  };
   const at = argv.findIndex((a) => a === '--replicas' || a.startsWith('--replicas='));
-  const raw = at < 0 ? fromEnv : argv[at].includes('=') ? argv[at].split('=')[1] : argv[at + 1];
-  const unknown = argv.filter((a, i) => i !== at && !(i === at + 1 && !argv[at].includes('=')));
+  const raw =
+    at < 0 ? env.REPLICAS : argv[at].includes('=') ? argv[at].split('=')[1] : argv[at + 1];
+  const valueAt = at >= 0 && !argv[at].includes('=') ? at + 1 : -1;
+  const rest = argv.filter((_, i) => i !== at && i !== valueAt);
+  const threads = rest.includes('--threads') || env.THREADS === 'true';
+  const unknown = rest.filter((a) => a !== '--threads');
   if (unknown.length) {
-    console.error(`npm start: unknown argument(s) ${unknown.join(' ')} (known: --replicas N)`);
-    process.exit(2);
+    fail(`unknown argument(s) ${unknown.join(' ')} (known: --replicas N, --threads)`);
   }
-  if (raw === undefined || raw === '') return 1;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 16) {
-    console.error(`npm start: --replicas must be a whole number from 1 to 16, got "${raw}"`);
-    process.exit(2);
+  let replicas = 1;
+  if (raw !== undefined && raw !== '') {
+    replicas = Number(raw);
+    if (!Number.isInteger(replicas) || replicas < 1 || replicas > 16) {
+      fail(`--replicas must be a whole number from 1 to 16, got "${raw}"`);
+    }
   }
-  return n;
+  if (threads && replicas > 1) {
+    // a thread per service is about memory on one machine; replicas are about more cores and
+    // surviving a process's crash: the two do not combine (README "Threads")
+    fail(`--threads runs one thread per service: it does not combine with --replicas ${replicas}`);
+  }
+  return { replicas, threads };
 }
 const secs = (from = t0) => ((Date.now() - from) / 1000).toFixed(1);
 
@@ -85,6 +115,8 @@ let pg;
 /** @type {Promise<unknown> | undefined} */
 let preparing;
 let stopRequestedAt = 0;
+/** with --threads: {resourceLimits, restartDelayMs} (set once the environment is loaded) */
+let threadOptions;
 
 function portInUse(port) {
   return new Promise((resolve) => {
@@ -130,13 +162,15 @@ function spawnService(svc, env) {
   const args = replicated
     ? [path.join(ROOT, 'scripts', 'lib', 'cluster-primary.mjs'), main]
     : ['--enable-source-maps', main];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: replicated ? { ...env, REPLICAS: String(REPLICAS) } : env,
-    // Own process group: Ctrl-C reaches only this launcher, which stops the services in order.
-    detached: true,
-    stdio: replicated ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-  });
+  const child = THREADS
+    ? startServiceThread(svc, env, { entry: main, resourceLimits: threadOptions.resourceLimits })
+    : spawn(process.execPath, args, {
+        cwd: ROOT,
+        env: replicated ? { ...env, REPLICAS: String(REPLICAS) } : env,
+        // Own process group: Ctrl-C reaches only this launcher, which stops the services in order.
+        detached: true,
+        stdio: replicated ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+      });
   // with replicas, ready means every one of them listens (the primary says so)
   let replicasListening = Promise.resolve([child.pid]);
   if (replicated) {
@@ -148,6 +182,14 @@ function spawnService(svc, env) {
   const tail = ringBuffer(30);
   pipeLines(child.stdout, svc.name, process.stdout, tail.push);
   pipeLines(child.stderr, svc.name, process.stderr, tail.push);
+  // a thread's uncaught error reaches the host, not the thread's stderr: shown as a process's is
+  child.on('thread-error', (text) => {
+    const line = `uncaught ${text}`;
+    tail.push(line);
+    process.stderr.write(
+      process.env.LOG_PREFIX === 'false' ? `${line}\n` : `${label(svc.name)} ${line}\n`,
+    );
+  });
   // Resolves once the process is gone and its output pipes are drained (last lines printed).
   const closed = new Promise((resolve) => child.once('close', resolve));
   const entry = { svc, child, tail, closed, env, controlledStop: false, replicasListening };
@@ -155,7 +197,14 @@ function spawnService(svc, env) {
   child.on('exit', (code, signal) => {
     if (shuttingDown || entry.controlledStop) return;
     const why = signal ? `killed by ${signal}` : `exit code ${code}`;
-    if (entry.healthyAt) {
+    if (entry.healthyAt && THREADS) {
+      // as a cluster primary replaces a dead replica (scripts/lib/cluster-primary.mjs)
+      console.error(
+        `\n${svc.name} stopped unexpectedly (${why}); starting it again in ` +
+          `${threadOptions.restartDelayMs} ms; the other services keep running.`,
+      );
+      restartThread(entry, threadOptions.restartDelayMs);
+    } else if (entry.healthyAt) {
       console.error(
         `\n${svc.name} stopped unexpectedly (${why}); the other services keep running.`,
       );
@@ -166,6 +215,27 @@ function spawnService(svc, env) {
     }
   });
   return entry;
+}
+
+/** Starts a dead service thread again after `delayMs` (and again, later, if it fails to). */
+function restartThread(dead, delayMs) {
+  setTimeout(async () => {
+    // stopping, or the control channel started it meanwhile
+    if (shuttingDown || running.get(dead.svc.name) !== dead) return;
+    const next = spawnService(dead.svc, dead.env);
+    try {
+      await gateOnHealth(next, Number(process.env.START_TIMEOUT_MS) || 60_000);
+    } catch (err) {
+      if (shuttingDown) return;
+      next.controlledStop = true;
+      await stopChild(next.child, 5_000, 'SIGKILL');
+      const later = Math.min(delayMs * 2, 60_000);
+      console.error(
+        `${dead.svc.name} did not start again (${err.message}); next try in ${later} ms`,
+      );
+      restartThread(next, later);
+    }
+  }, delayMs);
 }
 
 /** Waits for the service's GET /health to answer 200; a StartError when it exits or is late. */
@@ -200,7 +270,7 @@ async function gateOnHealth(entry, timeoutMs) {
     }),
   ]);
   entry.healthyAt = Date.now();
-  const copies = REPLICAS > 1 ? `, ${REPLICAS} replicas` : '';
+  const copies = REPLICAS > 1 ? `, ${REPLICAS} replicas` : THREADS ? ', a thread' : '';
   log(`${svc.name} healthy on :${svc.port} (${secs(started)} s after spawn${copies})`);
 }
 
@@ -287,16 +357,20 @@ function printTable(services) {
 
   let memory = '';
   if (existsSync('/proc/self/status')) {
-    const servicesKiB = [...running.values()].reduce(
-      (acc, e) =>
-        acc + [e.child.pid, ...descendants(e.child.pid)].reduce((sum, p) => sum + rssKiB(p), 0),
-      0,
-    );
+    // threads: this one process, launcher included (the figure issue 14 counts)
+    const servicesKiB = THREADS
+      ? rssKiB(process.pid)
+      : [...running.values()].reduce(
+          (acc, e) =>
+            acc + [e.child.pid, ...descendants(e.child.pid)].reduce((sum, p) => sum + rssKiB(p), 0),
+          0,
+        );
     const pgKiB =
       pg.embedded && pg.pid
         ? [pg.pid, ...descendants(pg.pid)].reduce((acc, p) => acc + rssKiB(p), 0)
         : 0;
-    memory = `; memory (RSS): services ${(servicesKiB / 1024).toFixed(0)} MiB${pgKiB ? `, embedded PostgreSQL ${(pgKiB / 1024).toFixed(0)} MiB` : ''}`;
+    const what = THREADS ? `one process (pid ${process.pid}, launcher included)` : 'services';
+    memory = `; memory (RSS): ${what} ${(servicesKiB / 1024).toFixed(0)} MiB${pgKiB ? `, embedded PostgreSQL ${(pgKiB / 1024).toFixed(0)} MiB` : ''}`;
   }
   console.log(
     `\nAll ${services.length} service(s) healthy ${secs()} s after \`npm start\`${memory}.` +
@@ -357,7 +431,34 @@ const notify = (msg) => {
   if (process.connected) process.send(msg);
 };
 
+/** What the services use now: with threads, each one's CPU time and heap (bench/checkout.mjs). */
+async function usage() {
+  const alive = [...running.values()].filter((e) => !hasExited(e.child));
+  const cpu = process.cpuUsage();
+  const main = process.threadCpuUsage();
+  return {
+    mode: THREADS ? 'threads' : REPLICAS > 1 ? 'replicas' : 'processes',
+    pid: process.pid,
+    // the whole process: every thread (services, V8's helpers, libuv's pool) and the launcher
+    rssKiB: rssKiB(process.pid),
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    // this thread: the launcher's own work, mostly relaying the services' log lines
+    mainThreadCpuMs: (main.user + main.system) / 1000,
+    // the launcher's own V8 heap (in rssKiB, not in any service's)
+    mainHeapKiB: Math.round(v8.getHeapStatistics().total_physical_size / 1024),
+    services: await Promise.all(
+      alive.map(async (e) => ({
+        name: e.svc.name,
+        pid: e.child.pid,
+        threadId: e.child.threadId,
+        ...(THREADS ? await e.child.usage().catch(() => ({})) : {}),
+      })),
+    ),
+  };
+}
+
 async function control(msg) {
+  if (msg?.type === 'usage') return usage();
   const entry = running.get(msg?.service);
   if (!entry) throw new Error(`unknown or never started service "${msg?.service}"`);
   if (msg.type === 'stop') {
@@ -440,6 +541,18 @@ try {
     else log('migrate: each service applies its pending migrations as it starts');
     if (process.env.SEED !== 'false') await runEntries('seed', ctx, { once: true });
     if (REPLICAS > 1) await shareStateInRedis();
+    if (THREADS) {
+      threadOptions = {
+        resourceLimits: threadLimits(),
+        restartDelayMs: Number(process.env.THREAD_RESTART_DELAY_MS ?? 1000),
+      };
+      const { maxYoungGenerationSizeMb: young, maxOldGenerationSizeMb: old } =
+        threadOptions.resourceLimits;
+      log(
+        `threads: every service in a worker thread of this process (pid ${process.pid}); ` +
+          `young generation ${young} MiB, old generation at most ${old} MiB each`,
+      );
+    }
     await startServices(ctx);
     printTable(ctx.services);
     notify({
@@ -449,6 +562,7 @@ try {
         name: s.name,
         port: s.port,
         pid: running.get(s.name)?.child.pid,
+        threadId: running.get(s.name)?.child.threadId,
         replicas: running.get(s.name)?.replicaPids,
       })),
     });

@@ -4,7 +4,9 @@
 // (STACK_DB_PREFIX, dropped at the end), no gateway (ONLY_SERVICES: the bench calls the services'
 // own ports), no demo seed. The launcher runs with an IPC channel, as the full-stack e2e suites
 // start it (e2e/support/stack.ts): it reports {type: 'ready', services: [{name, port, pid}]}, and
-// it stops every service by itself when the channel closes (this process died).
+// it stops every service by itself when the channel closes (this process died). With
+// env.THREADS=true (`--threads`) the seven services are worker threads of the launcher's one
+// process, and usage() asks it for each thread's CPU time and heap.
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -172,7 +174,29 @@ export async function startPlatform({ adminUrl, env = {}, log, readyTimeoutMs = 
     err.message += `\n--- ${logFile} (tail) ---\n${tail(logFile)}`;
     throw err;
   }
+  let nextId = 0;
+  const answers = new Map();
+  child.on('message', (msg) => {
+    answers.get(msg?.id)?.(msg);
+    answers.delete(msg?.id);
+  });
+  /** The launcher's `usage` answer (scripts/start.mjs): its RSS and CPU, each service thread's. */
+  const usage = () =>
+    new Promise((resolve, reject) => {
+      const id = ++nextId;
+      const timer = setTimeout(() => {
+        answers.delete(id);
+        reject(new Error('the launcher did not answer a usage request within 10 s'));
+      }, 10_000);
+      answers.set(id, (msg) => {
+        clearTimeout(timer);
+        if (msg.ok) resolve(msg);
+        else reject(new Error(`usage: ${msg.error}`));
+      });
+      child.send({ id, type: 'usage' });
+    });
   return {
+    usage,
     launcherPid: child.pid,
     dbPrefix,
     logFile,

@@ -66,6 +66,23 @@ export interface StackOptions {
   broker?: { url: string; direct: string };
   /** processes per service (`npm start -- --replicas N`); their shared state in Redis */
   replicas?: number;
+  /** every service a worker thread of the launcher's one process (`npm start -- --threads`) */
+  threads?: boolean;
+}
+
+/** The launcher's answer to a `usage` request (scripts/start.mjs, its control channel). */
+export interface StackUsage {
+  mode: 'threads' | 'replicas' | 'processes';
+  pid: number;
+  rssKiB: number;
+  cpuMs: number;
+  services: Array<{
+    name: ServiceName;
+    pid: number;
+    threadId?: number;
+    cpuMs?: number;
+    heap?: { usedKiB: number; totalKiB: number; physicalKiB: number; limitKiB: number };
+  }>;
 }
 
 /** The Redis the replica suites share state through (the machine's, as `npm start` finds it). */
@@ -140,6 +157,8 @@ export class FullStack {
   replicaPids: Partial<Record<ServiceName, number[]>> = {};
   /** each service's process as the launcher started it (with replicas: their cluster primary) */
   processOf: Partial<Record<ServiceName, number>> = {};
+  /** with `threads`: each service's worker thread (its process is the launcher's) */
+  threadOf: Partial<Record<ServiceName, number>> = {};
   readyInSeconds = 0;
   private readonly down = new Set<ServiceName>();
   private exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -217,6 +236,7 @@ export class FullStack {
       ...(options.replicas && options.replicas > 1
         ? { REPLICAS: String(options.replicas), REDIS_URL, REDIS_KEY_PREFIX: dbPrefix }
         : {}),
+      ...(options.threads ? { THREADS: 'true' } : {}),
       ...options.env,
     };
     delete env.npm_lifecycle_event; // not under npm: the launcher watches the IPC channel instead
@@ -232,7 +252,12 @@ export class FullStack {
     try {
       const ready = await new Promise<{
         seconds: number;
-        services: Array<{ name: ServiceName; pid: number; replicas?: number[] }>;
+        services: Array<{
+          name: ServiceName;
+          pid: number;
+          replicas?: number[];
+          threadId?: number;
+        }>;
       }>((resolve, reject) => {
         const timer = setTimeout(
           () => reject(new Error(`the stack was not ready within ${timeoutMs / 1000} s`)),
@@ -244,7 +269,12 @@ export class FullStack {
             type?: string;
             message?: string;
             seconds: number;
-            services: Array<{ name: ServiceName; pid: number; replicas?: number[] }>;
+            services: Array<{
+              name: ServiceName;
+              pid: number;
+              replicas?: number[];
+              threadId?: number;
+            }>;
           }) => {
             if (msg?.type === 'ready') {
               clearTimeout(timer);
@@ -264,6 +294,7 @@ export class FullStack {
       for (const s of ready.services) {
         if (s.pid) stack.servicePids.add(s.pid);
         stack.processOf[s.name] = s.pid;
+        if (s.threadId) stack.threadOf[s.name] = s.threadId;
         for (const pid of s.replicas ?? []) stack.servicePids.add(pid);
         if (options.replicas && options.replicas > 1) stack.replicaPids[s.name] = s.replicas ?? [];
       }
@@ -314,6 +345,11 @@ export class FullStack {
     if (answer.pid) this.servicePids.add(answer.pid);
   }
 
+  /** What the stack uses now, by the launcher's account (with threads: each thread's heap). */
+  async usage(): Promise<StackUsage> {
+    return (await this.control({ type: 'usage' })) as unknown as StackUsage;
+  }
+
   /** For `finally` blocks: starts the service only if this suite stopped it. */
   async ensureRunning(service: ServiceName): Promise<void> {
     if (this.down.has(service)) await this.startService(service);
@@ -337,16 +373,17 @@ export class FullStack {
   }
 
   /**
-   * SIGINT to the launcher (what Ctrl-C does), waits for it to exit, then lists the processes of
+   * SIGINT to the launcher (what Ctrl-C does; or `signal`), waits for it to exit, then lists the processes of
    * this stack still alive (by pid, and by the stack's marker in their environment). Idempotent.
    */
   shutdown(
     timeoutMs = 90_000,
+    signal: 'SIGINT' | 'SIGTERM' = 'SIGINT',
   ): Promise<{ leftovers: number[]; exitCode: number | null; ms: number }> {
     this.shutdownPromise ??= (async () => {
       const started = Date.now();
       if (!this.exitInfo) {
-        this.child.kill('SIGINT');
+        this.child.kill(signal);
         let timer: NodeJS.Timeout | undefined;
         const timedOut = await Promise.race([
           this.exited.then(() => false),

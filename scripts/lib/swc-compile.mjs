@@ -5,7 +5,6 @@
 // (the Dockerfile copies only that one).
 // The options are jest's (jest.config.js): Nest's dependency injection reads the decorators'
 // design:paramtypes metadata, and keeps class names for its tokens and logs.
-import { transformFile } from '@swc/core';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ROOT } from './services.mjs';
@@ -75,9 +74,14 @@ export async function serviceSources(name) {
 export function createCompiler() {
   const compiled = new Map();
   let options;
+  // loaded on first use: swc's native library is about 20 MiB of resident pages, which an
+  // up-to-date build never needs and the launcher (the one process of `npm start -- --threads`)
+  // would otherwise keep for its whole life
+  let swc;
   const compile = async (file) => {
     options ??= aliasPaths().then(swcOptions);
-    return transformFile(file, { ...(await options), filename: file });
+    swc ??= import('@swc/core');
+    return (await swc).transformFile(file, { ...(await options), filename: file });
   };
   return {
     /** Writes dist/services/<name>/<path>.js and .js.map for every source of the service. */

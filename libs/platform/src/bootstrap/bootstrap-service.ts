@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -15,6 +16,10 @@ export type ModuleFactory = () => DynamicModule;
  * main.ts of every service: `void bootstrapService(() => ProductModule.forRoot())`.
  * SIGTERM/SIGINT close the app: Fastify stops accepting and drains in-flight requests,
  * then the TypeORM pool closes.
+ * In a worker thread (`npm start -- --threads`, scripts/lib/service-thread.mjs) the host relays
+ * the signal as a message and the same hooks run; the thread then ends with process.exit, since
+ * Nest's default, re-raising the signal with process.kill(process.pid), would stop the whole
+ * host process and every other service in it.
  */
 export async function bootstrapService(factory: ModuleFactory): Promise<NestFastifyApplication> {
   try {
@@ -31,7 +36,7 @@ export async function bootstrapService(factory: ModuleFactory): Promise<NestFast
       },
     );
     await configureApp(app);
-    app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+    app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: !isMainThread });
     await app.listen(config.port, config.host);
     return app;
   } catch (error) {

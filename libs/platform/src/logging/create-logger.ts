@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import pino, { type Logger } from 'pino';
 import type { PlatformConfig } from '../config/platform.config';
 import { currentRequestId } from '../context/request-context';
@@ -30,6 +31,28 @@ function batchedStdout() {
 }
 
 /**
+ * The same batches in a worker thread (`npm start -- --threads`, scripts/lib/thread-host.mjs):
+ * there fd 1 is the host's, shared by every service, and pino.destination() would write to it
+ * directly, past the host that prefixes each line with its service's name. The thread's
+ * process.stdout goes through the host: one message per batch.
+ */
+function batchedThreadStdout(): { write(line: string): void } {
+  let pending = '';
+  const flush = () => {
+    if (pending) process.stdout.write(pending);
+    pending = '';
+  };
+  setInterval(flush, FLUSH_EVERY_MS).unref();
+  process.once('exit', flush);
+  return {
+    write(line: string) {
+      pending += line;
+      if (pending.length >= BATCH_BYTES) flush();
+    },
+  };
+}
+
+/**
  * The one pino logger of a service: Fastify logs through it (its `loggerInstance`), Nest's
  * Logger through PinoNestLogger, and the request lines come from an onResponse hook. Every
  * line written while a request is served carries its `request_id`. In tests the stream looks
@@ -41,7 +64,9 @@ export function createLogger(
   const stream =
     config.nodeEnv === 'test'
       ? { write: (line: string) => process.stdout.write(line) }
-      : batchedStdout();
+      : isMainThread
+        ? batchedStdout()
+        : batchedThreadStdout();
   return pino(
     {
       level: config.logLevel,
