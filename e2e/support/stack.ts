@@ -34,6 +34,12 @@ import { Client } from 'pg';
 import { freePortBlock, isAlive } from '../../scripts/lib/proc.mjs';
 import { BROKER_URL, brokerEnv, deleteBrokerTopology } from './broker-under-test';
 
+/** What the launcher says on its control channel once every service is healthy. */
+interface ReadyMessage {
+  seconds: number;
+  services: Array<{ name: ServiceName; pid: number; replicas?: number[]; threadId?: number }>;
+}
+
 export const ROOT = path.resolve(__dirname, '..', '..');
 
 /** SPEC ports minus 8000: the block keeps the SPEC's layout (product +0 … payment +7). */
@@ -250,41 +256,20 @@ export class FullStack {
     const stack = new FullStack(child, basePort, dbPrefix, logFile, adminUrl, lock, brokerUrl);
     const timeoutMs = options.readyTimeoutMs ?? 540_000;
     try {
-      const ready = await new Promise<{
-        seconds: number;
-        services: Array<{
-          name: ServiceName;
-          pid: number;
-          replicas?: number[];
-          threadId?: number;
-        }>;
-      }>((resolve, reject) => {
+      const ready = await new Promise<ReadyMessage>((resolve, reject) => {
         const timer = setTimeout(
           () => reject(new Error(`the stack was not ready within ${timeoutMs / 1000} s`)),
           timeoutMs,
         );
-        child.on(
-          'message',
-          (msg: {
-            type?: string;
-            message?: string;
-            seconds: number;
-            services: Array<{
-              name: ServiceName;
-              pid: number;
-              replicas?: number[];
-              threadId?: number;
-            }>;
-          }) => {
-            if (msg?.type === 'ready') {
-              clearTimeout(timer);
-              resolve(msg);
-            } else if (msg?.type === 'failed') {
-              clearTimeout(timer);
-              reject(new Error(`the launcher failed: ${msg.message}`));
-            }
-          },
-        );
+        child.on('message', (msg: ReadyMessage & { type?: string; message?: string }) => {
+          if (msg?.type === 'ready') {
+            clearTimeout(timer);
+            resolve(msg);
+          } else if (msg?.type === 'failed') {
+            clearTimeout(timer);
+            reject(new Error(`the launcher failed: ${msg.message}`));
+          }
+        });
         void stack.exited.then(({ code, signal }) => {
           clearTimeout(timer);
           reject(new Error(`the launcher exited before the stack was ready (${signal ?? code})`));
