@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import request from 'supertest';
-import { MemoryOutboxRelay, OutboxRelay } from '@app/platform';
+import { AmqpEventBroker, EventBroker, MemoryOutboxRelay, OutboxRelay } from '@app/platform';
 import {
   TestDatabase,
   TestTokenIssuer,
@@ -197,7 +197,12 @@ export class InProcessPlatform {
     for (;;) {
       const running = [...this.services.values()].filter((s) => s.app);
       await Promise.all(running.map((s) => relayOf(s.app!)?.drainOnce()));
-      const idle = (await this.pending()) === 0 && (await brokerBacklog(this.brokerPrefix)) === 0;
+      // a delivery being handled is in no queue's count: its outcome is still to come
+      const handling = running.reduce((n, s) => n + (brokerOf(s.app!)?.handling ?? 0), 0);
+      const idle =
+        handling === 0 &&
+        (await this.pending()) === 0 &&
+        (await brokerBacklog(this.brokerPrefix)) === 0;
       quiet = idle ? quiet + 1 : 0;
       if (quiet >= 2 || Date.now() > deadline) return;
       await sleep(idle ? 100 : 50);
@@ -245,6 +250,12 @@ export class InProcessPlatform {
 /** The relay of a service's outbox: in PostgreSQL, or in memory (no database); none without messaging. */
 function relayOf(app: NestFastifyApplication): { drainOnce(): Promise<number> } | undefined {
   return optional(() => app.get(OutboxRelay)) ?? memoryRelayOf(app);
+}
+
+/** The service's RabbitMQ broker when it runs over one (AMQP_URL), else undefined. */
+function brokerOf(app: NestFastifyApplication): { handling: number } | undefined {
+  const broker = optional(() => app.get(EventBroker));
+  return broker instanceof AmqpEventBroker ? broker : undefined;
 }
 
 function memoryRelayOf(app: NestFastifyApplication): MemoryOutboxRelay | undefined {

@@ -182,6 +182,14 @@ export class AmqpEventBroker extends EventBroker {
     });
   }
 
+  /**
+   * Deliveries taken from the queue and not yet settled: the broker counts them as neither
+   * ready nor gone, so whoever waits for a quiet platform (the in-process suites) asks here.
+   */
+  get handling(): number {
+    return this.inFlight.size;
+  }
+
   private async openChannel(): Promise<ConfirmChannel> {
     const connection = this.manager.connection;
     if (!connection) throw new Error(`the message broker (${this.host}) is not connected`);
