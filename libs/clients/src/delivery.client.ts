@@ -47,8 +47,8 @@ export class DeliveryClient {
     const res = await this.http.request<StopDeliveryResponseDto>({
       method: 'POST',
       path: deliveryStopPath(orderId),
-      // an empty JSON object, not no body: axios labels a body-less POST as a form, which the
-      // platform answers 415
+      // an empty JSON object, not no body: a body-less POST once went out labelled as a form
+      // (the axios client of the time), which the platform answers 415
       body: {},
       idempotencyKey: `stop-${orderId}`,
     });

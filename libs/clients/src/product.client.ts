@@ -56,8 +56,8 @@ export class ProductClient {
     const res = await this.http.request<StockReservationDto>({
       method: 'POST',
       path: `/api/v1/stock/reservations/${encodeURIComponent(orderId)}/release`,
-      // an empty JSON body: without one, axios labels the POST as a form, which the product
-      // service refuses (415) before the route runs, and no release ever went through
+      // an empty JSON body, explicitly: a body-less POST once went out labelled as a form (the
+      // axios client of the time), the product service refused it (415) and no release went through
       body: {},
       idempotencyKey: `release-${orderId}`,
     });
