@@ -12,7 +12,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { freePortBlock, isAlive } from '../../scripts/lib/proc.mjs';
+import { freePortBlock, isAlive, launcherReady } from '../../scripts/lib/proc.mjs';
 import { ROOT, SERVICES } from '../../scripts/lib/services.mjs';
 
 /** The seven services (the gateway is left out: the bench measures the services' own ports). */
@@ -150,25 +150,7 @@ export async function startPlatform({ adminUrl, env = {}, log, readyTimeoutMs = 
       stdio: ['ignore', out, out, 'ipc'],
     });
     closeSync(out);
-    ready = await new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`the platform was not ready within ${readyTimeoutMs / 1000} s`)),
-        readyTimeoutMs,
-      );
-      child.on('message', (msg) => {
-        if (msg?.type === 'ready') {
-          clearTimeout(timer);
-          resolve(msg);
-        } else if (msg?.type === 'failed') {
-          clearTimeout(timer);
-          reject(new Error(`the launcher failed: ${msg.message}`));
-        }
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`the launcher exited before the platform was ready (${signal ?? code})`));
-      });
-    });
+    ready = await launcherReady(child, readyTimeoutMs);
   } catch (err) {
     await stop().catch(() => undefined);
     err.message += `\n--- ${logFile} (tail) ---\n${tail(logFile)}`;

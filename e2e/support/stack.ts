@@ -31,14 +31,8 @@ import {
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { freePortBlock, isAlive } from '../../scripts/lib/proc.mjs';
+import { freePortBlock, isAlive, launcherReady } from '../../scripts/lib/proc.mjs';
 import { BROKER_URL, brokerEnv, deleteBrokerTopology } from './broker-under-test';
-
-/** What the launcher says on its control channel once every service is healthy. */
-interface ReadyMessage {
-  seconds: number;
-  services: Array<{ name: ServiceName; pid: number; replicas?: number[]; threadId?: number }>;
-}
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -256,27 +250,12 @@ export class FullStack {
     const stack = new FullStack(child, basePort, dbPrefix, logFile, adminUrl, lock, brokerUrl);
     const timeoutMs = options.readyTimeoutMs ?? 540_000;
     try {
-      const ready = await new Promise<ReadyMessage>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`the stack was not ready within ${timeoutMs / 1000} s`)),
-          timeoutMs,
-        );
-        child.on('message', (msg: ReadyMessage & { type?: string; message?: string }) => {
-          if (msg?.type === 'ready') {
-            clearTimeout(timer);
-            resolve(msg);
-          } else if (msg?.type === 'failed') {
-            clearTimeout(timer);
-            reject(new Error(`the launcher failed: ${msg.message}`));
-          }
-        });
-        void stack.exited.then(({ code, signal }) => {
-          clearTimeout(timer);
-          reject(new Error(`the launcher exited before the stack was ready (${signal ?? code})`));
-        });
-      });
+      const ready = await launcherReady(child, timeoutMs, 'the stack');
       stack.readyInSeconds = ready.seconds;
-      for (const s of ready.services) {
+      // the launcher starts only the services this harness names
+      for (const s of ready.services as Array<
+        (typeof ready.services)[number] & { name: ServiceName }
+      >) {
         if (s.pid) stack.servicePids.add(s.pid);
         stack.processOf[s.name] = s.pid;
         if (s.threadId) stack.threadOf[s.name] = s.threadId;

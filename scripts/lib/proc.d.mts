@@ -66,3 +66,21 @@ export function waitHealthy(
     timeoutError?: () => Error;
   },
 ): Promise<void>;
+/** What the launcher says on its control channel once every service is healthy. */
+export interface LauncherReady {
+  type: 'ready';
+  seconds: number;
+  services: Array<{
+    name: string;
+    port?: number;
+    pid: number;
+    replicas?: number[];
+    threadId?: number;
+  }>;
+}
+/** Resolves with the launcher's `ready` message; rejects on `failed`, its exit or the timeout. */
+export function launcherReady(
+  child: ChildProcess,
+  timeoutMs: number,
+  what?: string,
+): Promise<LauncherReady>;

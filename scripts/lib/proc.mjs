@@ -226,3 +226,31 @@ export async function waitHealthy(
     await sleep(intervalMs);
   }
 }
+
+/**
+ * Waits for `scripts/start.mjs` (spawned with an IPC channel) to say every service is healthy:
+ * resolves with its `ready` message; rejects on `failed`, on its exit, or after `timeoutMs`.
+ */
+export function launcherReady(child, timeoutMs, what = 'the platform') {
+  return new Promise((resolve, reject) => {
+    const settle = (fn, value) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      fn(value);
+    };
+    const onMessage = (msg) => {
+      if (msg?.type === 'ready') settle(resolve, msg);
+      else if (msg?.type === 'failed')
+        settle(reject, new Error(`the launcher failed: ${msg.message}`));
+    };
+    const onExit = (code, signal) =>
+      settle(reject, new Error(`the launcher exited before ${what} was ready (${signal ?? code})`));
+    const timer = setTimeout(
+      () => settle(reject, new Error(`${what} was not ready within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
