@@ -56,6 +56,12 @@ export interface LoadOptions {
   retryPauseMs?: number;
   /** a flow still unfinished after this fails (a stuck cart) */
   flowDeadlineMs?: number;
+  /**
+   * each client starts its next flow no sooner than this after the last one began: keeps the
+   * load under a per-IP rate limit that a faster platform would otherwise reach (all clients
+   * share 127.0.0.1)
+   */
+  minFlowMs?: number;
 }
 
 export class CheckoutLoad {
@@ -95,6 +101,8 @@ export class CheckoutLoad {
         flow.failure = (error as Error).message;
       }
       flow.endedAt = Date.now();
+      const pause = flow.startedAt + (this.options.minFlowMs ?? 0) - Date.now();
+      if (pause > 0 && !this.stopping) await sleep(pause);
     }
   }
 
