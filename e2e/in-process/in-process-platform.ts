@@ -80,7 +80,9 @@ export class InProcessPlatform {
       OUTBOX_BACKOFF_BASE_MS: '20',
       OUTBOX_BACKOFF_MAX_MS: '40',
       OUTBOX_MAX_ATTEMPTS: '1000',
-      UPSTREAM_TIMEOUT_MS: '1000',
+      // six services and the suite share one event loop: a busy machine (parallel suites) can
+      // hold a healthy answer past 1 s; a stopped service refuses its port at once anyway
+      UPSTREAM_TIMEOUT_MS: '3000',
       UPSTREAM_RETRIES: '0',
       UPSTREAM_BREAKER_THRESHOLD: '1000',
       ...brokerEnv(platform.brokerPrefix),

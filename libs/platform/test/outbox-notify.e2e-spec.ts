@@ -157,14 +157,21 @@ describe('outbox relay woken by notifications (real PostgreSQL, real HTTP receiv
     );
     receiver.mode = 'ok';
     await eventually(() => expect(delivered()).toEqual(['retried']), PROMPT_MS);
-    const {
-      rows: [row],
-    } = await admin.query<{ attempts: number; delivered_at: Date }>(
-      `SELECT attempts, delivered_at FROM outbox_messages WHERE aggregate_id = 'retried'`,
+    // the receiver answers before the relay records the acknowledgement
+    const row = await eventually(
+      'the retry acknowledged',
+      async () =>
+        (
+          await admin.query<{ attempts: number; delivered_at: Date | null }>(
+            `SELECT attempts, delivered_at FROM outbox_messages WHERE aggregate_id = 'retried'`,
+          )
+        ).rows[0],
+      (r) => r?.delivered_at != null,
+      { timeoutMs: PROMPT_MS },
     );
     expect(row.attempts).toBe(2);
     // not before its backoff ended, and not much after
-    expect(row.delivered_at.getTime()).toBeGreaterThanOrEqual(failed.next_attempt_at.getTime());
-    expect(row.delivered_at.getTime() - failed.next_attempt_at.getTime()).toBeLessThan(1500);
+    expect(row.delivered_at!.getTime()).toBeGreaterThanOrEqual(failed.next_attempt_at.getTime());
+    expect(row.delivered_at!.getTime() - failed.next_attempt_at.getTime()).toBeLessThan(1500);
   });
 });

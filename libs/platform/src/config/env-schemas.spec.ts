@@ -26,6 +26,7 @@ describeEnvSchema('platform', {
     DB_POOL_MAX: intCase(2, 200),
     DB_STATEMENT_TIMEOUT_MS: intCase(100),
     DB_CONNECTION_TIMEOUT_MS: intCase(100),
+    DB_PREPARED_STATEMENTS: enumCase(['true', 'false'], (raw) => raw === 'true'),
     LOG_LEVEL: enumCase(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     BACKEND_CORS_ORIGINS: jsonCase(
       fc.array(fc.webUrl()),

@@ -21,6 +21,12 @@ export const PlatformEnvSchema = z.object({
   DB_POOL_MAX: envInt(2, 200).default(10),
   DB_STATEMENT_TIMEOUT_MS: envInt(100).default(5000),
   DB_CONNECTION_TIMEOUT_MS: envInt(100).default(3000),
+  /** statements run again are named prepared statements (off behind a PgBouncer < 1.21 in
+   *  transaction mode, where a connection's statements may be another's) */
+  DB_PREPARED_STATEMENTS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BACKEND_CORS_ORIGINS: envJson(z.array(z.string()), 'a JSON array of strings').default([]),
   RATE_LIMIT_PER_MINUTE: envInt(1).default(1200),
@@ -100,6 +106,7 @@ export function platformConfigSchema(options: Omit<PlatformConfigOptions, 'env'>
             poolMax: env.DB_POOL_MAX,
             statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
             connectionTimeoutMs: env.DB_CONNECTION_TIMEOUT_MS,
+            preparedStatements: env.DB_PREPARED_STATEMENTS,
           }
         : null,
     logLevel: env.LOG_LEVEL,

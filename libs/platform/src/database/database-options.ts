@@ -1,5 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { PlatformConfig } from '../config/platform.config';
+import { PreparingClient } from './preparing-client';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type ClassList = Function[];
@@ -39,6 +40,8 @@ export function dataSourceOptions(
       idleTimeoutMillis: 30_000,
       statement_timeout: db.statementTimeoutMs,
       idle_in_transaction_session_timeout: db.statementTimeoutMs * 2,
+      // pg-pool's client class: statements run again are parsed and planned once per connection
+      ...(db.preparedStatements ? { Client: PreparingClient } : {}),
     },
   };
 }

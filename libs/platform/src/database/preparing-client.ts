@@ -1,0 +1,79 @@
+import { Client } from 'pg';
+
+/** A statement text becomes a named prepared statement from its second use. */
+const PREPARE_FROM_USE = 2;
+/** Distinct texts counted per process; past this, new texts run unnamed (bounded memory). */
+const MAX_TEXTS = 2000;
+/** Longer texts run unnamed: generated SQL (long IN lists) that would rarely be seen again. */
+const MAX_TEXT_LENGTH = 8192;
+
+/**
+ * Names for the statement texts this process runs again and again. One name per text for the
+ * whole process, so every connection of the pool agrees; pg remembers per connection which
+ * names it has parsed there.
+ */
+export class StatementNames {
+  private readonly uses = new Map<string, number>();
+  private readonly names = new Map<string, string>();
+
+  constructor(
+    private readonly prepareFromUse = PREPARE_FROM_USE,
+    private readonly maxTexts = MAX_TEXTS,
+  ) {}
+
+  /** The text's name once it has been seen often enough; undefined: run it unnamed. */
+  nameOf(text: string): string | undefined {
+    const name = this.names.get(text);
+    if (name !== undefined) return name;
+    if (text.length > MAX_TEXT_LENGTH) return undefined;
+    const seen = this.uses.get(text);
+    if (seen === undefined && this.uses.size + this.names.size >= this.maxTexts) return undefined;
+    const uses = (seen ?? 0) + 1;
+    if (uses < this.prepareFromUse) {
+      this.uses.set(text, uses);
+      return undefined;
+    }
+    this.uses.delete(text);
+    const named = `app_${this.names.size + 1}`;
+    this.names.set(text, named);
+    return named;
+  }
+
+  /** How many texts have a name (for tests and metrics). */
+  get prepared(): number {
+    return this.names.size;
+  }
+}
+
+const processNames = new StatementNames();
+
+/** pg's own query(), called with the arguments it accepts (its typings list overloads). */
+const baseQuery = Client.prototype.query as (this: Client, ...args: unknown[]) => unknown;
+
+/**
+ * pg's Client, but a parameterised statement the process runs again is sent as a named
+ * prepared statement: PostgreSQL parses and plans it once per connection instead of on every
+ * call. Planning was most of the backend's time for the platform's short statements
+ * (docs/performance.md: the order read, 3× the statements per second prepared). Statements
+ * without parameters keep the simple protocol, which also runs several statements in one text
+ * (migrations). The pool uses it through TypeORM's `extra.Client`; DB_PREPARED_STATEMENTS=false
+ * turns it off where named statements cannot live (a PgBouncer in transaction mode before 1.21).
+ */
+export class PreparingClient extends Client {
+  static statementNames = processNames;
+}
+
+// assigned rather than declared: one signature for what pg's typings list as overloads
+(PreparingClient.prototype as unknown as { query: typeof baseQuery }).query = function query(
+  this: Client,
+  text: unknown,
+  values?: unknown,
+  callback?: unknown,
+) {
+  if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+    const name = PreparingClient.statementNames.nameOf(text);
+    if (name !== undefined)
+      return baseQuery.call(this, { name, text, values }, undefined, callback);
+  }
+  return baseQuery.call(this, text, values, callback);
+};

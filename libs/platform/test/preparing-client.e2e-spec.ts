@@ -1,0 +1,193 @@
+import fc from 'fast-check';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { TestDatabase, createTestDatabase } from '@app/testing';
+import { dataSourceOptions } from '../src/database/database-options';
+import { PreparingClient, StatementNames } from '../src/database/preparing-client';
+
+const definition = { entities: [], migrations: [] };
+
+function dataSourceFor(url: string, preparedStatements: boolean): DataSource {
+  return new DataSource(
+    dataSourceOptions(
+      {
+        service: 'prepared-test',
+        database: {
+          url,
+          poolMax: 2,
+          statementTimeoutMs: 5000,
+          connectionTimeoutMs: 3000,
+          preparedStatements,
+        },
+      },
+      definition,
+    ),
+  );
+}
+
+/** The named statements of the connection `runner` holds, as PostgreSQL lists them. */
+async function preparedOn(runner: ReturnType<DataSource['createQueryRunner']>) {
+  const rows: Array<{ statement: string }> = await runner.query(
+    'SELECT statement FROM pg_prepared_statements',
+  );
+  return rows.map((row) => row.statement);
+}
+
+const ROW_SQL = `SELECT id, label, amount::text AS amount, tags FROM items WHERE id = $1`;
+
+describe('named prepared statements through the pool (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let prepared: DataSource;
+  let plain: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('prepared');
+    prepared = await dataSourceFor(db.url, true).initialize();
+    plain = await dataSourceFor(db.url, false).initialize();
+    await plain.query(
+      `CREATE TABLE items (id integer PRIMARY KEY, label text, amount numeric(12, 2), tags text[])`,
+    );
+  });
+
+  afterAll(async () => {
+    await prepared?.destroy();
+    await plain?.destroy();
+    await db?.drop();
+  });
+
+  beforeEach(async () => {
+    await plain.query('TRUNCATE items');
+  });
+
+  it('a statement run again is prepared on its connection; with the setting off, none is', async () => {
+    for (const source of [prepared, plain]) {
+      const runner = source.createQueryRunner();
+      try {
+        for (let i = 0; i < 3; i += 1) await runner.query(ROW_SQL, [i]);
+        const statements = await preparedOn(runner);
+        expect(statements.includes(ROW_SQL)).toBe(source === prepared);
+      } finally {
+        await runner.release();
+      }
+    }
+  });
+
+  it('answers what the unnamed statements answer, for generated rows and look-ups', async () => {
+    const row = fc.record({
+      id: fc.integer({ min: -1_000_000, max: 1_000_000 }),
+      label: fc.option(fc.string({ unit: 'grapheme', maxLength: 40 }), { nil: null }),
+      amount: fc.option(fc.integer({ min: -99_999_999, max: 99_999_999 }), { nil: null }),
+      tags: fc.option(fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 }), { nil: null }),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(row, { selector: (r) => r.id, minLength: 1, maxLength: 12 }),
+        fc.array(fc.integer({ min: -1_000_000, max: 1_000_000 }), { maxLength: 5 }),
+        async (rows, probes) => {
+          await plain.query('TRUNCATE items');
+          for (const r of rows) {
+            await prepared.query(
+              `INSERT INTO items (id, label, amount, tags) VALUES ($1, $2, $3 / 100.0, $4)`,
+              [r.id, r.label, r.amount, r.tags],
+            );
+          }
+          for (const id of [...rows.map((r) => r.id), ...probes]) {
+            expect(await prepared.query(ROW_SQL, [id])).toEqual(await plain.query(ROW_SQL, [id]));
+          }
+          const many = `SELECT id FROM items WHERE id = ANY($1::integer[]) ORDER BY id`;
+          const ids = rows.map((r) => r.id);
+          expect(await prepared.query(many, [ids])).toEqual(await plain.query(many, [ids]));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a failing prepared statement reports as before and leaves it usable, also after a rollback', async () => {
+    const insert = `INSERT INTO items (id, label) VALUES ($1, $2)`;
+    await prepared.query(insert, [1, 'a']);
+    await prepared.query(insert, [2, 'b']);
+    const runner = prepared.createQueryRunner();
+    try {
+      await runner.query(insert, [3, 'c']);
+      await runner.query(insert, [4, 'd']);
+      expect(await preparedOn(runner)).toContain(insert);
+      await expect(runner.query(insert, [1, 'again'])).rejects.toMatchObject({
+        driverError: expect.objectContaining({ code: '23505' }),
+      });
+      await runner.startTransaction();
+      await runner.query(insert, [5, 'e']);
+      await runner.rollbackTransaction();
+      // PostgreSQL keeps a connection's prepared statements across rollbacks: still usable
+      await runner.query(insert, [6, 'f']);
+    } finally {
+      await runner.release();
+    }
+    const rows: Array<{ id: number }> = await plain.query('SELECT id FROM items ORDER BY id');
+    expect(rows.map((row) => row.id)).toEqual([1, 2, 3, 4, 6]);
+  });
+
+  it('texts without parameters keep the simple protocol: several statements in one text', async () => {
+    await prepared.query(`INSERT INTO items (id) VALUES (10); INSERT INTO items (id) VALUES (11)`);
+    await prepared.query(`INSERT INTO items (id) VALUES (12); INSERT INTO items (id) VALUES (13)`);
+    const [{ count }]: Array<{ count: string }> = await plain.query('SELECT count(*) FROM items');
+    expect(count).toBe('4');
+  });
+
+  it('a plain pg Client of the same process is not changed', async () => {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      for (let i = 0; i < 3; i += 1) await client.query(ROW_SQL, [i]);
+      const { rows } = await client.query('SELECT statement FROM pg_prepared_statements');
+      expect(rows).toEqual([]);
+      expect(Object.getPrototypeOf(PreparingClient.prototype)).toBe(Client.prototype);
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+describe('StatementNames', () => {
+  it('names a text from its second use, one name per text, and counts at most maxTexts texts', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: 80 }),
+        (prepareFromUse, maxTexts, uses) => {
+          const names = new StatementNames(prepareFromUse, maxTexts);
+          // the model: texts in the order first seen while there was room; their use counts
+          const counted = new Map<string, number>();
+          const given = new Map<string, string>();
+          for (const k of uses) {
+            const text = `SELECT ${k}`;
+            const name = names.nameOf(text);
+            if (!counted.has(text) && counted.size >= maxTexts) {
+              expect(name).toBeUndefined();
+              continue;
+            }
+            const seen = (counted.get(text) ?? 0) + 1;
+            counted.set(text, seen);
+            if (seen < prepareFromUse) {
+              expect(name).toBeUndefined();
+            } else {
+              expect(name).toMatch(/^app_\d+$/);
+              if (given.has(text)) expect(name).toBe(given.get(text));
+              given.set(text, name!);
+            }
+          }
+          // distinct texts, distinct names
+          expect(new Set(given.values()).size).toBe(given.size);
+          expect(names.prepared).toBe(given.size);
+        },
+      ),
+    );
+  });
+
+  it('leaves very long texts unnamed', () => {
+    const names = new StatementNames(1, 10);
+    expect(names.nameOf(`SELECT ${'1 + '.repeat(3000)}1`)).toBeUndefined();
+    expect(names.nameOf('SELECT 1')).toBe('app_1');
+  });
+});
