@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { ProductTestApp, SERVICE_KEY, expectNoLeak, startProductTestApp } from './product-test-app';
@@ -145,6 +146,48 @@ describe('stock reservations API (e2e)', () => {
     expect(res.body.type).toMatch(/product-not-found$/);
     expect(res.body.product_ids).toEqual([unknown]);
     expect(await stockOf(known)).toBe(10);
+  });
+
+  it('generated mixes of known, short and unknown lines: 404 naming every unknown one, else 409 naming every short one, else 201; nothing taken unless 201', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom('fits', 'short', 'unknown'), { minLength: 1, maxLength: 5 }),
+        async (kinds) => {
+          const lines = await Promise.all(
+            kinds.map(async (kind) => ({
+              kind,
+              id: kind === 'unknown' ? randomUUID() : await product(kind === 'short' ? 1 : 50),
+              quantity: kind === 'short' ? 2 : 1,
+            })),
+          );
+          const res = await reserve(
+            randomUUID(),
+            lines.map((l) => ({ product_id: l.id, quantity: l.quantity })),
+          );
+          const ids = (kind: string) =>
+            lines
+              .filter((l) => l.kind === kind)
+              .map((l) => l.id)
+              .sort();
+          if (kinds.includes('unknown')) {
+            expect(res.status).toBe(404);
+            expect([...res.body.product_ids].sort()).toEqual(ids('unknown'));
+          } else if (kinds.includes('short')) {
+            expect(res.status).toBe(409);
+            expect(res.body.items.map((i: { product_id: string }) => i.product_id).sort()).toEqual(
+              ids('short'),
+            );
+          } else {
+            expect(res.status).toBe(201);
+          }
+          for (const l of lines.filter((l) => l.kind !== 'unknown')) {
+            const before = l.kind === 'short' ? 1 : 50;
+            expect(await stockOf(l.id)).toBe(res.status === 201 ? before - l.quantity : before);
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('release gives the stock back once; a second release is a no-op', async () => {

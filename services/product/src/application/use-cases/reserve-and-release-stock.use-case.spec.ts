@@ -36,11 +36,11 @@ class FakeProducts extends ProductRepository {
           .map((id) => [id, { name: `product ${id}`, price: Money.ofCents(100) }]),
       ),
     );
-  takeStock = (id: string, quantity: number): Promise<boolean> => {
+  takeStock = (id: string, quantity: number) => {
     const left = this.stock.get(id);
-    if (left === undefined || left < quantity) return Promise.resolve(false);
+    if (left === undefined || left < quantity) return Promise.resolve(null);
     this.stock.set(id, left - quantity);
-    return Promise.resolve(true);
+    return Promise.resolve({ name: `product ${id}`, price: Money.ofCents(100) });
   };
   returnStock = (id: string, quantity: number): Promise<boolean> => {
     const left = this.stock.get(id);

@@ -27,7 +27,8 @@ export interface ReserveStockResult {
  * All or nothing, in one transaction. The reservation row is inserted first (ON CONFLICT DO
  * NOTHING), so two concurrent calls for one order serialize on its key and only one takes
  * stock. Stock is taken product by product in id order (no deadlocks) with a conditional
- * UPDATE; any short item rolls everything back. An order id whose reservation was released (or
+ * UPDATE that also answers the product's name and price; any unknown or short item rolls
+ * everything back. An order id whose reservation was released (or
  * that a release marked with a tombstone first) is refused: it never takes stock again.
  */
 @Injectable()
@@ -51,18 +52,21 @@ export class ReserveStockUseCase {
         };
       }
 
-      const catalog = await this.products.catalogEntries(ids);
-      const unknown = ids.filter((id) => !catalog.has(id));
-      if (unknown.length > 0) throw new ProductNotFound(unknown);
-
-      const short: ReservationItem[] = [];
+      // each take answers the product's name and price: no separate catalog read when all are
+      // taken; only a refusal looks further, to say which products are unknown or short
+      const catalog = new Map<string, CatalogEntry>();
+      const refused: ReservationItem[] = [];
       for (const item of reservation.items) {
-        if (!(await this.products.takeStock(item.productId, item.quantity))) short.push(item);
+        const entry = await this.products.takeStock(item.productId, item.quantity);
+        if (entry) catalog.set(item.productId, entry);
+        else refused.push(item);
       }
-      if (short.length > 0) {
-        const levels = await this.products.stockLevels(short.map((item) => item.productId));
+      if (refused.length > 0) {
+        const levels = await this.products.stockLevels(refused.map((item) => item.productId));
+        const unknown = refused.filter((item) => !levels.has(item.productId));
+        if (unknown.length > 0) throw new ProductNotFound(unknown.map((item) => item.productId));
         throw new InsufficientStock(
-          short.map((item) => ({
+          refused.map((item) => ({
             product_id: item.productId,
             requested: item.quantity,
             available: levels.get(item.productId) ?? 0,

@@ -54,8 +54,11 @@ export abstract class ProductRepository {
   abstract countForSeeding(): Promise<number>;
   /** Of the given ids, the ones that exist, with their current name and price. */
   abstract catalogEntries(ids: string[]): Promise<Map<string, CatalogEntry>>;
-  /** Takes `quantity` units if at least that many are left; false (and no change) otherwise. */
-  abstract takeStock(productId: string, quantity: number): Promise<boolean>;
+  /**
+   * Takes `quantity` units if at least that many are left and answers the product's name and
+   * price; null (and no change) when it is short or unknown.
+   */
+  abstract takeStock(productId: string, quantity: number): Promise<CatalogEntry | null>;
   /** Gives units back; false if the product no longer exists. */
   abstract returnStock(productId: string, quantity: number): Promise<boolean>;
   /** Current stock of the given products (missing products are absent from the map). */

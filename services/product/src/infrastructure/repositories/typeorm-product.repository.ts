@@ -128,17 +128,18 @@ export class TypeormProductRepository extends ProductRepository {
     );
   }
 
-  async takeStock(productId: string, quantity: number): Promise<boolean> {
+  async takeStock(productId: string, quantity: number): Promise<CatalogEntry | null> {
     // The condition and the decrement are one statement: PostgreSQL re-checks it against the
     // latest committed row after waiting for a concurrent writer, so stock never goes negative.
     const result: unknown = await this.txHost.tx.query(
       `UPDATE products
           SET stock_quantity = stock_quantity - $1, updated_at = now()
         WHERE id = $2 AND stock_quantity >= $1
-        RETURNING id`,
+        RETURNING name, price::text AS price`,
       [quantity, productId],
     );
-    return updatedRows(result).length === 1;
+    const [row] = updatedRows(result) as Array<{ name: string; price: string }>;
+    return row ? { name: row.name, price: Money.fromDecimal(row.price) } : null;
   }
 
   async returnStock(productId: string, quantity: number): Promise<boolean> {

@@ -3,7 +3,6 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { StockReservation } from '../../domain/entities/stock-reservation';
 import { StockReservationRepository } from '../../domain/repositories/stock-reservation.repository';
-import { StockReservationItemOrmEntity } from '../database/stock-reservation-item.orm-entity';
 import { StockReservationOrmEntity } from '../database/stock-reservation.orm-entity';
 
 @Injectable()
@@ -12,26 +11,29 @@ export class TypeormStockReservationRepository extends StockReservationRepositor
     super();
   }
 
+  /** One statement: the reservation and its lines, or nothing when the order has one. */
   async insertIfAbsent(reservation: StockReservation): Promise<boolean> {
-    const manager = this.txHost.tx;
-    const inserted: unknown = await manager.query(
-      `INSERT INTO stock_reservations (order_id, status, created_at, released_at)
-       VALUES ($1, $2, $3, $4)
-       ON CONFLICT (order_id) DO NOTHING
-       RETURNING order_id`,
-      [reservation.orderId, reservation.status, reservation.createdAt, reservation.releasedAt],
+    const rows: Array<{ inserted: boolean }> = await this.txHost.tx.query(
+      `WITH reservation AS (
+         INSERT INTO stock_reservations (order_id, status, created_at, released_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (order_id) DO NOTHING
+         RETURNING order_id),
+       items AS (
+         INSERT INTO stock_reservation_items (order_id, product_id, quantity)
+         SELECT r.order_id, i.product_id, i.quantity
+           FROM reservation r, unnest($5::uuid[], $6::integer[]) AS i(product_id, quantity))
+       SELECT EXISTS (SELECT 1 FROM reservation) AS inserted`,
+      [
+        reservation.orderId,
+        reservation.status,
+        reservation.createdAt,
+        reservation.releasedAt,
+        reservation.items.map((item) => item.productId),
+        reservation.items.map((item) => item.quantity),
+      ],
     );
-    if (!Array.isArray(inserted) || inserted.length === 0) return false;
-    if (reservation.items.length === 0) return true; // a release's tombstone holds no lines
-    await manager.insert(
-      StockReservationItemOrmEntity,
-      reservation.items.map((item) => ({
-        orderId: reservation.orderId,
-        productId: item.productId,
-        quantity: item.quantity,
-      })),
-    );
-    return true;
+    return rows[0]?.inserted === true;
   }
 
   async findByOrderId(orderId: string): Promise<StockReservation | null> {
