@@ -148,6 +148,142 @@ describe('named prepared statements through the pool (real PostgreSQL)', () => {
   });
 });
 
+describe('a transaction opened in the round trip of its first statement (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let source: DataSource;
+  let plain: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('begin');
+    source = await dataSourceFor(db.url, true).initialize();
+    plain = await dataSourceFor(db.url, false).initialize();
+    await plain.query(`CREATE TABLE notes (id integer PRIMARY KEY, body text)`);
+  });
+
+  afterAll(async () => {
+    await source?.destroy();
+    await plain?.destroy();
+    await db?.drop();
+  });
+
+  beforeEach(() => plain.query('TRUNCATE notes'));
+
+  const INSERT = `INSERT INTO notes (id, body) VALUES ($1, $2)`;
+  const COUNT = `SELECT count(*)::int AS n FROM notes WHERE id >= $1`;
+
+  /** Round trips of the connection `runner` holds while `work` runs: the server's ReadyForQuery. */
+  async function roundTripsDuring(
+    runner: ReturnType<DataSource['createQueryRunner']>,
+    work: () => Promise<void>,
+  ): Promise<number> {
+    const client = (await runner.connect()) as { connection: NodeJS.EventEmitter };
+    let trips = 0;
+    const count = () => (trips += 1);
+    client.connection.on('readyForQuery', count);
+    try {
+      await work();
+    } finally {
+      client.connection.off('readyForQuery', count);
+    }
+    return trips;
+  }
+
+  it('BEGIN travels with the first statement once that statement is parsed: one round trip less', async () => {
+    const runner = source.createQueryRunner();
+    try {
+      await runner.query(INSERT, [1, 'parse it']);
+      await runner.query(INSERT, [2, 'and name it']); // prepared from its second use
+      const trips = await roundTripsDuring(runner, async () => {
+        await runner.startTransaction();
+        await runner.query(INSERT, [3, 'in a transaction']);
+        await runner.commitTransaction();
+      });
+      // the statement with its BEGIN, then COMMIT (three without the deferral)
+      expect(trips).toBe(2);
+    } finally {
+      await runner.release();
+    }
+    const rows: Array<{ id: number }> = await plain.query('SELECT id FROM notes ORDER BY id');
+    expect(rows.map((r) => r.id)).toEqual([1, 2, 3]);
+  });
+
+  it('is still one transaction: a rollback undoes the statement that carried BEGIN', async () => {
+    await source.query(INSERT, [10, 'warm']);
+    await source.query(INSERT, [11, 'warm']);
+    const runner = source.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      await runner.query(INSERT, [12, 'undone']);
+      const [{ n }] = await runner.query(COUNT, [12]);
+      expect(n).toBe(1);
+      await runner.rollbackTransaction();
+    } finally {
+      await runner.release();
+    }
+    expect(await plain.query(COUNT, [12])).toEqual([{ n: 0 }]);
+  });
+
+  it('generated transactions (parsed or new statements, failures, commits, rollbacks) end as a model says', async () => {
+    const step = fc.record({
+      ids: fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 4 }),
+      fresh: fc.boolean(),
+      end: fc.constantFrom<'commit' | 'rollback' | 'throw'>('commit', 'rollback', 'throw'),
+    });
+    let textNo = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
+        await plain.query('TRUNCATE notes');
+        const model = new Set<number>();
+        for (const { ids, fresh, end } of steps) {
+          // a fresh text is not parsed anywhere yet: BEGIN goes on its own
+          const sql = fresh ? `${INSERT} -- ${(textNo += 1)}` : INSERT;
+          const runner = source.createQueryRunner();
+          const written = new Set<number>();
+          let failed = false;
+          try {
+            await runner.startTransaction();
+            for (const id of ids) {
+              await runner.query(sql, [id, 'x']);
+              written.add(id);
+            }
+            if (end === 'throw') throw new Error('the work failed');
+            if (end === 'commit') await runner.commitTransaction();
+            else await runner.rollbackTransaction();
+          } catch {
+            failed = true;
+            if (runner.isTransactionActive) await runner.rollbackTransaction();
+          } finally {
+            await runner.release();
+          }
+          const duplicate = ids.some((id, i) => model.has(id) || ids.indexOf(id) !== i);
+          expect(failed).toBe(duplicate || end === 'throw');
+          if (!failed && end === 'commit') for (const id of written) model.add(id);
+          const rows: Array<{ id: number }> = await plain.query('SELECT id FROM notes ORDER BY id');
+          expect(rows.map((r) => r.id)).toEqual([...model].sort((a, b) => a - b));
+        }
+        // the pool's connections are still fine: no transaction was left open on them
+        expect(await source.query(COUNT, [0])).toEqual([{ n: model.size }]);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('an empty transaction sends nothing and leaves the connection outside any transaction', async () => {
+    const runner = source.createQueryRunner();
+    try {
+      const trips = await roundTripsDuring(runner, async () => {
+        await runner.startTransaction();
+        await runner.commitTransaction();
+      });
+      expect(trips).toBe(0);
+      const [{ state }] = await runner.query(`SELECT now() = statement_timestamp() AS state`);
+      expect(state).toBe(true); // not inside an earlier transaction: its now() would be older
+    } finally {
+      await runner.release();
+    }
+  });
+});
+
 describe('StatementNames', () => {
   it('names a text from its second use, one name per text, and counts at most maxTexts texts', () => {
     fc.assert(

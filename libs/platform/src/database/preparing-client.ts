@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { beginWith, localResult, parsedOn } from './begin-with-statement';
 
 /** A statement text becomes a named prepared statement from its second use. */
 const PREPARE_FROM_USE = 2;
@@ -58,22 +59,54 @@ const baseQuery = Client.prototype.query as (this: Client, ...args: unknown[]) =
  * without parameters keep the simple protocol, which also runs several statements in one text
  * (migrations). The pool uses it through TypeORM's `extra.Client`; DB_PREPARED_STATEMENTS=false
  * turns it off where named statements cannot live (a PgBouncer in transaction mode before 1.21).
+ * It also holds TypeORM's START TRANSACTION back until the transaction's first statement and
+ * sends both in one round trip (begin-with-statement.ts).
  */
 export class PreparingClient extends Client {
   static statementNames = processNames;
 }
 
+/** TypeORM's text for opening a transaction (PostgresQueryRunner.startTransaction). */
+const START_TRANSACTION = 'START TRANSACTION';
+
+type Deferring = Client & { beginPending?: boolean };
+
 // assigned rather than declared: one signature for what pg's typings list as overloads
 (PreparingClient.prototype as unknown as { query: typeof baseQuery }).query = function query(
-  this: Client,
+  this: Deferring,
   text: unknown,
   values?: unknown,
   callback?: unknown,
 ) {
-  if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
-    const name = PreparingClient.statementNames.nameOf(text);
-    if (name !== undefined)
-      return baseQuery.call(this, { name, text, values }, undefined, callback);
+  const plain = values === undefined && callback === undefined;
+  if (text === START_TRANSACTION && plain) {
+    // sent with the transaction's first statement: one round trip less per transaction
+    this.beginPending = true;
+    return Promise.resolve(localResult('BEGIN'));
   }
-  return baseQuery.call(this, text, values, callback);
+  const named = typeof text === 'string' && Array.isArray(values) && values.length > 0;
+  const name = named ? PreparingClient.statementNames.nameOf(text) : undefined;
+  if (this.beginPending) {
+    this.beginPending = false;
+    // a transaction that ran nothing has nothing to end
+    if ((text === 'COMMIT' || text === 'ROLLBACK') && plain) {
+      return Promise.resolve(localResult(text));
+    }
+    if (name !== undefined && callback === undefined && parsedOn(this, name)) {
+      return beginWith(this, { name, text: text as string, values: values as unknown[] });
+    }
+    // anything else: BEGIN on its own first, as TypeORM would have sent it
+    const begun = baseQuery.call(this, START_TRANSACTION) as Promise<unknown>;
+    if (typeof text === 'string' && callback === undefined) {
+      return begun.then(() => send(this, text, values, name));
+    }
+    void begun.catch(() => undefined); // a submittable or a callback: queued behind BEGIN
+  }
+  return send(this, text, values, name, callback);
 };
+
+function send(client: Client, text: unknown, values: unknown, name?: string, callback?: unknown) {
+  if (name !== undefined)
+    return baseQuery.call(client, { name, text, values }, undefined, callback);
+  return baseQuery.call(client, text, values, callback);
+}
