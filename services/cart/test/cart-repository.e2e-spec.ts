@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Money, UnitOfWork } from '@app/kernel';
-import { TestTokenIssuer } from '@app/testing';
+import { TestTokenIssuer, eventually } from '@app/testing';
+import { ClsService } from 'nestjs-cls';
+import { DataSource } from 'typeorm';
 import { Cart, ShippingAddress } from '../src/domain/entities/cart';
 import { DomainError } from '@app/kernel';
 import { CartRepository } from '../src/domain/repositories/cart.repository';
@@ -148,4 +150,70 @@ describe('TypeormCartRepository (real PostgreSQL): what is saved is what is read
       { numRuns: 40 },
     );
   });
+  it('a locked read that waited for another unit of work reads the lines that one committed, and its save keeps them', async () => {
+    const dataSource = cart.app.get(DataSource);
+    const product = (n: number) => ({
+      productId: randomUUID(),
+      name: `product ${n}`,
+      unitPrice: Money.ofCents(100 * n),
+      stockQuantity: 50,
+    });
+    const [first, second, third] = [product(1), product(2), product(3)];
+    const opened = Cart.open(randomUUID());
+    opened.addItem(first, 1);
+    expect(await carts.insertIfNoActive(opened)).toBe(true);
+    await uow.run(() => carts.save(opened));
+
+    let releaseFirst!: () => void;
+    let holderSaved!: () => void;
+    const saved = new Promise<void>((resolve) => (holderSaved = resolve));
+    const firstMayCommit = new Promise<void>((resolve) => (releaseFirst = resolve));
+    // each unit of work in a context of its own, as two requests would be
+    const cls = cart.app.get(ClsService);
+    const holder = cls.run(() =>
+      uow.run(async () => {
+        const locked = (await carts.findById(opened.id, { forUpdate: true }))!;
+        locked.addItem(second, 2);
+        await carts.save(locked);
+        holderSaved();
+        await firstMayCommit; // the lock is held until the waiter below is queued on it
+      }),
+    );
+    await saved;
+    const waiter = cls.run(() =>
+      uow.run(async () => {
+        const locked = (await carts.findById(opened.id, { forUpdate: true }))!;
+        const seen = locked.items.map((item) => item.productId).sort();
+        locked.addItem(third, 3);
+        await carts.save(locked);
+        return seen;
+      }),
+    );
+    await eventually(
+      'the waiter queued on the lock',
+      () => lockWaiters(dataSource),
+      (n) => n > 0,
+    );
+    releaseFirst();
+    await holder;
+    expect(await waiter).toEqual([first.productId, second.productId].sort());
+    const final = (await carts.findById(opened.id))!;
+    expect(final.items.map((item) => [item.productId, item.quantity])).toEqual(
+      expect.arrayContaining([
+        [first.productId, 1],
+        [second.productId, 2],
+        [third.productId, 3],
+      ]),
+    );
+    expect(final.items).toHaveLength(3);
+  });
 });
+
+/** Backends of this database waiting for a row lock. */
+async function lockWaiters(dataSource: DataSource): Promise<number> {
+  const [{ n }]: Array<{ n: number }> = await dataSource.query(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+  );
+  return n;
+}

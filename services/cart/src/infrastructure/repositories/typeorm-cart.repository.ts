@@ -25,20 +25,26 @@ export class TypeormCartRepository extends CartRepository {
         id,
       ]);
     }
-    // The lines are read by a second statement, after the lock is held: under READ COMMITTED
-    // it sees what a concurrent change that held the lock before committed (a subquery of the
-    // locking statement would read its older snapshot and the save would drop those lines).
-    const rows = await this.query<CartRow>(
-      `SELECT ${CART_COLUMNS} FROM carts c WHERE c.id = $1 FOR UPDATE`,
+    // One statement when nobody changed the cart since its snapshot. Under READ COMMITTED a
+    // locking read that waited for a concurrent change gets the cart row as that change left
+    // it, but its subquery (the lines) still reads the older snapshot; every save rewrites the
+    // cart row, so a row version (xmin) other than the snapshot's means the lines may be stale
+    // too, and they are read again, after the lock (a save would drop the other's lines).
+    const rows = await this.query<CartRow & { items: ItemRow[]; unchanged: boolean }>(
+      `SELECT ${CART_COLUMNS}, ${ITEMS_AS_JSON},
+              c.xmin = (SELECT s.xmin FROM carts s WHERE s.id = c.id) AS unchanged
+         FROM carts c WHERE c.id = $1 FOR UPDATE`,
       [id],
     );
     if (rows.length === 0) return null;
+    const [row] = rows;
+    if (row.unchanged) return this.restore(row);
     const items = await this.query<ItemRow>(
       `SELECT product_id, name, unit_price::text AS unit_price, quantity, added_at
          FROM cart_items WHERE cart_id = $1 ORDER BY added_at, product_id`,
       [id],
     );
-    return this.restore({ ...rows[0], items });
+    return this.restore({ ...row, items });
   }
 
   findActiveByUser(userId: string): Promise<Cart | null> {
@@ -68,7 +74,8 @@ export class TypeormCartRepository extends CartRepository {
         row.updated_at,
       ],
     );
-    if (inserted.length === 1) this.loadedLines.set(cart, CartMapper.linesSignature(cart));
+    // only the cart row is written: lines it already holds are stored by its first save
+    if (inserted.length === 1) this.loadedLines.delete(cart);
     return inserted.length === 1;
   }
 
