@@ -122,7 +122,7 @@ describe('TypeormCartRepository (real PostgreSQL): what is saved is what is read
         async (steps) => {
           let clock = Date.UTC(2026, 0, 1);
           const expected = Cart.open(randomUUID(), new Date(clock));
-          expect(await carts.insertIfNoActive(expected)).toBe(true);
+          expect((await carts.openActive(expected))?.created).toBe(true);
           for (const [step, locked] of steps) {
             clock += 1000;
             await uow.run(async () => {
@@ -143,7 +143,9 @@ describe('TypeormCartRepository (real PostgreSQL): what is saved is what is read
             expect(view(forUpdate!)).toEqual(view(expected));
           }
           if (expected.status === 'active') {
-            expect(view((await carts.findActiveByUser(expected.userId))!)).toEqual(view(expected));
+            const again = await carts.openActive(Cart.open(expected.userId));
+            expect(again?.created).toBe(false);
+            expect(view(again!.cart)).toEqual(view(expected));
           }
         },
       ),
@@ -161,7 +163,7 @@ describe('TypeormCartRepository (real PostgreSQL): what is saved is what is read
     const [first, second, third] = [product(1), product(2), product(3)];
     const opened = Cart.open(randomUUID());
     opened.addItem(first, 1);
-    expect(await carts.insertIfNoActive(opened)).toBe(true);
+    expect((await carts.openActive(opened))?.created).toBe(true);
     await uow.run(() => carts.save(opened));
 
     let releaseFirst!: () => void;

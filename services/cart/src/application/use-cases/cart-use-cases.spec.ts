@@ -20,13 +20,13 @@ class FakeCarts extends CartRepository {
   rows = new Map<string, Cart>();
   saves = 0;
   findById = (id: string) => Promise.resolve(copy(this.rows.get(id)));
-  findActiveByUser = (userId: string) =>
-    Promise.resolve(
-      copy([...this.rows.values()].find((c) => c.userId === userId && c.status === 'active')),
+  openActive = (cart: Cart) => {
+    const existing = [...this.rows.values()].find(
+      (c) => c.userId === cart.userId && c.status === 'active',
     );
-  insertIfNoActive = (cart: Cart) => {
+    if (existing) return Promise.resolve({ cart: copy(existing)!, created: false });
     this.rows.set(cart.id, copy(cart)!);
-    return Promise.resolve(true);
+    return Promise.resolve({ cart, created: true });
   };
   save = (cart: Cart) => {
     this.saves++;
@@ -130,7 +130,7 @@ describe('cart use cases (in-memory fakes)', () => {
       stockQuantity: 5,
     });
     const cart = Cart.open(OWNER);
-    await carts.insertIfNoActive(cart);
+    await carts.openActive(cart);
     cartId = cart.id;
     await addItem.execute({ cartId, actor: owner, productId: P, quantity: 2 });
   });

@@ -12,7 +12,7 @@ export interface OpenCartResult {
 /**
  * The caller's active cart, created when there is none. The partial unique index on
  * (user_id) WHERE status = 'active' decides between concurrent calls: the loser reads the
- * winner's cart. A cart checked out between the two steps makes the loop try again.
+ * winner's cart; when it cannot read it yet (committed after its statement began), it asks again.
  */
 @Injectable()
 export class OpenCartUseCase {
@@ -22,9 +22,8 @@ export class OpenCartUseCase {
     // Opened first: it checks that the subject is a user id before any query uses it.
     const cart = Cart.open(actor.userId);
     for (let attempt = 0; attempt < 5; attempt++) {
-      const existing = await this.carts.findActiveByUser(cart.userId);
-      if (existing) return { cart: existing, created: false };
-      if (await this.carts.insertIfNoActive(cart)) return { cart, created: true };
+      const opened = await this.carts.openActive(cart);
+      if (opened) return opened;
     }
     throw new Error('no active cart could be opened or found after 5 attempts');
   }

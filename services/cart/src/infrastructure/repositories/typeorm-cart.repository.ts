@@ -47,23 +47,27 @@ export class TypeormCartRepository extends CartRepository {
     return this.restore({ ...row, items });
   }
 
-  findActiveByUser(userId: string): Promise<Cart | null> {
-    return this.one(
-      `SELECT ${CART_COLUMNS}, ${ITEMS_AS_JSON} FROM carts c
-        WHERE c.user_id = $1 AND c.status = 'active'`,
-      [userId],
-    );
-  }
-
-  async insertIfNoActive(cart: Cart): Promise<boolean> {
+  /**
+   * One statement: the insert arbitrates on the partial unique index (a concurrent insert for
+   * the same user waits for the first to commit, then inserts nothing), and when it inserted
+   * nothing the user's active cart is read in the same statement. That read sees the statement's
+   * snapshot: a cart committed by a request that won the race after it is not there (null).
+   */
+  async openActive(cart: Cart): Promise<{ cart: Cart; created: boolean } | null> {
     const row = CartMapper.toRow(cart);
-    // Arbitrates on the partial unique index: a concurrent insert for the same user waits for
-    // the first to commit and then inserts nothing.
-    const inserted = await this.query(
-      `INSERT INTO carts (id, user_id, status, order_id, checkout_attempts, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (user_id) WHERE status = 'active' DO NOTHING
-       RETURNING id`,
+    const [answer] = await this.query<
+      { created: boolean } & ((CartRow & { items: ItemRow[] }) | { [K in keyof CartRow]: null })
+    >(
+      `WITH inserted AS (
+         INSERT INTO carts (id, user_id, status, order_id, checkout_attempts, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (user_id) WHERE status = 'active' DO NOTHING
+         RETURNING id)
+       SELECT EXISTS (SELECT 1 FROM inserted) AS created, existing.*
+         FROM (SELECT 1) AS answer
+         LEFT JOIN (SELECT ${CART_COLUMNS}, ${ITEMS_AS_JSON} FROM carts c
+                     WHERE c.user_id = $2 AND c.status = 'active') AS existing
+           ON NOT EXISTS (SELECT 1 FROM inserted)`,
       [
         row.id,
         row.user_id,
@@ -74,9 +78,13 @@ export class TypeormCartRepository extends CartRepository {
         row.updated_at,
       ],
     );
-    // only the cart row is written: lines it already holds are stored by its first save
-    if (inserted.length === 1) this.loadedLines.delete(cart);
-    return inserted.length === 1;
+    if (answer.created) {
+      // only the cart row is written: lines it already holds are stored by its first save
+      this.loadedLines.delete(cart);
+      return { cart, created: true };
+    }
+    if (answer.id === null) return null;
+    return { cart: this.restore(answer as CartRow & { items: ItemRow[] }), created: false };
   }
 
   async save(cart: Cart): Promise<void> {
