@@ -31,12 +31,18 @@ describe('payment reconciliation: one replica at a time (real PostgreSQL)', () =
   it('skips while another replica holds the pass; settles once that holder dies', async () => {
     holder = new Client({ connectionString: t.paymentDb.url });
     await holder.connect();
-    const [{ pid }] = (
-      await holder.query<{ pid: number; locked: boolean }>(
-        `SELECT pg_backend_pid() AS pid,
-                pg_try_advisory_lock(hashtext('payment:reconciliation')::bigint) AS locked`,
-      )
-    ).rows;
+    // the job's own pass (every 100 ms) holds the lock for a moment: try until the holder has it
+    const { pid } = await eventually(
+      'the holder took the lock',
+      async () =>
+        (
+          await holder.query<{ pid: number; locked: boolean }>(
+            `SELECT pg_backend_pid() AS pid,
+                    pg_try_advisory_lock(hashtext('payment:reconciliation')::bigint) AS locked`,
+          )
+        ).rows[0],
+      (row) => row.locked,
+    );
     holder.on('error', () => undefined);
 
     const alice = await t.customer();
