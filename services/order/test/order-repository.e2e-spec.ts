@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Money, UnitOfWork } from '@app/kernel';
+import { eventually } from '@app/testing';
+import { ClsService } from 'nestjs-cls';
+import { DataSource } from 'typeorm';
 import { Order } from '../src/domain/entities/order';
 import { OrderStatus, TRANSITIONS } from '../src/domain/entities/order-status';
 import { OrderRepository } from '../src/domain/repositories/order.repository';
@@ -81,8 +84,63 @@ describe('TypeormOrderRepository (real PostgreSQL): an order and its history rea
         const history = await orders.eventsOf(order.id);
         expect(history.map((e) => e.type)).toEqual(types);
         expect(history.at(-1)?.status).toBe(order.status);
+        // the locked read with its history gives the same order and the same events
+        const withHistory = await uow.run(() => orders.findByIdForUpdateWithHistory(order.id));
+        expect(view(withHistory!.order)).toEqual(view(order));
+        expect(withHistory!.history).toEqual(history);
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('a locked read with history that waited for another unit of work reads the events that one appended', async () => {
+    const order = Order.place({
+      id: randomUUID(),
+      userId: randomUUID(),
+      lines: [
+        { productId: randomUUID(), name: 'thing', unitPrice: Money.ofCents(500), quantity: 1 },
+      ],
+      shippingAddress: null,
+    });
+    await uow.run(() => orders.insert(order));
+    // each unit of work in a context of its own, as two requests would be
+    const cls = t.app.get(ClsService);
+    let holderSaved!: () => void;
+    const saved = new Promise<void>((resolve) => (holderSaved = resolve));
+    let releaseHolder!: () => void;
+    const holderMayCommit = new Promise<void>((resolve) => (releaseHolder = resolve));
+    const holder = cls.run(() =>
+      uow.run(async () => {
+        const locked = (await orders.findByIdForUpdate(order.id))!;
+        locked.transitionTo('pagada', 'paid', { paymentId: randomUUID() });
+        await orders.saveChanges(locked);
+        holderSaved();
+        await holderMayCommit; // the lock is held until the waiter below is queued on it
+      }),
+    );
+    await saved;
+    const waiter = cls.run(() =>
+      uow.run(async () => (await orders.findByIdForUpdateWithHistory(order.id))!),
+    );
+    const dataSource = t.app.get(DataSource);
+    await eventually(
+      'the waiter queued on the lock',
+      async () =>
+        (
+          await dataSource.query<Array<{ n: number }>>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
+        )[0].n,
+      (n) => n > 0,
+    );
+    releaseHolder();
+    await holder;
+    const seen = await waiter;
+    expect(seen.order.status).toBe('pagada');
+    expect(seen.history.map((e) => e.type)).toEqual(
+      (await orders.eventsOf(order.id)).map((e) => e.type),
+    );
+    expect(seen.history).toHaveLength(2);
   });
 });

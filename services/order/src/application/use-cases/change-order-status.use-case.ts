@@ -31,10 +31,9 @@ export class ChangeOrderStatusUseCase {
 
   execute(command: ChangeStatusCommand): Promise<ChangeStatusResult> {
     return this.uow.run(async () => {
-      const order = await this.orders.findByIdForUpdate(command.orderId);
-      if (!order) throw new FactAboutUnknownOrder(command.orderId);
-
-      const history = await this.orders.eventsOf(order.id);
+      const found = await this.orders.findByIdForUpdateWithHistory(command.orderId);
+      if (!found) throw new FactAboutUnknownOrder(command.orderId);
+      const { order, history } = found;
       const decision = decideStatusMessage(order.status, visitedStatuses(history), command.target);
       switch (decision) {
         case 'already_reached':

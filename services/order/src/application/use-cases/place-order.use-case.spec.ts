@@ -180,6 +180,7 @@ class FakeOrders extends OrderRepository {
   saveChanges = () => Promise.resolve();
   findById = () => Promise.resolve(null);
   findByIdForUpdate = () => Promise.resolve(null);
+  findByIdForUpdateWithHistory = () => Promise.resolve(null);
   claimUnpaidPlacedBefore = (): Promise<Order[]> => Promise.resolve([]);
   list = (_c: OrderListCriteria): Promise<OrderPage> => Promise.resolve({ items: [], total: 0 });
   eventsOf = (): Promise<OrderEvent[]> => Promise.resolve([]);

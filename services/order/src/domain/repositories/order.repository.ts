@@ -27,6 +27,10 @@ export abstract class OrderRepository {
   abstract findById(id: string): Promise<Order | null>;
   /** Locks the order until the unit of work ends (status changes are read-check-write). */
   abstract findByIdForUpdate(id: string): Promise<Order | null>;
+  /** findByIdForUpdate with the order's history, oldest first (one statement when it can). */
+  abstract findByIdForUpdateWithHistory(
+    id: string,
+  ): Promise<{ order: Order; history: OrderEvent[] } | null>;
   /**
    * Up to `limit` orders still `creada` that were placed before `cutoff`, oldest first, locked
    * until the unit of work ends. Orders another transaction holds locked (being paid, cancelled

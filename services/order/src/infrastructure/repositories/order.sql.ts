@@ -10,6 +10,25 @@ export const SELECT_ORDER = `SELECT o.id, o.user_id AS "userId", o.status, o.tot
       ORDER BY i.line_no) FROM order_items i WHERE i.order_id = o.id), '[]'::json) AS items
   FROM orders o`;
 
+/**
+ * An order locked, with its history (oldest first) and whether the locked row is the version
+ * the statement's snapshot holds (`unchanged`): when the statement waited for another
+ * transaction's lock, its subqueries still read the older snapshot, and every change that
+ * appends events also rewrites the order row, so a newer row means the history must be read
+ * again, after the lock.
+ */
+export const SELECT_ORDER_WITH_HISTORY_FOR_UPDATE = `${SELECT_ORDER.replace(
+  /\n {2}FROM orders o$/,
+  `,
+    COALESCE((SELECT json_agg(json_build_object(
+        'id', e.id, 'orderId', e.order_id, 'type', e.type, 'status', e.status, 'cause', e.cause,
+        'occurredAt', e.occurred_at, 'messageId', e.message_id, 'paymentId', e.payment_id,
+        'deliveryId', e.delivery_id)
+      ORDER BY e.sequence) FROM order_events e WHERE e.order_id = o.id), '[]'::json) AS events,
+    o.xmin = (SELECT s.xmin FROM orders s WHERE s.id = o.id) AS unchanged
+  FROM orders o`,
+)} WHERE o.id = $1 FOR UPDATE OF o`;
+
 /** The events of one save as parallel arrays, in the order they happened. */
 export function eventColumns(events: OrderEvent[]): unknown[] {
   return [

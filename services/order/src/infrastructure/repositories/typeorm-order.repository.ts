@@ -13,7 +13,13 @@ import { OrderEventOrmEntity } from '../database/order-event.orm-entity';
 import { OrderItemOrmEntity } from '../database/order-item.orm-entity';
 import { OrderOrmEntity } from '../database/order.orm-entity';
 import { OrderMapper } from './order.mapper';
-import { INSERT_ORDER, SAVE_ORDER_CHANGES, SELECT_ORDER, eventColumns } from './order.sql';
+import {
+  INSERT_ORDER,
+  SAVE_ORDER_CHANGES,
+  SELECT_ORDER,
+  SELECT_ORDER_WITH_HISTORY_FOR_UPDATE,
+  eventColumns,
+} from './order.sql';
 
 @Injectable()
 export class TypeormOrderRepository extends OrderRepository {
@@ -71,6 +77,25 @@ export class TypeormOrderRepository extends OrderRepository {
    */
   findByIdForUpdate(id: string): Promise<Order | null> {
     return this.one(`${SELECT_ORDER} WHERE o.id = $1 FOR UPDATE OF o`, [id]);
+  }
+
+  async findByIdForUpdateWithHistory(
+    id: string,
+  ): Promise<{ order: Order; history: OrderEvent[] } | null> {
+    type Row = OrderOrmEntity & {
+      items: OrderItemOrmEntity[];
+      events: Array<OrderEventOrmEntity & { occurredAt: string }>;
+      unchanged: boolean;
+    };
+    const [row]: Row[] = await this.manager.query(SELECT_ORDER_WITH_HISTORY_FOR_UPDATE, [id]);
+    if (!row) return null;
+    const order = OrderMapper.toDomain(row, row.items);
+    // changed after the snapshot (the statement waited for the lock): the history again
+    if (!row.unchanged) return { order, history: await this.eventsOf(id) };
+    const history = row.events.map((event) =>
+      OrderMapper.eventToDomain({ ...event, occurredAt: new Date(event.occurredAt) }),
+    );
+    return { order, history };
   }
 
   private async one(sql: string, params: unknown[]): Promise<Order | null> {
