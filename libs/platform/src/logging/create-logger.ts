@@ -2,6 +2,7 @@ import { isMainThread } from 'node:worker_threads';
 import pino, { type Logger } from 'pino';
 import type { PlatformConfig } from '../config/platform.config';
 import { currentRequestId } from '../context/request-context';
+import { REQUEST_LINES, requestLineSink } from './request-line';
 
 // Headers that carry credentials never reach a log line (no serializer logs headers today;
 // this keeps it so if one ever does).
@@ -52,6 +53,8 @@ function batchedThreadStdout(): { write(line: string): void } {
   };
 }
 
+const timestamp = pino.stdTimeFunctions.isoTime;
+
 /**
  * The one pino logger of a service: Fastify logs through it (its `loggerInstance`), Nest's
  * Logger through PinoNestLogger, and the request lines come from an onResponse hook. Every
@@ -67,11 +70,11 @@ export function createLogger(
       : isMainThread
         ? batchedStdout()
         : batchedThreadStdout();
-  return pino(
+  const logger = pino(
     {
       level: config.logLevel,
       base: { service: config.service },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp,
       redact: { paths: REDACT, censor: '[redacted]' },
       mixin: () => {
         const requestId = currentRequestId();
@@ -89,4 +92,10 @@ export function createLogger(
     },
     stream,
   );
+  // the request lines' own path to the same stream (request-line.ts); pino's children (Fastify
+  // makes one of this logger) inherit it
+  Object.defineProperty(logger, REQUEST_LINES, {
+    value: requestLineSink(config.service, timestamp, stream),
+  });
+  return logger;
 }
