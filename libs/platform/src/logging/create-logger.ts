@@ -53,7 +53,22 @@ function batchedThreadStdout(): { write(line: string): void } {
   };
 }
 
-const timestamp = pino.stdTimeFunctions.isoTime;
+/**
+ * pino's isoTime (`,"time":"<ISO 8601>"`), formatted once per millisecond: under load many
+ * lines share one.
+ */
+function cachedIsoTime(): () => string {
+  let at = NaN;
+  let text = '';
+  return () => {
+    const now = Date.now();
+    if (now !== at) {
+      at = now;
+      text = `,"time":"${new Date(now).toISOString()}"`;
+    }
+    return text;
+  };
+}
 
 /**
  * The one pino logger of a service: Fastify logs through it (its `loggerInstance`), Nest's
@@ -70,6 +85,7 @@ export function createLogger(
       : isMainThread
         ? batchedStdout()
         : batchedThreadStdout();
+  const timestamp = cachedIsoTime();
   const logger = pino(
     {
       level: config.logLevel,
