@@ -8,7 +8,6 @@ import { applyMigrations } from './database/apply-migrations';
 import { ReplicaLocks } from './database/replica-locks';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { ClsModule } from 'nestjs-cls';
 import { ConfigModule } from '@nestjs/config';
 import { EventOutbox, IdempotencyStore, MessageInbox, UnitOfWork } from '@app/kernel';
 import { EVENT_CATALOGUE, EVENT_TYPES, EventParty, eventsConsumedBy } from '@app/contracts';
@@ -51,6 +50,7 @@ import { loadConfigs } from './config/config-error';
 import { PlatformConfig, loadPlatformConfig } from './config/platform.config';
 import { DatabaseDefinition, dataSourceOptions } from './database/database-options';
 import { ClsUnitOfWork } from './database/cls-unit-of-work';
+import { requestContextModule } from './context/request-context.module';
 import { ProblemExceptionFilter } from './errors/problem-exception.filter';
 import { EXTRA_HEALTH_CHECKS, HealthController } from './health/health.controller';
 import { HealthIndicatorService } from '@nestjs/terminus';
@@ -225,7 +225,7 @@ export class PlatformModule {
     // One async context per request (entered by configureApp's onRequest hook) holds the
     // request id and, with a database, the open transaction (TransactionHost, global).
     imports.push(
-      ClsModule.forRoot({
+      requestContextModule({
         global: true,
         plugins: database
           ? [

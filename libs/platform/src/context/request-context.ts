@@ -6,7 +6,21 @@ import { TRACEPARENT_HEADER, childTraceparent, traceIdFrom } from './trace-conte
 // transaction (@nestjs-cls/transactional) live in the same store.
 const cls = ClsServiceManager.getClsService();
 
-const TRACE_ID = 'trace_id';
+const TRACE = 'trace';
+
+/**
+ * The trace of a request or of background work, worked out the first time something asks for
+ * it (an outbound call, an event): most reads never do, and a new trace id costs a random
+ * UUID. One object, shared by reference with every context copied from this one (a
+ * transaction's), so they all see the same trace id.
+ */
+class LazyTrace {
+  private id: string | undefined;
+  constructor(private readonly traceparent: unknown) {}
+  traceId(): string {
+    return (this.id ??= traceIdFrom(this.traceparent));
+  }
+}
 
 /**
  * The id of the request being served (or of the background work running), for outbound calls
@@ -21,8 +35,8 @@ export function currentRequestId(): string | undefined {
  * work: its trace id, a new span id. Undefined outside any context.
  */
 export function currentTraceparent(): string | undefined {
-  const traceId = cls.isActive() ? cls.get<string | undefined>(TRACE_ID) : undefined;
-  return traceId ? childTraceparent(traceId) : undefined;
+  const trace = cls.isActive() ? cls.get<LazyTrace | undefined>(TRACE) : undefined;
+  return trace ? childTraceparent(trace.traceId()) : undefined;
 }
 
 /**
@@ -37,7 +51,7 @@ export function enterRequestContext(
 ): void {
   const store: Record<string | symbol, unknown> = {
     [CLS_ID]: request.id,
-    [TRACE_ID]: traceIdFrom(request.headers[TRACEPARENT_HEADER]),
+    [TRACE]: new LazyTrace(request.headers[TRACEPARENT_HEADER]),
   };
   cls.runWith(store, done);
 }
@@ -50,7 +64,7 @@ export function enterRequestContext(
 export function runWithRequestId<T>(requestId: string, work: () => T, traceparent?: string): T {
   return cls.run({ ifNested: 'inherit' }, () => {
     cls.set(CLS_ID, requestId);
-    cls.set(TRACE_ID, traceIdFrom(traceparent));
+    cls.set(TRACE, new LazyTrace(traceparent));
     return work();
   });
 }

@@ -2,6 +2,7 @@ import { isMainThread } from 'node:worker_threads';
 import pino, { type Logger } from 'pino';
 import type { PlatformConfig } from '../config/platform.config';
 import { currentRequestId } from '../context/request-context';
+import { REQUEST_LINES, requestLineSink } from './request-line';
 
 // Headers that carry credentials never reach a log line (no serializer logs headers today;
 // this keeps it so if one ever does).
@@ -53,6 +54,23 @@ function batchedThreadStdout(): { write(line: string): void } {
 }
 
 /**
+ * pino's isoTime (`,"time":"<ISO 8601>"`), formatted once per millisecond: under load many
+ * lines share one.
+ */
+function cachedIsoTime(): () => string {
+  let at = NaN;
+  let text = '';
+  return () => {
+    const now = Date.now();
+    if (now !== at) {
+      at = now;
+      text = `,"time":"${new Date(now).toISOString()}"`;
+    }
+    return text;
+  };
+}
+
+/**
  * The one pino logger of a service: Fastify logs through it (its `loggerInstance`), Nest's
  * Logger through PinoNestLogger, and the request lines come from an onResponse hook. Every
  * line written while a request is served carries its `request_id`. In tests the stream looks
@@ -67,11 +85,12 @@ export function createLogger(
       : isMainThread
         ? batchedStdout()
         : batchedThreadStdout();
-  return pino(
+  const timestamp = cachedIsoTime();
+  const logger = pino(
     {
       level: config.logLevel,
       base: { service: config.service },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp,
       redact: { paths: REDACT, censor: '[redacted]' },
       mixin: () => {
         const requestId = currentRequestId();
@@ -89,4 +108,10 @@ export function createLogger(
     },
     stream,
   );
+  // the request lines' own path to the same stream (request-line.ts); pino's children (Fastify
+  // makes one of this logger) inherit it
+  Object.defineProperty(logger, REQUEST_LINES, {
+    value: requestLineSink(config.service, timestamp, stream),
+  });
+  return logger;
 }

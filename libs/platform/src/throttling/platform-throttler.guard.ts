@@ -16,6 +16,7 @@ import {
 } from '../auth/service-key.verifier';
 import { PlatformConfig } from '../config/platform.config';
 import { reportRateLimit } from './rate-limit-headers';
+import { StaticMetadataReflector } from './static-metadata-reflector';
 
 export const RATE_LIMITED_DETAIL =
   'Too many requests from this address. Retry after the time in Retry-After.';
@@ -35,11 +36,13 @@ export class PlatformThrottlerGuard extends ThrottlerGuard {
   constructor(
     options: ThrottlerModuleOptions,
     storage: ThrottlerStorage,
-    reflector: Reflector,
+    // Nest's (stateless); the guard reads route settings through its own, remembering one
+    _reflector: Reflector,
     private readonly serviceKeys: ServiceKeyVerifier,
     private readonly config: PlatformConfig,
   ) {
-    super(options, storage, reflector);
+    // the route settings (@SkipThrottle) are looked up once per route, not per request
+    super(options, storage, new StaticMetadataReflector());
   }
 
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
