@@ -52,6 +52,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceEnv } from './lib/env.mjs';
 import { hasExited, label, pipeLines, ringBuffer, stopChild, waitHealthy } from './lib/proc.mjs';
 import { ROOT, distEntry } from './lib/services.mjs';
+import { serviceExecArgv } from './lib/service-process.mjs';
 import { log, prepare, runEntries } from './lib/stack.mjs';
 import { startServiceThread, threadLimits } from './lib/thread-host.mjs';
 
@@ -161,7 +162,7 @@ function spawnService(svc, env) {
   const replicated = REPLICAS > 1;
   const args = replicated
     ? [path.join(ROOT, 'scripts', 'lib', 'cluster-primary.mjs'), main]
-    : ['--enable-source-maps', main];
+    : [...serviceExecArgv(env), main];
   const child = THREADS
     ? startServiceThread(svc, env, { entry: main, resourceLimits: threadOptions.resourceLimits })
     : spawn(process.execPath, args, {

@@ -10,6 +10,7 @@
 // in PostgreSQL or Redis (README "Replicas").
 import cluster from 'node:cluster';
 import promClient from 'prom-client';
+import { serviceExecArgv } from './service-process.mjs';
 
 const [entry] = process.argv.slice(2);
 const replicas = Number(process.env.REPLICAS);
@@ -19,7 +20,7 @@ if (!entry || !Number.isInteger(replicas) || replicas < 1) {
 }
 const restartDelayMs = Number(process.env.REPLICA_RESTART_DELAY_MS ?? 500);
 
-cluster.setupPrimary({ exec: entry, execArgv: ['--enable-source-maps'] });
+cluster.setupPrimary({ exec: entry, execArgv: serviceExecArgv() });
 
 let stopping = false;
 let everListened = false;
