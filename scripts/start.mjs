@@ -52,12 +52,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceEnv } from './lib/env.mjs';
 import { hasExited, label, pipeLines, ringBuffer, stopChild, waitHealthy } from './lib/proc.mjs';
 import { ROOT, distEntry } from './lib/services.mjs';
-import { serviceExecArgv } from './lib/service-process.mjs';
+import {
+  MALLOC_ENV,
+  reexecWithMallocEnv,
+  serviceExecArgv,
+  withMallocEnv,
+} from './lib/service-process.mjs';
 import { log, prepare, runEntries } from './lib/stack.mjs';
 import { startServiceThread, threadLimits } from './lib/thread-host.mjs';
 
 const t0 = Date.now();
 const { replicas: REPLICAS, threads: THREADS } = startOptions(process.argv.slice(2), process.env);
+// the services of --threads run in this process: glibc's settings must be in its environment
+const mallocReexec = THREADS ? reexecWithMallocEnv() : undefined;
 
 /**
  * `--replicas N` / `--replicas=N` / REPLICAS=N: 1 to 16 processes per service;
@@ -167,7 +174,7 @@ function spawnService(svc, env) {
     ? startServiceThread(svc, env, { entry: main, resourceLimits: threadOptions.resourceLimits })
     : spawn(process.execPath, args, {
         cwd: ROOT,
-        env: replicated ? { ...env, REPLICAS: String(REPLICAS) } : env,
+        env: withMallocEnv(replicated ? { ...env, REPLICAS: String(REPLICAS) } : env),
         // Own process group: Ctrl-C reaches only this launcher, which stops the services in order.
         detached: true,
         stdio: replicated ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
@@ -553,6 +560,12 @@ try {
         `threads: every service in a worker thread of this process (pid ${process.pid}); ` +
           `young generation ${young} MiB, old generation at most ${old} MiB each`,
       );
+      if (mallocReexec === 'ipc') {
+        log(
+          `threads: ${Object.keys(MALLOC_ENV).join(', ')} not in this process's environment ` +
+            `(started with an IPC channel: its parent sets them; docs/performance.md "Memory")`,
+        );
+      }
     }
     await startServices(ctx);
     printTable(ctx.services);

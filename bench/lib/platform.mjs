@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { freePortBlock, isAlive, launcherReady } from '../../scripts/lib/proc.mjs';
 import { ROOT, SERVICES } from '../../scripts/lib/services.mjs';
+import { withMallocEnv } from '../../scripts/lib/service-process.mjs';
 
 /** The seven services (the gateway is left out: the bench measures the services' own ports). */
 export const BENCH_SERVICES = SERVICES.filter((s) => s.name !== 'gateway');
@@ -129,7 +130,9 @@ export async function startPlatform({ adminUrl, env = {}, log, readyTimeoutMs = 
     const base = await freePortBlock(BENCH_SERVICES.map((_, i) => i));
     const ports = Object.fromEntries(BENCH_SERVICES.map((s, i) => [s.name, base + i]));
     const out = openSync(logFile, 'w');
-    const childEnv = {
+    // glibc's malloc settings as `npm start` gives them (the launcher cannot re-execute itself
+    // with them over an IPC channel: scripts/lib/service-process.mjs)
+    const childEnv = withMallocEnv({
       ...process.env,
       NODE_ENV: process.env.NODE_ENV || 'development', // as `npm start`
       POSTGRES_URL: adminUrl,
@@ -142,7 +145,7 @@ export async function startPlatform({ adminUrl, env = {}, log, readyTimeoutMs = 
       NO_COLOR: '1',
       START_TIMEOUT_MS: '180000',
       ...env,
-    };
+    });
     delete childEnv.npm_lifecycle_event; // the launcher watches the IPC channel instead
     child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs')], {
       cwd: ROOT,

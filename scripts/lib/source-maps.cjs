@@ -7,4 +7,6 @@
 // (docs/performance.md, "Memory"). A package's own .js frames stay readable as they are.
 // (A worker thread of `npm start -- --threads` asks for the same in scripts/lib/service-thread.mjs.)
 'use strict';
-require('node:module').setSourceMapsSupport(true, { nodeModules: false, generatedCode: false });
+process
+  .getBuiltinModule('node:module')
+  .setSourceMapsSupport(true, { nodeModules: false, generatedCode: false });
