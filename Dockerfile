@@ -43,11 +43,13 @@ WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist/services/${SERVICE} ./dist/services/${SERVICE}
 COPY package.json ./
+# source maps for the service's own code only, not node_modules' (scripts/lib/source-maps.cjs)
+COPY scripts/lib/source-maps.cjs ./scripts/lib/
 USER node
 # The command names an entry point of the service: `main` (default: the HTTP service, which
 # applies its migrations at start), `migrate`, `seed` (product: demo catalog; user: the initial
 # admin), `rotate-signing-key` (user). Anything else runs as a command (`sh`, `node -v`).
 # The gateway (--build-arg SERVICE=gateway) has `main` only: no database, so no `migrate`.
 #   docker compose run --rm product seed
-ENTRYPOINT ["/bin/sh", "-c", "entry=\"dist/services/$SERVICE/services/$SERVICE/src/${1:-main}.js\"; if [ -f \"$entry\" ]; then exec node --enable-source-maps \"$entry\"; fi; exec \"$@\"", "--"]
+ENTRYPOINT ["/bin/sh", "-c", "entry=\"dist/services/$SERVICE/services/$SERVICE/src/${1:-main}.js\"; if [ -f \"$entry\" ]; then exec node --require /app/scripts/lib/source-maps.cjs \"$entry\"; fi; exec \"$@\"", "--"]
 CMD ["main"]
