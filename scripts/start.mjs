@@ -52,12 +52,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceEnv } from './lib/env.mjs';
 import { hasExited, label, pipeLines, ringBuffer, stopChild, waitHealthy } from './lib/proc.mjs';
 import { ROOT, distEntry } from './lib/services.mjs';
-import {
-  MALLOC_ENV,
-  reexecWithMallocEnv,
-  serviceExecArgv,
-  withMallocEnv,
-} from './lib/service-process.mjs';
+import { MALLOC_ENV, reexecWithMallocEnv, serviceExecArgv } from './lib/service-process.mjs';
 import { log, prepare, runEntries } from './lib/stack.mjs';
 import { startServiceThread, threadLimits } from './lib/thread-host.mjs';
 
@@ -174,7 +169,7 @@ function spawnService(svc, env) {
     ? startServiceThread(svc, env, { entry: main, resourceLimits: threadOptions.resourceLimits })
     : spawn(process.execPath, args, {
         cwd: ROOT,
-        env: withMallocEnv(replicated ? { ...env, REPLICAS: String(REPLICAS) } : env),
+        env: replicated ? { ...env, REPLICAS: String(REPLICAS) } : env,
         // Own process group: Ctrl-C reaches only this launcher, which stops the services in order.
         detached: true,
         stdio: replicated ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],

@@ -130,9 +130,7 @@ export async function startPlatform({ adminUrl, env = {}, log, readyTimeoutMs = 
     const base = await freePortBlock(BENCH_SERVICES.map((_, i) => i));
     const ports = Object.fromEntries(BENCH_SERVICES.map((s, i) => [s.name, base + i]));
     const out = openSync(logFile, 'w');
-    // glibc's malloc settings as `npm start` gives them (the launcher cannot re-execute itself
-    // with them over an IPC channel: scripts/lib/service-process.mjs)
-    const childEnv = withMallocEnv({
+    const childEnv = {
       ...process.env,
       NODE_ENV: process.env.NODE_ENV || 'development', // as `npm start`
       POSTGRES_URL: adminUrl,
@@ -145,7 +143,10 @@ export async function startPlatform({ adminUrl, env = {}, log, readyTimeoutMs = 
       NO_COLOR: '1',
       START_TIMEOUT_MS: '180000',
       ...env,
-    });
+    };
+    // with threads, glibc's malloc settings as `npm start -- --threads` has them (the launcher
+    // cannot re-execute itself with them over an IPC channel: scripts/lib/service-process.mjs)
+    if (childEnv.THREADS === 'true') Object.assign(childEnv, withMallocEnv(childEnv));
     delete childEnv.npm_lifecycle_event; // the launcher watches the IPC channel instead
     child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs')], {
       cwd: ROOT,

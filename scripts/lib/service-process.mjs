@@ -21,9 +21,10 @@ export function serviceExecArgv(env = process.env) {
 }
 
 /**
- * glibc malloc's settings for a process that runs services (read by glibc when the process
- * starts; musl and macOS ignore them). A value already in the environment wins (an empty one:
- * glibc's default).
+ * glibc malloc's settings for the one process of `npm start -- --threads` (read by glibc when
+ * the process starts; musl and macOS ignore them). A value already in the environment wins (an
+ * empty one: glibc's default). Not given to a process per service: there they saved about
+ * 10 MiB per service, for a CPU cost within the noise of the bench (CPU is the open target).
  *   MALLOC_ARENA_MAX=2: glibc gives every thread that allocates its own arena (up to 8 per core),
  *     each keeping its freed memory: V8's compiler and GC threads, libuv's pool, OpenSSL.
  *   MALLOC_MMAP_THRESHOLD_=131072: blocks over 128 KiB get their own mapping, returned to the
