@@ -32,6 +32,7 @@ export * from './throttling/rate-limit-headers';
 export * from './redis/shared-redis';
 export * from './database/advisory-lock';
 export * from './database/replica-locks';
+export * from './database/read-outside-transaction';
 export * from './validation/uuid-param';
 export * from './context/request-context';
 export * from './http/http-transport';

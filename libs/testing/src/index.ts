@@ -8,3 +8,4 @@ export * from './env-schema-cases';
 export * from './tcp-proxy';
 export * from './rabbitmq';
 export * from './eventually';
+export * from './lock-waiters';

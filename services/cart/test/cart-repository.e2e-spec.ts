@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Money, UnitOfWork } from '@app/kernel';
-import { TestTokenIssuer, eventually } from '@app/testing';
+import { TestTokenIssuer, eventually, lockWaiters } from '@app/testing';
 import { ClsService } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
 import { Cart, ShippingAddress } from '../src/domain/entities/cart';
@@ -210,12 +210,3 @@ describe('TypeormCartRepository (real PostgreSQL): what is saved is what is read
     expect(final.items).toHaveLength(3);
   });
 });
-
-/** Backends of this database waiting for a row lock. */
-async function lockWaiters(dataSource: DataSource): Promise<number> {
-  const [{ n }]: Array<{ n: number }> = await dataSource.query(
-    `SELECT count(*)::int AS n FROM pg_stat_activity
-      WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-  );
-  return n;
-}

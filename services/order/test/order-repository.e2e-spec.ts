@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Money, UnitOfWork } from '@app/kernel';
-import { eventually } from '@app/testing';
+import { eventually, lockWaiters } from '@app/testing';
 import { ClsService } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
 import { Order } from '../src/domain/entities/order';
@@ -125,13 +125,7 @@ describe('TypeormOrderRepository (real PostgreSQL): an order and its history rea
     const dataSource = t.app.get(DataSource);
     await eventually(
       'the waiter queued on the lock',
-      async () =>
-        (
-          await dataSource.query<Array<{ n: number }>>(
-            `SELECT count(*)::int AS n FROM pg_stat_activity
-              WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-          )
-        )[0].n,
+      () => lockWaiters(dataSource),
       (n) => n > 0,
     );
     releaseHolder();

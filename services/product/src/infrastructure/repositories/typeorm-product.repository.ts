@@ -3,6 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { In, Repository } from 'typeorm';
 import { Money } from '@app/kernel';
+import { readRows } from '@app/platform';
 import { Product } from '../../domain/entities/product';
 import {
   CatalogEntry,
@@ -27,11 +28,6 @@ import {
 /** A list row: the entity's columns and the exact position of the row in the order. */
 type ListRow = ProductOrmEntity & { positionAt: string };
 
-/** The part of pg's Pool the reads use. */
-interface PgPool {
-  query(sql: string, params: unknown[]): Promise<{ rows: unknown[] }>;
-}
-
 /** pg answers UPDATE through TypeORM as [rows, rowCount]; SELECT as rows. */
 function updatedRows(result: unknown): unknown[] {
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0])) {
@@ -49,19 +45,9 @@ export class TypeormProductRepository extends ProductRepository {
     super();
   }
 
-  /**
-   * A read: inside a transaction on its connection, as any statement; outside one straight on
-   * pg's pool under TypeORM (PostgresDriver's `master`, as MetricsService reads it), the
-   * same pool, settings and SQL without TypeORM's query runner around each statement (about
-   * 35 µs of CPU per product read: docs/performance.md). To be replaced by the platform's
-   * statement helper (libs/platform/src/database) when it lands.
-   */
+  /** A read outside a unit of work goes straight to pg's pool (readRows). */
   private read<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
-    if (!this.txHost.isTransactionActive()) {
-      const pool = (this.txHost.tx.connection.driver as unknown as { master?: PgPool }).master;
-      if (pool) return pool.query(sql, params).then((result) => result.rows as Row[]);
-    }
-    return this.txHost.tx.query(sql, params) as Promise<Row[]>;
+    return readRows<Row>(this.txHost, sql, params);
   }
 
   private get repo(): Repository<ProductOrmEntity> {
