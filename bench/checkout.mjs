@@ -6,6 +6,7 @@
 //   npm run bench -- --scenario checkout --clients 8,32 --duration 20 --json out.json
 //   npm run bench -- --scenario checkout --smoke                  # CI: 2 clients, 3 s, fails on any error
 //   npm run bench -- --scenario checkout --threads                # the services as threads of one process
+//   npm run bench -- --scenario checkout --in-process             # the services in one event loop
 //
 // Each client is a customer registered beforehand, on its own loopback address (the services
 // rate-limit per client IP, as in production) with its own keep-alive agent, and runs
@@ -16,7 +17,9 @@
 // the transactions each database ran per flow, and the time until each paid order is `pagada`
 // with a delivery. With --threads (`npm start -- --threads`) a service's CPU is its thread's (the
 // launcher's `usage` answer), the process's other threads (V8's GC helpers, libuv's pool) are a
-// row of their own, and memory is the one process's RSS with each thread's V8 heap. See
+// row of their own, and memory is the one process's RSS with each thread's V8 heap. With
+// --in-process (`npm start -- --in-process`) the seven share one process and one heap: their CPU
+// is one row, their memory that process's RSS and its heap. See
 // docs/performance.md ("The checkout").
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -59,6 +62,8 @@ const USAGE = `usage: npm run bench -- --scenario checkout [options]
                       (at most 3 minutes of waiting per level)
   --threads           start the services as worker threads of one process (npm start -- --threads);
                       memory is then that process's RSS and each thread's heap
+  --in-process        start the services in one event loop (npm start -- --in-process); CPU and
+                      memory are then that one process's
   --smoke             2 clients, 1 s warm-up, 3 s measured, 2 s idle (CI); still fails on any error`;
 
 function options(argv) {
@@ -75,6 +80,7 @@ function options(argv) {
       smoke: { type: 'boolean', default: false },
       'wait-quiet': { type: 'boolean', default: false },
       threads: { type: 'boolean', default: false },
+      'in-process': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -99,6 +105,7 @@ function options(argv) {
       products: 2,
       json: values.json,
       threads: values.threads,
+      inProcess: values['in-process'],
     };
   }
   const clients = values.clients.split(',').map((c) => num('clients', 1, c.trim()));
@@ -116,6 +123,7 @@ function options(argv) {
     json: values.json,
     waitQuiet: values['wait-quiet'],
     threads: values.threads,
+    inProcess: values['in-process'],
   };
 }
 
@@ -142,6 +150,7 @@ async function snapshot(ctx) {
   const cpu = await cpuOf([...new Set([...ctx.services.map((s) => s.pid), ctx.launcherPid])]);
   return {
     threads: ctx.threads ? threadUsage(await ctx.platform.usage()) : undefined,
+    // (with --in-process the services' CPU is the launcher's: `cpu` has it)
     requests,
     xacts,
     statements,
@@ -166,7 +175,9 @@ function threadUsage(u) {
 function costs(ctx, a, b, pgCpu) {
   const byService = {};
   // with threads: each service's thread; the host's other threads are `sharedThreadsMs` below
-  const cpuMs = (snap, s) => (ctx.threads ? snap.threads.cpuMs[s.name] : snap.cpu.get(s.pid));
+  // with --in-process: not by service (one thread runs them all): `oneProcessMs` below
+  const cpuMs = (snap, s) =>
+    ctx.threads ? snap.threads.cpuMs[s.name] : ctx.inProcess ? NaN : snap.cpu.get(s.pid);
   for (const [i, s] of ctx.services.entries()) {
     const reqs = delta(a.requests[i], b.requests[i]);
     const db = ctx.dbOf.get(s.name);
@@ -186,7 +197,11 @@ function costs(ctx, a, b, pgCpu) {
     byService,
     pgSharedMs: pgCpu.get('pg shared') ?? 0,
     // with threads the launcher is the host: its main thread relays the log lines
-    launcherMs: ctx.threads ? b.threads.mainThreadCpuMs - a.threads.mainThreadCpuMs : hostMs,
+    launcherMs: ctx.threads
+      ? b.threads.mainThreadCpuMs - a.threads.mainThreadCpuMs
+      : ctx.inProcess
+        ? 0
+        : hostMs,
     benchMs: (benchUs(b.bench) - benchUs(a.bench)) / 1000,
   };
   if (ctx.threads) {
@@ -195,11 +210,18 @@ function costs(ctx, a, b, pgCpu) {
     const threadsMs = Object.values(byService).reduce((x, y) => x + y.cpuMs, 0);
     out.sharedThreadsMs = hostMs - out.launcherMs - threadsMs;
   }
+  // the seven and the launcher, every thread of the one process (nothing to relay there)
+  if (ctx.inProcess) out.oneProcessMs = hostMs;
   if (a.machine && b.machine) {
     const total = b.machine.total - a.machine.total;
     const busy = b.machine.busy - a.machine.busy;
-    let ours = out.pgSharedMs + out.launcherMs + out.benchMs + (out.sharedThreadsMs ?? 0);
-    for (const x of Object.values(byService)) ours += x.cpuMs + (x.pgCpuMs ?? 0);
+    let ours =
+      out.pgSharedMs +
+      out.launcherMs +
+      out.benchMs +
+      (out.sharedThreadsMs ?? 0) +
+      (out.oneProcessMs ?? 0);
+    for (const x of Object.values(byService)) ours += (x.cpuMs || 0) + (x.pgCpuMs ?? 0);
     out.machineBusy = busy / total;
     // what other programs on the machine used meanwhile (a shared machine skews the figures)
     out.otherLoad = Math.max(0, busy - ours) / total;
@@ -212,6 +234,11 @@ async function rssByService(ctx) {
     // one process: its RSS is what counts; per service, its thread's V8 heap
     const t = threadUsage(await ctx.platform.usage());
     return { host: t.hostKiB, ...t.heapKiB };
+  }
+  if (ctx.inProcess) {
+    // one process, one heap: no figure by service
+    const u = await ctx.platform.usage();
+    return { host: u.rssKiB, heap: u.mainHeapKiB };
   }
   const out = {};
   for (const s of ctx.services) out[s.name] = await rssKiB(s.pid);
@@ -368,7 +395,13 @@ function report(ctx, idle, idleRss, levels) {
     if (ctx.dbOf.get(n))
       rows.push([`${n} pg`, ...levels.map((l) => fmt(per(l, l.byService[n].pgCpuMs), 2))]);
   }
-  const nodeTotal = (l) => sum(names.map((n) => l.byService[n].cpuMs)) + (l.sharedThreadsMs ?? 0);
+  const nodeTotal = (l) =>
+    sum(names.map((n) => l.byService[n].cpuMs || 0)) +
+    (l.sharedThreadsMs ?? 0) +
+    (l.oneProcessMs ?? 0);
+  if (ctx.inProcess) {
+    rows.push(['all seven, one process⁴', ...levels.map((l) => fmt(per(l, l.oneProcessMs), 2))]);
+  }
   if (ctx.threads) {
     rows.push(['shared threads³', ...levels.map((l) => fmt(per(l, l.sharedThreadsMs), 2))]);
   }
@@ -388,6 +421,10 @@ function report(ctx, idle, idleRss, levels) {
       (ctx.threads
         ? ' ³ --threads: node rows are each service’s thread; V8’s GC helpers and libuv’s pool' +
           ' are shared by all (in services (node) and TOTAL).'
+        : '') +
+      (ctx.inProcess
+        ? ' ⁴ --in-process: one process runs the seven (and the launcher); its CPU is not' +
+          ' split by service.'
         : ''),
   );
 
@@ -434,7 +471,19 @@ function report(ctx, idle, idleRss, levels) {
   printTable(head, countRows);
   if (!ctx.statements.usable) console.log(`statements: not counted (${ctx.statements.why})`);
 
-  if (ctx.threads) {
+  if (ctx.inProcess) {
+    console.log(
+      '\nMemory MiB (--in-process): the one process’s RSS (all seven, launcher included) and' +
+        ' its V8 heap (physical); idle, then after each level',
+    );
+    printTable(
+      ['', 'idle', ...levels.map((l) => `after ${l.clients}`)],
+      [
+        ['process RSS', MiB(idleRss.host), ...levels.map((l) => MiB(l.rssAfterKiB.host))],
+        ['its V8 heap', MiB(idleRss.heap), ...levels.map((l) => MiB(l.rssAfterKiB.heap))],
+      ],
+    );
+  } else if (ctx.threads) {
     console.log(
       '\nMemory MiB (--threads): the one process’s RSS (all seven, launcher included), then each' +
         ' service thread’s V8 heap (physical); idle, then after each level',
@@ -483,6 +532,9 @@ function report(ctx, idle, idleRss, levels) {
         ];
       }),
     );
+    if (ctx.inProcess) {
+      console.log(`all seven, one process: ${fmt(idle.oneProcessMs / s, 1)} node ms/s`);
+    }
   }
 
   const failed = levels.filter((l) => l.errorCount > 0);
@@ -543,6 +595,7 @@ export async function main(argv) {
     // them, never a measured flow, so a cheaper hash makes 64 customers in seconds, not minutes.
     const env = { PASSWORD_SCRYPT_LOG_N: process.env.BENCH_SCRYPT_LOG_N || '14' };
     if (opts.threads) env.THREADS = 'true';
+    if (opts.inProcess) env.IN_PROCESS = 'true';
     if (opts.rateLimit) env.RATE_LIMIT_PER_MINUTE = String(opts.rateLimit);
     platform = await startPlatform({ adminUrl, env, log });
     log(`platform ready in ${platform.seconds} s (log: ${platform.logFile})`);
@@ -568,6 +621,7 @@ export async function main(argv) {
       launcherPid: platform.launcherPid,
       platform,
       threads: opts.threads,
+      inProcess: opts.inProcess,
       pgProcesses: new PgProcesses(admin, new Map([...dbOf].map(([s, d]) => [d, s]))),
       statements: await statementCounter(
         admin,
@@ -629,7 +683,7 @@ export async function main(argv) {
       `load:     ${opts.warmup} s warm-up + ${opts.duration} s per level, ` +
         `${spread ? 'one loopback address per client' : 'every client on 127.0.0.1'}, ` +
         `${ctx.productIds.length} products, ` +
-        `${opts.threads ? 'services as threads of one process' : 'a process per service'}; load average ${machine.loadavgBefore} before, ` +
+        `${opts.threads ? 'services as threads of one process' : opts.inProcess ? 'services in one event loop' : 'a process per service'}; load average ${machine.loadavgBefore} before, ` +
         `${machine.loadavgAfter} after`,
     );
     report(ctx, idle, idleRss, levels);

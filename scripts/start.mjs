@@ -21,6 +21,13 @@
 // started again after THREAD_RESTART_DELAY_MS (1000), the others keep running. Heap limits per
 // thread: THREAD_YOUNG_GENERATION_MB, THREAD_OLD_GENERATION_MB. Not with --replicas.
 //
+// `npm start -- --in-process` (or IN_PROCESS=true): the seven services in this process's own
+// event loop and V8 heap (scripts/lib/in-process-host.mjs): each still its own Nest application,
+// port, database and environment, calling the others over HTTP, but node_modules is loaded once
+// for all: the least memory of the three (docs/performance.md "Memory"), on one core, and an
+// uncaught error in one service stops them all. The gateway, when started, is a process of its
+// own. Not with --replicas or --threads.
+//
 // Options (environment): ONLY_SERVICES=product,user  SEED=false  LOG_PREFIX=false
 //   MIGRATE=true (each service's migrate.js first; by default each service applies its pending
 //   migrations as it starts, once across replicas, under an advisory lock)
@@ -51,19 +58,28 @@ import v8 from 'node:v8';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceEnv } from './lib/env.mjs';
 import { hasExited, label, pipeLines, ringBuffer, stopChild, waitHealthy } from './lib/proc.mjs';
-import { ROOT, distEntry } from './lib/services.mjs';
+import { ROOT, distDir, distEntry } from './lib/services.mjs';
+import { startServiceInProcess } from './lib/in-process-host.mjs';
 import { MALLOC_ENV, reexecWithMallocEnv, serviceExecArgv } from './lib/service-process.mjs';
 import { log, prepare, runEntries } from './lib/stack.mjs';
 import { startServiceThread, threadLimits } from './lib/thread-host.mjs';
 
 const t0 = Date.now();
-const { replicas: REPLICAS, threads: THREADS } = startOptions(process.argv.slice(2), process.env);
-// the services of --threads run in this process: glibc's settings must be in its environment
-const mallocReexec = THREADS ? reexecWithMallocEnv() : undefined;
+const {
+  replicas: REPLICAS,
+  threads: THREADS,
+  inProcess: IN_PROCESS,
+} = startOptions(process.argv.slice(2), process.env);
+// the services of --threads and --in-process run in this process: glibc's settings must be in
+// its environment
+const mallocReexec = THREADS || IN_PROCESS ? reexecWithMallocEnv() : undefined;
+/** the seven share this process (--threads, --in-process): its RSS is theirs */
+const SHARED_PROCESS = THREADS || IN_PROCESS;
 
 /**
  * `--replicas N` / `--replicas=N` / REPLICAS=N: 1 to 16 processes per service;
- * `--threads` / THREADS=true: every service in a worker thread of this process.
+ * `--threads` / THREADS=true: every service in a worker thread of this process;
+ * `--in-process` / IN_PROCESS=true: every service (the gateway aside) in this process's event loop.
  */
 function startOptions(argv, env) {
   const fail = (message) => {
@@ -76,9 +92,10 @@ function startOptions(argv, env) {
   const valueAt = at >= 0 && !argv[at].includes('=') ? at + 1 : -1;
   const rest = argv.filter((_, i) => i !== at && i !== valueAt);
   const threads = rest.includes('--threads') || env.THREADS === 'true';
-  const unknown = rest.filter((a) => a !== '--threads');
+  const inProcess = rest.includes('--in-process') || env.IN_PROCESS === 'true';
+  const unknown = rest.filter((a) => a !== '--threads' && a !== '--in-process');
   if (unknown.length) {
-    fail(`unknown argument(s) ${unknown.join(' ')} (known: --replicas N, --threads)`);
+    fail(`unknown argument(s) ${unknown.join(' ')} (known: --replicas N, --threads, --in-process)`);
   }
   let replicas = 1;
   if (raw !== undefined && raw !== '') {
@@ -92,7 +109,10 @@ function startOptions(argv, env) {
     // surviving a process's crash: the two do not combine (README "Threads")
     fail(`--threads runs one thread per service: it does not combine with --replicas ${replicas}`);
   }
-  return { replicas, threads };
+  if (inProcess && (threads || replicas > 1)) {
+    fail('--in-process runs every service in this one process: not with --threads or --replicas');
+  }
+  return { replicas, threads, inProcess };
 }
 const secs = (from = t0) => ((Date.now() - from) / 1000).toFixed(1);
 
@@ -167,13 +187,15 @@ function spawnService(svc, env) {
     : [...serviceExecArgv(env), main];
   const child = THREADS
     ? startServiceThread(svc, env, { entry: main, resourceLimits: threadOptions.resourceLimits })
-    : spawn(process.execPath, args, {
-        cwd: ROOT,
-        env: replicated ? { ...env, REPLICAS: String(REPLICAS) } : env,
-        // Own process group: Ctrl-C reaches only this launcher, which stops the services in order.
-        detached: true,
-        stdio: replicated ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-      });
+    : IN_PROCESS && svc.name !== 'gateway'
+      ? startServiceInProcess(svc, env, { distDir: distDir(svc.name) })
+      : spawn(process.execPath, args, {
+          cwd: ROOT,
+          env: replicated ? { ...env, REPLICAS: String(REPLICAS) } : env,
+          // Own process group: Ctrl-C reaches only this launcher, which stops the services in order.
+          detached: true,
+          stdio: replicated ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+        });
   // with replicas, ready means every one of them listens (the primary says so)
   let replicasListening = Promise.resolve([child.pid]);
   if (replicated) {
@@ -273,7 +295,14 @@ async function gateOnHealth(entry, timeoutMs) {
     }),
   ]);
   entry.healthyAt = Date.now();
-  const copies = REPLICAS > 1 ? `, ${REPLICAS} replicas` : THREADS ? ', a thread' : '';
+  const copies =
+    REPLICAS > 1
+      ? `, ${REPLICAS} replicas`
+      : THREADS
+        ? ', a thread'
+        : IN_PROCESS && svc.name !== 'gateway'
+          ? ', in this process'
+          : '';
   log(`${svc.name} healthy on :${svc.port} (${secs(started)} s after spawn${copies})`);
 }
 
@@ -360,10 +389,14 @@ function printTable(services) {
 
   let memory = '';
   if (existsSync('/proc/self/status')) {
-    // threads: this one process, launcher included (the figure issue 14 counts)
-    const servicesKiB = THREADS
-      ? rssKiB(process.pid)
-      : [...running.values()].reduce(
+    // threads, in-process: this one process, launcher included (the figure issue 14 counts),
+    // plus the gateway's process when it runs
+    const own = (e) => !SHARED_PROCESS || e.child.pid !== process.pid;
+    const servicesKiB =
+      (SHARED_PROCESS ? rssKiB(process.pid) : 0) +
+      [...running.values()]
+        .filter(own)
+        .reduce(
           (acc, e) =>
             acc + [e.child.pid, ...descendants(e.child.pid)].reduce((sum, p) => sum + rssKiB(p), 0),
           0,
@@ -372,7 +405,9 @@ function printTable(services) {
       pg.embedded && pg.pid
         ? [pg.pid, ...descendants(pg.pid)].reduce((acc, p) => acc + rssKiB(p), 0)
         : 0;
-    const what = THREADS ? `one process (pid ${process.pid}, launcher included)` : 'services';
+    const what = SHARED_PROCESS
+      ? `one process (pid ${process.pid}, launcher included)${running.has('gateway') ? ' and the gateway' : ''}`
+      : 'services';
     memory = `; memory (RSS): ${what} ${(servicesKiB / 1024).toFixed(0)} MiB${pgKiB ? `, embedded PostgreSQL ${(pgKiB / 1024).toFixed(0)} MiB` : ''}`;
   }
   console.log(
@@ -440,14 +475,15 @@ async function usage() {
   const cpu = process.cpuUsage();
   const main = process.threadCpuUsage();
   return {
-    mode: THREADS ? 'threads' : REPLICAS > 1 ? 'replicas' : 'processes',
+    mode: THREADS ? 'threads' : IN_PROCESS ? 'in-process' : REPLICAS > 1 ? 'replicas' : 'processes',
     pid: process.pid,
     // the whole process: every thread (services, V8's helpers, libuv's pool) and the launcher
     rssKiB: rssKiB(process.pid),
     cpuMs: (cpu.user + cpu.system) / 1000,
     // this thread: the launcher's own work, mostly relaying the services' log lines
     mainThreadCpuMs: (main.user + main.system) / 1000,
-    // the launcher's own V8 heap (in rssKiB, not in any service's)
+    // the launcher's own V8 heap (in rssKiB, not in any service's; with --in-process the
+    // services' one heap)
     mainHeapKiB: Math.round(v8.getHeapStatistics().total_physical_size / 1024),
     services: await Promise.all(
       alive.map(async (e) => ({
@@ -561,6 +597,9 @@ try {
             `(started with an IPC channel: its parent sets them; docs/performance.md "Memory")`,
         );
       }
+    }
+    if (IN_PROCESS) {
+      log(`in-process: every service in this process's event loop (pid ${process.pid})`);
     }
     await startServices(ctx);
     printTable(ctx.services);

@@ -144,9 +144,11 @@ export async function startPlatform({ adminUrl, env = {}, log, readyTimeoutMs = 
       START_TIMEOUT_MS: '180000',
       ...env,
     };
-    // with threads, glibc's malloc settings as `npm start -- --threads` has them (the launcher
+    // with threads or in-process, glibc's malloc settings as `npm start` has them there (the launcher
     // cannot re-execute itself with them over an IPC channel: scripts/lib/service-process.mjs)
-    if (childEnv.THREADS === 'true') Object.assign(childEnv, withMallocEnv(childEnv));
+    if (childEnv.THREADS === 'true' || childEnv.IN_PROCESS === 'true') {
+      Object.assign(childEnv, withMallocEnv(childEnv));
+    }
     delete childEnv.npm_lifecycle_event; // the launcher watches the IPC channel instead
     child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs')], {
       cwd: ROOT,

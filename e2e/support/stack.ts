@@ -68,14 +68,18 @@ export interface StackOptions {
   replicas?: number;
   /** every service a worker thread of the launcher's one process (`npm start -- --threads`) */
   threads?: boolean;
+  /** every service (the gateway aside) in the launcher's event loop (`npm start -- --in-process`) */
+  inProcess?: boolean;
 }
 
 /** The launcher's answer to a `usage` request (scripts/start.mjs, its control channel). */
 export interface StackUsage {
-  mode: 'threads' | 'replicas' | 'processes';
+  mode: 'threads' | 'in-process' | 'replicas' | 'processes';
   pid: number;
   rssKiB: number;
   cpuMs: number;
+  /** the launcher's V8 heap (physical); with `inProcess`, the services' one heap */
+  mainHeapKiB: number;
   services: Array<{
     name: ServiceName;
     pid: number;
@@ -237,6 +241,7 @@ export class FullStack {
         ? { REPLICAS: String(options.replicas), REDIS_URL, REDIS_KEY_PREFIX: dbPrefix }
         : {}),
       ...(options.threads ? { THREADS: 'true' } : {}),
+      ...(options.inProcess ? { IN_PROCESS: 'true' } : {}),
       ...options.env,
     };
     delete env.npm_lifecycle_event; // not under npm: the launcher watches the IPC channel instead

@@ -29,6 +29,11 @@ export function serviceDir(name) {
   return path.join(ROOT, 'services', name);
 }
 
+/** A service's build: its own code and every lib it includes (scripts/lib/swc-compile.mjs). */
+export function distDir(name) {
+  return path.join(ROOT, 'dist', 'services', name);
+}
+
 /** Compiled entry point of a service: `main`, `migrate` or `seed` (see nest-cli.json outDir). */
 export function distEntry(name, entry) {
   return path.join(ROOT, 'dist', 'services', name, 'services', name, 'src', `${entry}.js`);

@@ -23,25 +23,45 @@ export type ModuleFactory = () => DynamicModule;
  */
 export async function bootstrapService(factory: ModuleFactory): Promise<NestFastifyApplication> {
   try {
-    const module = factory();
-    const config = configFromModule(module);
-    const app = await NestFactory.create<NestFastifyApplication>(
-      module,
-      createFastifyAdapter(config),
-      {
-        bufferLogs: true,
-        abortOnError: false,
-        // JSON only, through our own parser (configureApp): no urlencoded parser
-        bodyParser: false,
-      },
-    );
-    await configureApp(app);
-    app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: !isMainThread });
-    await app.listen(config.port, config.host);
-    return app;
+    return await listenService(factory(), { shutdownHooks: true });
   } catch (error) {
     exitOnStartupError(error);
   }
+}
+
+/**
+ * bootstrapService's core: the app created, configured and listening on its port. A failure is
+ * thrown, not a process exit; without `shutdownHooks` the caller closes the app itself, as
+ * `npm start -- --in-process` does for each of the services that share its process
+ * (scripts/lib/in-process-host.mjs): a signal there is the launcher's, not one service's.
+ */
+export async function listenService(
+  module: DynamicModule,
+  options: { shutdownHooks: boolean },
+): Promise<NestFastifyApplication> {
+  const config = configFromModule(module);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module,
+    createFastifyAdapter(config),
+    {
+      bufferLogs: true,
+      abortOnError: false,
+      // JSON only, through our own parser (configureApp): no urlencoded parser
+      bodyParser: false,
+    },
+  );
+  try {
+    await configureApp(app);
+    if (options.shutdownHooks) {
+      app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: !isMainThread });
+    }
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    // its pools and timers must not outlive a start that failed in a process that goes on
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  return app;
 }
 
 /** seed.ts, migrate-like jobs: an application context without HTTP, closed when done. */
