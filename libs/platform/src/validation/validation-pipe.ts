@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { ValidationFailedException } from '../errors/validation-failed.exception';
+import { memoizeValidationMetadata } from './memoized-validation-metadata';
 import { findUnstorableStrings } from './unstorable-strings';
 
 const REQUEST_INPUTS: ReadonlySet<ArgumentMetadata['type']> = new Set(['body', 'query', 'param']);
@@ -21,6 +22,7 @@ class PlatformValidationPipe extends ValidationPipe {
 
 /** Unknown fields are refused (not silently dropped) and every failing field is listed. */
 export function createValidationPipe(): ValidationPipe {
+  memoizeValidationMetadata();
   return new PlatformValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
