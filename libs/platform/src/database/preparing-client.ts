@@ -1,5 +1,12 @@
-import { Client } from 'pg';
-import { beginWith, localResult, parsedOn } from './begin-with-statement';
+import { Client, Query } from 'pg';
+import { beginWith, localResult, namedQuery, parsedOn } from './begin-with-statement';
+
+/** pg's Query as the constructor it is at run time (its typings say only `QueryConfig`). */
+const PgQuery = Query as unknown as new (
+  text: string,
+  values: unknown[],
+  callback: (error: Error | null, result: unknown) => void,
+) => object;
 
 /** A statement text becomes a named prepared statement from its second use. */
 const PREPARE_FROM_USE = 2;
@@ -106,7 +113,16 @@ type Deferring = Client & { beginPending?: boolean };
 };
 
 function send(client: Client, text: unknown, values: unknown, name?: string, callback?: unknown) {
-  if (name !== undefined)
-    return baseQuery.call(client, { name, text, values }, undefined, callback);
-  return baseQuery.call(client, text, values, callback);
+  if (name === undefined) return baseQuery.call(client, text, values, callback);
+  const statement = { name, text: text as string, values: values as unknown[] };
+  if (callback !== undefined) {
+    return baseQuery.call(client, namedQuery(PgQuery, statement, callback as never));
+  }
+  // the promise pg's query() makes for a config object, around a query built from the text
+  return new Promise((resolve, reject) => {
+    baseQuery.call(
+      client,
+      namedQuery(PgQuery, statement, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  });
 }
