@@ -11,7 +11,7 @@
 // - SIGTERM to the launcher: exit code 0, every port free, no process left behind.
 // About a minute when the services are built.
 import { isAlive, portIsFree } from '../scripts/lib/proc.mjs';
-import { Shop, call, eventually, expectCall } from './support/http';
+import { Shop, call, expectCall } from './support/http';
 import { FullStack, SERVICE_NAMES, ServiceName } from './support/stack';
 
 const MINUTE = 60_000;
@@ -66,26 +66,11 @@ describe('full stack as threads of one process (npm start -- --threads, HTTP onl
   it(
     'takes an order through: customer, cart, checkout, payment, then pagada with its delivery',
     async () => {
-      await stack.withLog(async () => {
-        const [product] = await shop.products(1);
-        const who = await shop.customer();
-        const order = await shop.placeOrder(who, [{ product_id: product.id, quantity: 1 }]);
-        const paid = await shop.pay(who, order);
-        expect(paid.status).toBe(201);
-        expect(paid.body.status).toBe('aprobado');
-        await eventually(
-          'order pagada',
-          () => shop.order(who, order.id),
-          (o) => o.status === 'pagada',
-          CONVERGE_MS,
-        );
-        await eventually(
-          'the delivery of the order',
-          () => shop.deliveriesOf(who, order.id),
-          (d) => d.length === 1,
-          CONVERGE_MS,
-        );
-      });
+      const { order, payment, delivery } = await stack.withLog(() =>
+        shop.buyAndAwaitDelivery(CONVERGE_MS),
+      );
+      expect(payment).toMatchObject({ order_id: order.id, status: 'aprobado' });
+      expect(delivery.order_id).toBe(order.id);
     },
     3 * MINUTE,
   );

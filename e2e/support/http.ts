@@ -291,6 +291,35 @@ export class Shop {
     });
   }
 
+  /**
+   * A new customer buys one unit of a product and pays; resolves once the saga has run: the
+   * order `pagada` with exactly one delivery (the run modes' suites take this one flow through).
+   */
+  async buyAndAwaitDelivery(
+    convergeMs: number,
+  ): Promise<{ who: Customer; order: Order; payment: Payment; delivery: Delivery }> {
+    const [product] = await this.products(1);
+    const who = await this.customer();
+    const order = await this.placeOrder(who, [{ product_id: product.id, quantity: 1 }]);
+    const paid = await this.pay(who, order);
+    if (paid.status !== 201 || paid.body.status !== 'aprobado') {
+      throw new Error(`the payment answered ${paid.status}: ${JSON.stringify(paid.body)}`);
+    }
+    await eventually(
+      'order pagada',
+      () => this.order(who, order.id),
+      (o) => o.status === 'pagada',
+      convergeMs,
+    );
+    const [delivery] = await eventually(
+      'the delivery of the order',
+      () => this.deliveriesOf(who, order.id),
+      (d) => d.length === 1,
+      convergeMs,
+    );
+    return { who, order, payment: paid.body, delivery };
+  }
+
   async order(who: Customer | string, id: string): Promise<Order> {
     const token = typeof who === 'string' ? who : who.token;
     return (await expectCall<Order>(200, 'GET', this.url('order', `/orders/${id}`), { token }))
