@@ -1,5 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { PlatformConfig } from '../config/platform.config';
+import { platformTypes } from './timestamptz-parser';
 import { PreparingClient } from './preparing-client';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -42,6 +43,8 @@ export function dataSourceOptions(
       idle_in_transaction_session_timeout: db.statementTimeoutMs * 2,
       // pg-pool's client class: statements run again are parsed and planned once per connection
       ...(db.preparedStatements ? { Client: PreparingClient } : {}),
+      // timestamps read without pg's regular expressions (timestamptz-parser.ts)
+      types: platformTypes,
     },
   };
 }
