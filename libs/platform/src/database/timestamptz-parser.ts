@@ -8,6 +8,10 @@ const parseByPg = types.getTypeParser(TIMESTAMPTZ_OID, 'text') as (text: string)
 const ZERO = 48;
 const twoDigits = (text: string, at: number) =>
   (text.charCodeAt(at) - ZERO) * 10 + text.charCodeAt(at + 1) - ZERO;
+/** Where `YYYY-MM-DD HH:MM:SS` has its digits. */
+const DIGITS_AT = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18] as const;
+/** Seconds in an offset's hours, minutes, seconds. */
+const OFFSET_UNITS = [3600, 60, 1] as const;
 const isDigit = (text: string, at: number) => {
   const c = text.charCodeAt(at);
   return c >= ZERO && c <= ZERO + 9;
@@ -33,7 +37,7 @@ export function parseTimestamptz(text: string): unknown {
   ) {
     return parseByPg(text);
   }
-  for (const at of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) {
+  for (const at of DIGITS_AT) {
     if (!isDigit(text, at)) return parseByPg(text);
   }
   let at = 19;
@@ -58,7 +62,7 @@ export function parseTimestamptz(text: string): unknown {
     const from = at + 1 + part * 3;
     if (!isDigit(text, from) || !isDigit(text, from + 1)) return parseByPg(text);
     if (part > 0 && text.charCodeAt(from - 1) !== 58) return parseByPg(text);
-    offsetSeconds += twoDigits(text, from) * [3600, 60, 1][part];
+    offsetSeconds += twoDigits(text, from) * OFFSET_UNITS[part];
   }
   const utc = Date.UTC(
     twoDigits(text, 0) * 100 + twoDigits(text, 2),
