@@ -9,8 +9,9 @@
 //   again; another stopped with SIGKILL: its open connections are cut at once;
 // - SIGTERM to the launcher: exit code 0, every port free, no process left behind.
 import net from 'node:net';
+import { Client } from 'pg';
 import { portIsFree } from '../scripts/lib/proc.mjs';
-import { Shop, call, expectCall } from './support/http';
+import { Shop, call, eventually, expectCall } from './support/http';
 import { FullStack, SERVICE_NAMES, ServiceName } from './support/stack';
 
 const MINUTE = 60_000;
@@ -123,6 +124,53 @@ describe('full stack in one event loop (npm start -- --in-process, HTTP only)', 
         const order = await shop.placeOrder(who, [{ product_id: product.id, quantity: 1 }]);
         expect(order.status).toBe('creada');
       });
+    },
+    3 * MINUTE,
+  );
+
+  it(
+    'a start that fails leaves the others running and nothing open: a bad setting, a taken port',
+    async () => {
+      const admin = new Client({ connectionString: process.env.POSTGRES_URL });
+      await admin.connect();
+      const backends = async () =>
+        Number(
+          (
+            await admin.query<{ n: string }>(
+              'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1',
+              [`${stack.dbPrefix}delivery_db`],
+            )
+          ).rows[0].n,
+        );
+      try {
+        await stack.withLog(async () => {
+          await stack.stopService('delivery');
+          await eventually('delivery’s connections closed', backends, (n) => n === 0, 10_000);
+
+          // refused before anything opens, every problem named
+          await expect(
+            stack.startService('delivery', { RATE_LIMIT_PER_MINUTE: 'lots' }),
+          ).rejects.toThrow(/Invalid configuration: .*RATE_LIMIT_PER_MINUTE/);
+          // fails at listen, after its pool opened and its migrations ran: the pool is closed
+          await expect(
+            stack.startService('delivery', { PORT: String(portOf('cart')) }),
+          ).rejects.toThrow(/Startup failed: .*EADDRINUSE/);
+          await eventually(
+            'the failed start’s connections closed',
+            backends,
+            (n) => n === 0,
+            10_000,
+          );
+          expect(await healthy('cart')).toBe(true);
+
+          await stack.startService('delivery');
+          expect(await healthy('delivery')).toBe(true);
+          expect(await backends()).toBeGreaterThan(0);
+        });
+      } finally {
+        await stack.ensureRunning('delivery');
+        await admin.end();
+      }
     },
     3 * MINUTE,
   );

@@ -78,8 +78,12 @@ function routeNestLogs(Logger, ConsoleLogger) {
   Logger.attachBuffer = () => undefined;
 }
 
-/** Names and messages only: a stack would be noise (and may carry paths or SQL). */
+/**
+ * Names and messages only: a stack would be noise (and may carry paths or SQL). A configuration
+ * error lists every problem, as a service process prints it (bootstrapService).
+ */
 function describe(error) {
+  if (Array.isArray(error?.problems)) return `Invalid configuration: ${error.problems.join('; ')}`;
   const name = error?.constructor?.name ?? 'Error';
   const message = String(error?.message ?? error)
     .split('\n')[0]

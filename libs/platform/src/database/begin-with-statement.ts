@@ -31,10 +31,14 @@ export function beginWith(
   statement: { name: string; text: string; values: unknown[] },
 ): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const query = namedQuery(BeginThenQuery, statement, (error, result) => {
-      if (error) reject(error);
-      else resolve(Array.isArray(result) ? result[result.length - 1] : result);
-    });
+    const query = namedQuery(
+      statement,
+      (error, result) => {
+        if (error) reject(error);
+        else resolve(Array.isArray(result) ? result[result.length - 1] : result);
+      },
+      BeginThenQuery,
+    );
     client.query(query);
   });
 }
@@ -46,11 +50,11 @@ type Callback = (error: Error | null, result: unknown) => void;
  * property by property through their descriptors (`cloneQueryConfig`), 1.4 % of the
  * in-process platform's CPU in the checkout bench; from a text it does not.
  */
-export function namedQuery<Q extends object>(
-  QueryClass: new (text: string, values: unknown[], callback: Callback) => Q,
+export function namedQuery(
   statement: { name: string; text: string; values: unknown[] },
   callback: Callback,
-): Q {
+  QueryClass: new (text: string, values: unknown[], callback: Callback) => object = Query as never,
+): object {
   const query = new QueryClass(statement.text, statement.values, callback);
   (query as { name?: string }).name = statement.name;
   return query;

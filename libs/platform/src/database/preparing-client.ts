@@ -1,12 +1,5 @@
-import { Client, Query } from 'pg';
+import { Client } from 'pg';
 import { beginWith, localResult, namedQuery, parsedOn } from './begin-with-statement';
-
-/** pg's Query as the constructor it is at run time (its typings say only `QueryConfig`). */
-const PgQuery = Query as unknown as new (
-  text: string,
-  values: unknown[],
-  callback: (error: Error | null, result: unknown) => void,
-) => object;
 
 /** A statement text becomes a named prepared statement from its second use. */
 const PREPARE_FROM_USE = 2;
@@ -116,13 +109,13 @@ function send(client: Client, text: unknown, values: unknown, name?: string, cal
   if (name === undefined) return baseQuery.call(client, text, values, callback);
   const statement = { name, text: text as string, values: values as unknown[] };
   if (callback !== undefined) {
-    return baseQuery.call(client, namedQuery(PgQuery, statement, callback as never));
+    return baseQuery.call(client, namedQuery(statement, callback as never));
   }
   // the promise pg's query() makes for a config object, around a query built from the text
   return new Promise((resolve, reject) => {
     baseQuery.call(
       client,
-      namedQuery(PgQuery, statement, (error, result) => (error ? reject(error) : resolve(result))),
+      namedQuery(statement, (error, result) => (error ? reject(error) : resolve(result))),
     );
   });
 }
