@@ -33,6 +33,7 @@ export * from './redis/shared-redis';
 export * from './database/advisory-lock';
 export * from './database/replica-locks';
 export * from './database/read-outside-transaction';
+export * from './database/write-in-transaction';
 export * from './validation/uuid-param';
 export * from './context/request-context';
 export * from './http/http-transport';

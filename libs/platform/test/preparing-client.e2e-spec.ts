@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { TestDatabase, createTestDatabase } from '@app/testing';
 import { dataSourceOptions } from '../src/database/database-options';
 import { PreparingClient, StatementNames } from '../src/database/preparing-client';
+import { writeInTransaction } from '../src/database/write-in-transaction';
 
 const definition = { entities: [], migrations: [] };
 
@@ -281,6 +282,200 @@ describe('a transaction opened in the round trip of its first statement (real Po
     } finally {
       await runner.release();
     }
+  });
+});
+
+describe('writes queued in a transaction until its next statement (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let source: DataSource;
+  let plain: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('queued');
+    source = await dataSourceFor(db.url, true).initialize();
+    plain = await dataSourceFor(db.url, false).initialize();
+    await plain.query(`CREATE TABLE notes (id integer PRIMARY KEY, body text, tags text[])`);
+  });
+
+  afterAll(async () => {
+    await source?.destroy();
+    await plain?.destroy();
+    await db?.drop();
+  });
+
+  beforeEach(() => plain.query('TRUNCATE notes'));
+
+  const INSERT = `INSERT INTO notes (id, body, tags) VALUES ($1, $2, $3)`;
+  const COUNT = `SELECT count(*)::int AS n FROM notes WHERE id >= $1`;
+
+  type Runner = ReturnType<DataSource['createQueryRunner']>;
+  /** the unit of work's view of a transaction: writeInTransaction reads `tx` */
+  const hostOf = (runner: Runner) => ({ tx: runner.manager }) as never;
+
+  async function roundTripsDuring(runner: Runner, work: () => Promise<void>): Promise<number> {
+    const client = (await runner.connect()) as { connection: NodeJS.EventEmitter };
+    let trips = 0;
+    const count = () => (trips += 1);
+    client.connection.on('readyForQuery', count);
+    try {
+      await work();
+    } finally {
+      client.connection.off('readyForQuery', count);
+    }
+    return trips;
+  }
+
+  async function ids(): Promise<number[]> {
+    const rows: Array<{ id: number }> = await plain.query('SELECT id FROM notes ORDER BY id');
+    return rows.map((row) => row.id);
+  }
+
+  /** Parses INSERT and COUNT on every connection of the pool (two). */
+  async function warm(): Promise<void> {
+    const runners = [source.createQueryRunner(), source.createQueryRunner()];
+    try {
+      for (const [r, runner] of runners.entries()) {
+        for (let i = 0; i < 2; i += 1) {
+          await runner.query(INSERT, [-1 - i - 2 * r, 'warm', null]);
+          await runner.query(COUNT, [0]);
+        }
+      }
+    } finally {
+      await Promise.all(runners.map((runner) => runner.release()));
+    }
+    await plain.query('TRUNCATE notes');
+  }
+
+  it('a queued write travels with the next statement, in order; with the COMMIT at the latest', async () => {
+    await warm();
+    const runner = source.createQueryRunner();
+    try {
+      const trips = await roundTripsDuring(runner, async () => {
+        await runner.startTransaction();
+        await writeInTransaction(hostOf(runner), INSERT, [1, 'one', ['a', 'b,c']]);
+        await writeInTransaction(hostOf(runner), INSERT, [2, null, null]);
+        // sent with BEGIN and both writes: it sees them
+        expect(await runner.query(COUNT, [0])).toEqual([{ n: 2 }]);
+        await writeInTransaction(hostOf(runner), INSERT, [3, 'three', []]);
+        await runner.commitTransaction();
+      });
+      // BEGIN + two writes + the count, then the third write + COMMIT (six without queueing)
+      expect(trips).toBe(2);
+    } finally {
+      await runner.release();
+    }
+    expect(await ids()).toEqual([1, 2, 3]);
+    const rows = await plain.query('SELECT body, tags FROM notes ORDER BY id');
+    expect(rows).toEqual([
+      { body: 'one', tags: ['a', 'b,c'] },
+      { body: null, tags: null },
+      { body: 'three', tags: [] },
+    ]);
+  });
+
+  it("a queued write's failure surfaces from the next statement and undoes the transaction", async () => {
+    await warm();
+    await plain.query(INSERT, [5, 'taken', null]);
+    const runner = source.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      await runner.query(INSERT, [4, 'first', null]);
+      await writeInTransaction(hostOf(runner), INSERT, [5, 'duplicate', null]);
+      await expect(runner.query(COUNT, [0])).rejects.toMatchObject({ code: '23505' });
+      await runner.rollbackTransaction();
+      // the connection is fine afterwards, outside any transaction
+      expect(await runner.query(COUNT, [0])).toEqual([{ n: 1 }]);
+    } finally {
+      await runner.release();
+    }
+    expect(await ids()).toEqual([5]);
+  });
+
+  it('a rollback drops the queued writes; outside a transaction a write runs at once', async () => {
+    await warm();
+    const runner = source.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      await writeInTransaction(hostOf(runner), INSERT, [6, 'dropped', null]);
+      await runner.rollbackTransaction();
+      await writeInTransaction(hostOf(runner), INSERT, [7, 'at once', null]);
+      expect(await ids()).toEqual([7]);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it('generated transactions of queued and immediate writes, reads and ends match a model', async () => {
+    await warm();
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant<'queue'>('queue'), id: fc.integer({ min: 0, max: 12 }) }),
+      fc.record({ kind: fc.constant<'now'>('now'), id: fc.integer({ min: 0, max: 12 }) }),
+      fc.record({ kind: fc.constant<'fresh'>('fresh'), id: fc.integer({ min: 0, max: 12 }) }),
+      fc.record({ kind: fc.constant<'count'>('count') }),
+    );
+    const transaction = fc.record({
+      ops: fc.array(op, { maxLength: 6 }),
+      end: fc.constantFrom<'commit' | 'rollback' | 'throw'>('commit', 'rollback', 'throw'),
+    });
+    let textNo = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(transaction, { minLength: 1, maxLength: 6 }), async (txs) => {
+        await plain.query('TRUNCATE notes');
+        const model = new Set<number>();
+        for (const { ops, end } of txs) {
+          const runner = source.createQueryRunner();
+          const seen = new Set(model);
+          // a duplicate fails its statement; a queued one, the next statement (or the COMMIT)
+          let failsNow = false;
+          let failsNext = false;
+          let failed = false;
+          try {
+            await runner.startTransaction();
+            for (const step of ops) {
+              // anything but another queued write sends the queued ones
+              if (step.kind !== 'queue') failsNow ||= failsNext;
+              if (step.kind === 'count') {
+                const [{ n }] = await runner.query(COUNT, [0]);
+                expect(failsNow).toBe(false);
+                expect(n).toBe(seen.size);
+                continue;
+              }
+              const duplicate = seen.has(step.id);
+              seen.add(step.id);
+              if (step.kind === 'now') {
+                failsNow ||= duplicate;
+                await runner.query(INSERT, [step.id, 'now', null]);
+              } else if (step.kind === 'fresh') {
+                // a fresh text is parsed nowhere: it runs at once
+                failsNow ||= duplicate;
+                const sql = `${INSERT} -- ${(textNo += 1)}`;
+                await writeInTransaction(hostOf(runner), sql, [step.id, step.kind, null]);
+              } else {
+                failsNext ||= duplicate;
+                await writeInTransaction(hostOf(runner), INSERT, [step.id, step.kind, null]);
+              }
+            }
+            if (end === 'throw') throw new Error('the work failed');
+            if (end === 'commit') await runner.commitTransaction();
+            else await runner.rollbackTransaction();
+          } catch {
+            failed = true;
+            if (runner.isTransactionActive) await runner.rollbackTransaction();
+          } finally {
+            await runner.release();
+          }
+          // queued writes that a rollback drops never ran: their duplicates fail nothing
+          expect(failed).toBe(failsNow || (failsNext && end === 'commit') || end === 'throw');
+          if (!failed && end === 'commit') for (const id of seen) model.add(id);
+          expect(await ids()).toEqual([...model].sort((a, b) => a - b));
+        }
+        // no connection of the pool was left inside a transaction or with writes queued
+        for (let i = 0; i < 2; i += 1) {
+          expect(await source.query(COUNT, [0])).toEqual([{ n: model.size }]);
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 

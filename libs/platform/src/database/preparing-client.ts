@@ -1,5 +1,13 @@
 import { Client } from 'pg';
-import { beginWith, localResult, namedQuery, parsedOn } from './begin-with-statement';
+import {
+  Prefix,
+  QueuedWrite,
+  localResult,
+  namedQuery,
+  parsedOn,
+  pipelined,
+  toWireValue,
+} from './pipelined-statements';
 
 /** A statement text becomes a named prepared statement from its second use. */
 const PREPARE_FROM_USE = 2;
@@ -59,21 +67,39 @@ const baseQuery = Client.prototype.query as (this: Client, ...args: unknown[]) =
  * without parameters keep the simple protocol, which also runs several statements in one text
  * (migrations). The pool uses it through TypeORM's `extra.Client`; DB_PREPARED_STATEMENTS=false
  * turns it off where named statements cannot live (a PgBouncer in transaction mode before 1.21).
- * It also holds TypeORM's START TRANSACTION back until the transaction's first statement and
- * sends both in one round trip (begin-with-statement.ts).
+ * It also holds TypeORM's START TRANSACTION back until the transaction's first statement, and
+ * a transaction's queued writes (`queueWrite`) until its next statement, and sends them with it
+ * in one round trip (pipelined-statements.ts).
  */
 export class PreparingClient extends Client {
   static statementNames = processNames;
+
+  /** BEGIN asked for and not sent yet */
+  beginPending = false;
+  /** writes of the open transaction not sent yet, in order */
+  queued: QueuedWrite[] = [];
+
+  /**
+   * Holds a write back until the transaction's next statement (its COMMIT at the latest), to
+   * travel in the same round trip: for writes whose answer nobody reads and whose failure is
+   * no business outcome (it surfaces from that next statement, and the transaction rolls
+   * back). Only inside a transaction and for a statement already parsed on this connection;
+   * false: run it now.
+   */
+  queueWrite(text: string, values: unknown[]): boolean {
+    const name = PreparingClient.statementNames.nameOf(text);
+    if (name === undefined || !parsedOn(this, name)) return false;
+    this.queued.push({ name, text, values: values.map(toWireValue) });
+    return true;
+  }
 }
 
 /** TypeORM's text for opening a transaction (PostgresQueryRunner.startTransaction). */
 const START_TRANSACTION = 'START TRANSACTION';
 
-type Deferring = Client & { beginPending?: boolean };
-
 // assigned rather than declared: one signature for what pg's typings list as overloads
-(PreparingClient.prototype as unknown as { query: typeof baseQuery }).query = function query(
-  this: Deferring,
+(PreparingClient.prototype as unknown as { query: unknown }).query = function query(
+  this: PreparingClient,
   text: unknown,
   values?: unknown,
   callback?: unknown,
@@ -82,30 +108,53 @@ type Deferring = Client & { beginPending?: boolean };
   if (text === START_TRANSACTION && plain) {
     // sent with the transaction's first statement: one round trip less per transaction
     this.beginPending = true;
+    this.queued = [];
     return Promise.resolve(localResult('BEGIN'));
   }
   const named = typeof text === 'string' && Array.isArray(values) && values.length > 0;
   const name = named ? PreparingClient.statementNames.nameOf(text) : undefined;
-  if (this.beginPending) {
-    this.beginPending = false;
-    // a transaction that ran nothing has nothing to end
-    if ((text === 'COMMIT' || text === 'ROLLBACK') && plain) {
-      return Promise.resolve(localResult(text));
-    }
-    if (name !== undefined && callback === undefined && parsedOn(this, name)) {
-      return beginWith(this, { name, text: text as string, values: values as unknown[] });
-    }
-    // anything else: BEGIN on its own first, as TypeORM would have sent it
-    const begun = baseQuery.call(this, START_TRANSACTION) as Promise<unknown>;
-    if (typeof text === 'string' && callback === undefined) {
-      return begun.then(() => send(this, text, values, name));
-    }
-    void begun.catch(() => undefined); // a submittable or a callback: queued behind BEGIN
+  if (!this.beginPending && this.queued.length === 0) {
+    return send(this, text, values, name, callback);
   }
+  const prefix = takePrefix(this);
+  const unsent = prefix[0]?.kind === 'begin';
+  if (text === 'ROLLBACK' && plain) {
+    // the queued writes never ran; where BEGIN was not sent either, there is nothing to undo
+    return unsent ? Promise.resolve(localResult(text)) : send(this, text);
+  }
+  if (text === 'COMMIT' && plain) {
+    // a transaction that ran nothing has nothing to end
+    if (unsent && prefix.length === 1) return Promise.resolve(localResult(text));
+    return pipelined(this, prefix, { text });
+  }
+  if (name !== undefined && callback === undefined && parsedOn(this, name)) {
+    return pipelined(this, prefix, { name, text: text as string, values: values as unknown[] });
+  }
+  // anything else: the prefix in a round trip of its own first
+  const sent = sendPrefix(this, prefix);
+  if (typeof text === 'string' && callback === undefined) {
+    return sent.then(() => send(this, text, values, name));
+  }
+  void sent.catch(() => undefined); // a submittable or a callback: queued behind it
   return send(this, text, values, name, callback);
 };
 
-function send(client: Client, text: unknown, values: unknown, name?: string, callback?: unknown) {
+function takePrefix(client: PreparingClient): Prefix[] {
+  const prefix: Prefix[] = client.beginPending ? [{ kind: 'begin' }] : [];
+  for (const write of client.queued) prefix.push({ kind: 'write', ...write });
+  client.beginPending = false;
+  client.queued = [];
+  return prefix;
+}
+
+/** BEGIN alone as TypeORM would have sent it, or the last queued write carries the rest. */
+function sendPrefix(client: PreparingClient, prefix: Prefix[]): Promise<unknown> {
+  const last = prefix[prefix.length - 1];
+  if (last.kind === 'begin') return baseQuery.call(client, START_TRANSACTION) as Promise<unknown>;
+  return pipelined(client, prefix.slice(0, -1), last);
+}
+
+function send(client: Client, text: unknown, values?: unknown, name?: string, callback?: unknown) {
   if (name === undefined) return baseQuery.call(client, text, values, callback);
   const statement = { name, text: text as string, values: values as unknown[] };
   if (callback !== undefined) {

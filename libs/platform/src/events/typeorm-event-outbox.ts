@@ -4,6 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { EventOutbox, IntegrationEvent } from '@app/kernel';
 import { randomUUID } from 'node:crypto';
 import { PlatformConfig } from '../config/platform.config';
+import { writeInTransaction } from '../database/write-in-transaction';
 import { EVENT_TRANSPORT, EventTransportKind } from './event-routing';
 import { addressedEvents } from './integration-envelope';
 
@@ -42,7 +43,9 @@ export class TypeormEventOutbox extends EventOutbox {
       rows.push(`($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}::jsonb)`);
     }
     if (rows.length === 0) return;
-    await this.txHost.tx.query(
+    // sent with the transaction's next statement (its COMMIT at the latest): ids are fresh
+    await writeInTransaction(
+      this.txHost,
       `INSERT INTO outbox_messages (id, type, aggregate_id, destination, path, payload)
        VALUES ${rows.join(', ')}`,
       values,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { writeInTransaction } from '@app/platform';
 import { Cart } from '../../domain/entities/cart';
 import { CartRepository } from '../../domain/repositories/cart.repository';
 import { CartMapper } from './cart.mapper';
@@ -87,6 +88,7 @@ export class TypeormCartRepository extends CartRepository {
     return { cart: this.restore(answer as CartRow & { items: ItemRow[] }), created: false };
   }
 
+  /** Sent with the transaction's next statement, its COMMIT at the latest (one round trip). */
   async save(cart: Cart): Promise<void> {
     const row = CartMapper.toRow(cart);
     const cartParams = [
@@ -102,11 +104,11 @@ export class TypeormCartRepository extends CartRepository {
     ];
     const lines = CartMapper.linesSignature(cart);
     if (this.loadedLines.get(cart) === lines) {
-      await this.query(SAVE_CART.cartOnly, cartParams);
+      await writeInTransaction(this.txHost, SAVE_CART.cartOnly, cartParams);
       return;
     }
     const items = CartMapper.toItemRows(cart);
-    await this.query(SAVE_CART.withLines, [
+    await writeInTransaction(this.txHost, SAVE_CART.withLines, [
       ...cartParams,
       items.map((item) => item.product_id),
       items.map((item) => item.name),

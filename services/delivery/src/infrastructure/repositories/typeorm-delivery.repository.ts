@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { writeInTransaction } from '@app/platform';
 import { EntityManager } from 'typeorm';
 import { Delivery } from '../../domain/entities/delivery';
 import { DeliveryStatus } from '../../domain/entities/delivery-status';
@@ -34,7 +35,8 @@ export class TypeormDeliveryRepository extends DeliveryRepository {
   async lockOrder(orderId: string): Promise<void> {
     // Transaction-scoped: released at commit or rollback. A hash collision between two orders
     // only makes them wait for each other, never lets two changes of one order interleave.
-    await this.manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [
+    // Sent with the transaction's next statement: the lock is taken before that statement runs.
+    await writeInTransaction(this.txHost, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, [
       ORDER_LOCK_NAMESPACE,
       orderId.toLowerCase(),
     ]);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { writeInTransaction } from '@app/platform';
 import { OrderCancellations } from '../../domain/repositories/order-cancellations.repository';
 import { OrderCancellationOrmEntity } from '../database/order-cancellation.orm-entity';
 
@@ -11,7 +12,9 @@ export class TypeormOrderCancellations extends OrderCancellations {
   }
 
   async record(orderId: string, cause: string, at: Date): Promise<void> {
-    await this.txHost.tx.query(
+    // sent with the transaction's next statement (one round trip)
+    await writeInTransaction(
+      this.txHost,
       `INSERT INTO order_cancellations (order_id, cause, cancelled_at) VALUES ($1, $2, $3)
        ON CONFLICT (order_id) DO NOTHING`,
       [orderId, cause.trim().slice(0, 200), at],

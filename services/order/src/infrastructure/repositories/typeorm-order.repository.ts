@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { EntityManager, In } from 'typeorm';
+import { writeInTransaction } from '@app/platform';
 import { Order } from '../../domain/entities/order';
 import { OrderEvent } from '../../domain/entities/order-event';
 import {
@@ -31,12 +32,15 @@ export class TypeormOrderRepository extends OrderRepository {
     return this.txHost.tx;
   }
 
-  /** The order, its lines and its first events: one statement. */
+  /**
+   * The order, its lines and its first events: one statement, sent with the transaction's next
+   * statement (its COMMIT at the latest): one round trip.
+   */
   async insert(order: Order): Promise<void> {
     const events = order.pullNewEvents();
     const row = OrderMapper.toOrm(order);
     const items = OrderMapper.toItemRows(order);
-    await this.manager.query(INSERT_ORDER, [
+    await writeInTransaction(this.txHost, INSERT_ORDER, [
       row.id,
       row.userId,
       row.status,
@@ -56,10 +60,11 @@ export class TypeormOrderRepository extends OrderRepository {
   /**
    * The status and the events that explain it: one statement. The events continue the order's
    * history; callers hold the order's row lock, and UNIQUE (order_id, sequence) backs that up.
+   * Sent with the transaction's next statement, like insert.
    */
   async saveChanges(order: Order): Promise<void> {
     const events = order.pullNewEvents();
-    await this.manager.query(SAVE_ORDER_CHANGES, [
+    await writeInTransaction(this.txHost, SAVE_ORDER_CHANGES, [
       order.id,
       order.status,
       order.updatedAt,

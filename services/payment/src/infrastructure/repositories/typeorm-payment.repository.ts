@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { EntityManager, LessThanOrEqual } from 'typeorm';
+import { writeInTransaction } from '@app/platform';
 import { Payment } from '../../domain/entities/payment';
 import { CHARGE_HOLDING_STATUSES, PaymentStatus } from '../../domain/entities/payment-status';
 import {
@@ -68,9 +69,11 @@ export class TypeormPaymentRepository extends PaymentRepository {
     throw new Error(`payment for order ${row.orderId} neither inserted nor blocked`);
   }
 
+  /** Sent with the transaction's next statement, its COMMIT at the latest (one round trip). */
   async save(payment: Payment): Promise<void> {
     const row = PaymentMapper.toOrm(payment);
-    await this.manager.query(
+    await writeInTransaction(
+      this.txHost,
       `UPDATE payments SET status = $2, gateway_reference = $3, failure_reason = $4,
          approval_url = $5, refund_reference = $6, updated_at = $7
        WHERE id = $1`,
