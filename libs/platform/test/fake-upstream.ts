@@ -14,6 +14,8 @@ export interface FakeUpstream {
   delayMs: number;
   /** the status of an `error` answer: 503 (down) unless a test says otherwise (500: a bug) */
   errorStatus: number;
+  /** in `ok` mode, the JSON bodies answered as in `error` mode (not kept in `bodies`) */
+  refuse?: (body: Record<string, unknown>) => boolean;
   stop(): Promise<void>;
 }
 
@@ -37,24 +39,25 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         chunks.length > 0
           ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
           : undefined;
-      if (body && state.mode === 'ok') state.bodies.push(body);
+      const refused = body !== undefined && state.refuse?.(body) === true;
+      if (body && state.mode === 'ok' && !refused) state.bodies.push(body);
       const requestId = req.headers['x-request-id'];
       state.received.push({
         requestId: typeof requestId === 'string' ? requestId : undefined,
         body,
       });
-      respond();
+      respond(refused);
     });
-    const answer = () => {
-      if (state.mode === 'error') return res.writeHead(state.errorStatus).end('{}');
+    const answer = (refused: boolean) => {
+      if (state.mode === 'error' || refused) return res.writeHead(state.errorStatus).end('{}');
       if (state.mode === 'not_found') {
         return res.writeHead(404, { 'content-type': 'application/json' }).end('{"status":404}');
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"pong":true}');
     };
-    const respond = () => {
-      if (state.mode === 'slow') setTimeout(answer, state.delayMs).unref();
-      else answer();
+    const respond = (refused: boolean) => {
+      if (state.mode === 'slow') setTimeout(() => answer(refused), state.delayMs).unref();
+      else answer(refused);
     };
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

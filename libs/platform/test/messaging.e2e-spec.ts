@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -92,6 +93,63 @@ describe('outbox, relay and inbox (real PostgreSQL, real HTTP receiver)', () => 
     );
     expect((await rows()).map((r) => r.status)).toEqual(['delivered', 'delivered']);
     expect(await relay().drainOnce()).toBe(0);
+  });
+
+  it("acknowledges a batch's delivered messages together, whatever the others' outcome (generated batches)", async () => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.subarray(names, { minLength: 1 }),
+        fc.func(fc.boolean()),
+        async (aggregates, refuses) => {
+          await app.get(DataSource).query('DELETE FROM outbox_messages');
+          receiver.bodies.length = 0;
+          const refused = new Set(aggregates.filter((name) => refuses(name)));
+          receiver.refuse = (body) => refused.has(String(body.subject));
+          for (const aggregate of aggregates) {
+            await http().post('/api/v1/fixture/emit').send({ aggregate, count: 1 }).expect(200);
+          }
+          // the relay's acknowledgements, as statements (the real DataSource underneath)
+          const source = app.get(DataSource);
+          const query = source.query.bind(source);
+          const acknowledged: number[] = [];
+          const spy = jest.spyOn(source, 'query').mockImplementation((sql, params) => {
+            if (sql.includes("SET status = 'delivered'")) {
+              acknowledged.push((params as unknown[][])[0].length);
+            }
+            return query(sql, params);
+          });
+          try {
+            // one batch (OUTBOX_BATCH_SIZE is larger than eight): the delivered ones, and only they
+            expect(await relay().drainOnce()).toBe(aggregates.length - refused.size);
+          } finally {
+            spy.mockRestore();
+          }
+          // one statement for the batch's delivered messages, none when none was delivered
+          const delivered = aggregates.length - refused.size;
+          expect(acknowledged).toEqual(delivered > 0 ? [delivered] : []);
+          const after = await rows();
+          for (const row of after) {
+            const status = refused.has(row.aggregate_id) ? 'pending' : 'delivered';
+            expect({ aggregate: row.aggregate_id, status, attempts: 1 }).toEqual({
+              aggregate: row.aggregate_id,
+              status: row.status,
+              attempts: row.attempts,
+            });
+          }
+          receiver.refuse = undefined;
+          await waitForBackoff();
+          expect(await relay().drainOnce()).toBe(refused.size);
+          expect((await rows()).every((row) => row.status === 'delivered')).toBe(true);
+          expect(
+            sent()
+              .map((b) => b.aggregate)
+              .sort(),
+          ).toEqual([...aggregates].sort());
+        },
+      ),
+      { numRuns: 15 },
+    );
   });
 
   it('keeps retrying while the receiver is down, in order per aggregate, and delivers once it is back', async () => {

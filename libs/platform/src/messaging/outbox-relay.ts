@@ -74,7 +74,7 @@ const FAILED_PASS_RETRY_MS = 1000;
  * during a pass are one more pass after it. Idle, the relay runs no statement at all but the
  * fallback poll's one claim. A pass claims again only after a full batch or a delivered message
  * with another of its aggregate behind it: a notified event costs its claim and its
- * acknowledgement, two statements.
+ * acknowledgement, two statements, and a batch's acknowledgements are one.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -162,6 +162,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       let outcomes: Delivery[];
       try {
         outcomes = await Promise.all(batch.map((message) => this.deliver(message)));
+        await this.acknowledge(batch.filter((_, i) => outcomes[i].acknowledged));
       } finally {
         this.leases.stop(lease);
       }
@@ -246,18 +247,27 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       },
       { upstreams: this.upstreams, broker: this.broker },
     );
-    if (outcome.acknowledged) {
-      await this.dataSource.query(
-        `UPDATE outbox_messages SET status = 'delivered', delivered_at = now(), locked_until = NULL,
-           attempts = attempts + 1, last_error = NULL
-         WHERE id = $1 AND ${ASYNC_COMMIT}`,
-        [message.id],
-      );
-      if (this.waitingOn.delete(message.destination)) await this.wake(message.destination);
-      return { acknowledged: true };
-    }
+    if (outcome.acknowledged) return { acknowledged: true };
     const retryInMs = await this.recordFailure(message, outcome.reason, outcome.permanent);
     return { acknowledged: false, retryInMs };
+  }
+
+  /**
+   * The batch's delivered messages in one statement once all its deliveries have ended (one
+   * round trip per batch, not per message). Until then a delivered message stays leased; if the
+   * relay dies first, it is delivered again after its lease, and the consumer's inbox drops it.
+   */
+  private async acknowledge(delivered: ClaimedMessage[]): Promise<void> {
+    if (delivered.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE outbox_messages SET status = 'delivered', delivered_at = now(), locked_until = NULL,
+         attempts = attempts + 1, last_error = NULL
+       WHERE id = ANY($1::uuid[]) AND ${ASYNC_COMMIT}`,
+      [delivered.map((message) => message.id)],
+    );
+    for (const destination of new Set(delivered.map((message) => message.destination))) {
+      if (this.waitingOn.delete(destination)) await this.wake(destination);
+    }
   }
 
   /**
