@@ -34,39 +34,77 @@ async function preparedOn(runner: ReturnType<DataSource['createQueryRunner']>) {
   return rows.map((row) => row.statement);
 }
 
+type Runner = ReturnType<DataSource['createQueryRunner']>;
+
+/** Round trips of the connection `runner` holds while `work` runs: the server's ReadyForQuery. */
+async function roundTripsDuring(runner: Runner, work: () => Promise<void>): Promise<number> {
+  const client = (await runner.connect()) as { connection: NodeJS.EventEmitter };
+  let trips = 0;
+  const count = () => (trips += 1);
+  client.connection.on('readyForQuery', count);
+  try {
+    await work();
+  } finally {
+    client.connection.off('readyForQuery', count);
+  }
+  return trips;
+}
+
+type End = 'commit' | 'rollback' | 'throw';
+
+/** Runs `work` in a transaction on `runner`, ends it as `end` says, releases it: true if it failed. */
+async function transactionFailed(runner: Runner, end: End, work: () => Promise<void>) {
+  try {
+    await runner.startTransaction();
+    await work();
+    if (end === 'throw') throw new Error('the work failed');
+    if (end === 'commit') await runner.commitTransaction();
+    else await runner.rollbackTransaction();
+    return false;
+  } catch {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    return true;
+  } finally {
+    await runner.release();
+  }
+}
+
+/** A fresh database with one table, and two pools on it: with named statements and without. */
+function databaseWith(name: string, tableSql: string) {
+  const dbs = {} as { db: TestDatabase; prepared: DataSource; plain: DataSource };
+  beforeAll(async () => {
+    dbs.db = await createTestDatabase(name);
+    dbs.prepared = await dataSourceFor(dbs.db.url, true).initialize();
+    dbs.plain = await dataSourceFor(dbs.db.url, false).initialize();
+    await dbs.plain.query(tableSql);
+  });
+  afterAll(async () => {
+    await dbs.prepared?.destroy();
+    await dbs.plain?.destroy();
+    await dbs.db?.drop();
+  });
+  return dbs;
+}
+
 const ROW_SQL = `SELECT id, label, amount::text AS amount, tags FROM items WHERE id = $1`;
 
 describe('named prepared statements through the pool (real PostgreSQL)', () => {
-  let db: TestDatabase;
-  let prepared: DataSource;
-  let plain: DataSource;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('prepared');
-    prepared = await dataSourceFor(db.url, true).initialize();
-    plain = await dataSourceFor(db.url, false).initialize();
-    await plain.query(
-      `CREATE TABLE items (id integer PRIMARY KEY, label text, amount numeric(12, 2), tags text[])`,
-    );
-  });
-
-  afterAll(async () => {
-    await prepared?.destroy();
-    await plain?.destroy();
-    await db?.drop();
-  });
+  const dbs = databaseWith(
+    'prepared',
+    `CREATE TABLE items (id integer PRIMARY KEY, label text, amount numeric(12, 2), tags text[])`,
+  );
 
   beforeEach(async () => {
-    await plain.query('TRUNCATE items');
+    await dbs.plain.query('TRUNCATE items');
   });
 
   it('a statement run again is prepared on its connection; with the setting off, none is', async () => {
-    for (const source of [prepared, plain]) {
+    for (const source of [dbs.prepared, dbs.plain]) {
       const runner = source.createQueryRunner();
       try {
         for (let i = 0; i < 3; i += 1) await runner.query(ROW_SQL, [i]);
         const statements = await preparedOn(runner);
-        expect(statements.includes(ROW_SQL)).toBe(source === prepared);
+        expect(statements.includes(ROW_SQL)).toBe(source === dbs.prepared);
       } finally {
         await runner.release();
       }
@@ -85,19 +123,21 @@ describe('named prepared statements through the pool (real PostgreSQL)', () => {
         fc.uniqueArray(row, { selector: (r) => r.id, minLength: 1, maxLength: 12 }),
         fc.array(fc.integer({ min: -1_000_000, max: 1_000_000 }), { maxLength: 5 }),
         async (rows, probes) => {
-          await plain.query('TRUNCATE items');
+          await dbs.plain.query('TRUNCATE items');
           for (const r of rows) {
-            await prepared.query(
+            await dbs.prepared.query(
               `INSERT INTO items (id, label, amount, tags) VALUES ($1, $2, $3 / 100.0, $4)`,
               [r.id, r.label, r.amount, r.tags],
             );
           }
           for (const id of [...rows.map((r) => r.id), ...probes]) {
-            expect(await prepared.query(ROW_SQL, [id])).toEqual(await plain.query(ROW_SQL, [id]));
+            expect(await dbs.prepared.query(ROW_SQL, [id])).toEqual(
+              await dbs.plain.query(ROW_SQL, [id]),
+            );
           }
           const many = `SELECT id FROM items WHERE id = ANY($1::integer[]) ORDER BY id`;
           const ids = rows.map((r) => r.id);
-          expect(await prepared.query(many, [ids])).toEqual(await plain.query(many, [ids]));
+          expect(await dbs.prepared.query(many, [ids])).toEqual(await dbs.plain.query(many, [ids]));
         },
       ),
       { numRuns: 40 },
@@ -106,9 +146,9 @@ describe('named prepared statements through the pool (real PostgreSQL)', () => {
 
   it('a failing prepared statement reports as before and leaves it usable, also after a rollback', async () => {
     const insert = `INSERT INTO items (id, label) VALUES ($1, $2)`;
-    await prepared.query(insert, [1, 'a']);
-    await prepared.query(insert, [2, 'b']);
-    const runner = prepared.createQueryRunner();
+    await dbs.prepared.query(insert, [1, 'a']);
+    await dbs.prepared.query(insert, [2, 'b']);
+    const runner = dbs.prepared.createQueryRunner();
     try {
       await runner.query(insert, [3, 'c']);
       await runner.query(insert, [4, 'd']);
@@ -119,24 +159,30 @@ describe('named prepared statements through the pool (real PostgreSQL)', () => {
       await runner.startTransaction();
       await runner.query(insert, [5, 'e']);
       await runner.rollbackTransaction();
-      // PostgreSQL keeps a connection's prepared statements across rollbacks: still usable
+      // PostgreSQL keeps a connection's dbs.prepared statements across rollbacks: still usable
       await runner.query(insert, [6, 'f']);
     } finally {
       await runner.release();
     }
-    const rows: Array<{ id: number }> = await plain.query('SELECT id FROM items ORDER BY id');
+    const rows: Array<{ id: number }> = await dbs.plain.query('SELECT id FROM items ORDER BY id');
     expect(rows.map((row) => row.id)).toEqual([1, 2, 3, 4, 6]);
   });
 
   it('texts without parameters keep the simple protocol: several statements in one text', async () => {
-    await prepared.query(`INSERT INTO items (id) VALUES (10); INSERT INTO items (id) VALUES (11)`);
-    await prepared.query(`INSERT INTO items (id) VALUES (12); INSERT INTO items (id) VALUES (13)`);
-    const [{ count }]: Array<{ count: string }> = await plain.query('SELECT count(*) FROM items');
+    await dbs.prepared.query(
+      `INSERT INTO items (id) VALUES (10); INSERT INTO items (id) VALUES (11)`,
+    );
+    await dbs.prepared.query(
+      `INSERT INTO items (id) VALUES (12); INSERT INTO items (id) VALUES (13)`,
+    );
+    const [{ count }]: Array<{ count: string }> = await dbs.plain.query(
+      'SELECT count(*) FROM items',
+    );
     expect(count).toBe('4');
   });
 
   it('a plain pg Client of the same process is not changed', async () => {
-    const client = new Client({ connectionString: db.url });
+    const client = new Client({ connectionString: dbs.db.url });
     await client.connect();
     try {
       for (let i = 0; i < 3; i += 1) await client.query(ROW_SQL, [i]);
@@ -150,47 +196,15 @@ describe('named prepared statements through the pool (real PostgreSQL)', () => {
 });
 
 describe('a transaction opened in the round trip of its first statement (real PostgreSQL)', () => {
-  let db: TestDatabase;
-  let source: DataSource;
-  let plain: DataSource;
+  const dbs = databaseWith('begin', `CREATE TABLE notes (id integer PRIMARY KEY, body text)`);
 
-  beforeAll(async () => {
-    db = await createTestDatabase('begin');
-    source = await dataSourceFor(db.url, true).initialize();
-    plain = await dataSourceFor(db.url, false).initialize();
-    await plain.query(`CREATE TABLE notes (id integer PRIMARY KEY, body text)`);
-  });
-
-  afterAll(async () => {
-    await source?.destroy();
-    await plain?.destroy();
-    await db?.drop();
-  });
-
-  beforeEach(() => plain.query('TRUNCATE notes'));
+  beforeEach(() => dbs.plain.query('TRUNCATE notes'));
 
   const INSERT = `INSERT INTO notes (id, body) VALUES ($1, $2)`;
   const COUNT = `SELECT count(*)::int AS n FROM notes WHERE id >= $1`;
 
-  /** Round trips of the connection `runner` holds while `work` runs: the server's ReadyForQuery. */
-  async function roundTripsDuring(
-    runner: ReturnType<DataSource['createQueryRunner']>,
-    work: () => Promise<void>,
-  ): Promise<number> {
-    const client = (await runner.connect()) as { connection: NodeJS.EventEmitter };
-    let trips = 0;
-    const count = () => (trips += 1);
-    client.connection.on('readyForQuery', count);
-    try {
-      await work();
-    } finally {
-      client.connection.off('readyForQuery', count);
-    }
-    return trips;
-  }
-
   it('BEGIN travels with the first statement once that statement is parsed: one round trip less', async () => {
-    const runner = source.createQueryRunner();
+    const runner = dbs.prepared.createQueryRunner();
     try {
       await runner.query(INSERT, [1, 'parse it']);
       await runner.query(INSERT, [2, 'and name it']); // prepared from its second use
@@ -204,14 +218,14 @@ describe('a transaction opened in the round trip of its first statement (real Po
     } finally {
       await runner.release();
     }
-    const rows: Array<{ id: number }> = await plain.query('SELECT id FROM notes ORDER BY id');
+    const rows: Array<{ id: number }> = await dbs.plain.query('SELECT id FROM notes ORDER BY id');
     expect(rows.map((r) => r.id)).toEqual([1, 2, 3]);
   });
 
   it('is still one transaction: a rollback undoes the statement that carried BEGIN', async () => {
-    await source.query(INSERT, [10, 'warm']);
-    await source.query(INSERT, [11, 'warm']);
-    const runner = source.createQueryRunner();
+    await dbs.prepared.query(INSERT, [10, 'warm']);
+    await dbs.prepared.query(INSERT, [11, 'warm']);
+    const runner = dbs.prepared.createQueryRunner();
     try {
       await runner.startTransaction();
       await runner.query(INSERT, [12, 'undone']);
@@ -221,56 +235,48 @@ describe('a transaction opened in the round trip of its first statement (real Po
     } finally {
       await runner.release();
     }
-    expect(await plain.query(COUNT, [12])).toEqual([{ n: 0 }]);
+    expect(await dbs.plain.query(COUNT, [12])).toEqual([{ n: 0 }]);
   });
 
   it('generated transactions (parsed or new statements, failures, commits, rollbacks) end as a model says', async () => {
     const step = fc.record({
       ids: fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 4 }),
       fresh: fc.boolean(),
-      end: fc.constantFrom<'commit' | 'rollback' | 'throw'>('commit', 'rollback', 'throw'),
+      end: fc.constantFrom<End>('commit', 'rollback', 'throw'),
     });
     let textNo = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
-        await plain.query('TRUNCATE notes');
+        await dbs.plain.query('TRUNCATE notes');
         const model = new Set<number>();
         for (const { ids, fresh, end } of steps) {
           // a fresh text is not parsed anywhere yet: BEGIN goes on its own
           const sql = fresh ? `${INSERT} -- ${(textNo += 1)}` : INSERT;
-          const runner = source.createQueryRunner();
+          const runner = dbs.prepared.createQueryRunner();
           const written = new Set<number>();
-          let failed = false;
-          try {
-            await runner.startTransaction();
+          const failed = await transactionFailed(runner, end, async () => {
             for (const id of ids) {
               await runner.query(sql, [id, 'x']);
               written.add(id);
             }
-            if (end === 'throw') throw new Error('the work failed');
-            if (end === 'commit') await runner.commitTransaction();
-            else await runner.rollbackTransaction();
-          } catch {
-            failed = true;
-            if (runner.isTransactionActive) await runner.rollbackTransaction();
-          } finally {
-            await runner.release();
-          }
+          });
           const duplicate = ids.some((id, i) => model.has(id) || ids.indexOf(id) !== i);
           expect(failed).toBe(duplicate || end === 'throw');
           if (!failed && end === 'commit') for (const id of written) model.add(id);
-          const rows: Array<{ id: number }> = await plain.query('SELECT id FROM notes ORDER BY id');
+          const rows: Array<{ id: number }> = await dbs.plain.query(
+            'SELECT id FROM notes ORDER BY id',
+          );
           expect(rows.map((r) => r.id)).toEqual([...model].sort((a, b) => a - b));
         }
         // the pool's connections are still fine: no transaction was left open on them
-        expect(await source.query(COUNT, [0])).toEqual([{ n: model.size }]);
+        expect(await dbs.prepared.query(COUNT, [0])).toEqual([{ n: model.size }]);
       }),
       { numRuns: 30 },
     );
   });
 
   it('an empty transaction sends nothing and leaves the connection outside any transaction', async () => {
-    const runner = source.createQueryRunner();
+    const runner = dbs.prepared.createQueryRunner();
     try {
       const trips = await roundTripsDuring(runner, async () => {
         await runner.startTransaction();
@@ -286,53 +292,27 @@ describe('a transaction opened in the round trip of its first statement (real Po
 });
 
 describe('writes queued in a transaction until its next statement (real PostgreSQL)', () => {
-  let db: TestDatabase;
-  let source: DataSource;
-  let plain: DataSource;
+  const dbs = databaseWith(
+    'queued',
+    `CREATE TABLE notes (id integer PRIMARY KEY, body text, tags text[])`,
+  );
 
-  beforeAll(async () => {
-    db = await createTestDatabase('queued');
-    source = await dataSourceFor(db.url, true).initialize();
-    plain = await dataSourceFor(db.url, false).initialize();
-    await plain.query(`CREATE TABLE notes (id integer PRIMARY KEY, body text, tags text[])`);
-  });
-
-  afterAll(async () => {
-    await source?.destroy();
-    await plain?.destroy();
-    await db?.drop();
-  });
-
-  beforeEach(() => plain.query('TRUNCATE notes'));
+  beforeEach(() => dbs.plain.query('TRUNCATE notes'));
 
   const INSERT = `INSERT INTO notes (id, body, tags) VALUES ($1, $2, $3)`;
   const COUNT = `SELECT count(*)::int AS n FROM notes WHERE id >= $1`;
 
-  type Runner = ReturnType<DataSource['createQueryRunner']>;
   /** the unit of work's view of a transaction: writeInTransaction reads `tx` */
   const hostOf = (runner: Runner) => ({ tx: runner.manager }) as never;
 
-  async function roundTripsDuring(runner: Runner, work: () => Promise<void>): Promise<number> {
-    const client = (await runner.connect()) as { connection: NodeJS.EventEmitter };
-    let trips = 0;
-    const count = () => (trips += 1);
-    client.connection.on('readyForQuery', count);
-    try {
-      await work();
-    } finally {
-      client.connection.off('readyForQuery', count);
-    }
-    return trips;
-  }
-
   async function ids(): Promise<number[]> {
-    const rows: Array<{ id: number }> = await plain.query('SELECT id FROM notes ORDER BY id');
+    const rows: Array<{ id: number }> = await dbs.plain.query('SELECT id FROM notes ORDER BY id');
     return rows.map((row) => row.id);
   }
 
   /** Parses INSERT and COUNT on every connection of the pool (two). */
   async function warm(): Promise<void> {
-    const runners = [source.createQueryRunner(), source.createQueryRunner()];
+    const runners = [dbs.prepared.createQueryRunner(), dbs.prepared.createQueryRunner()];
     try {
       for (const [r, runner] of runners.entries()) {
         for (let i = 0; i < 2; i += 1) {
@@ -343,12 +323,12 @@ describe('writes queued in a transaction until its next statement (real PostgreS
     } finally {
       await Promise.all(runners.map((runner) => runner.release()));
     }
-    await plain.query('TRUNCATE notes');
+    await dbs.plain.query('TRUNCATE notes');
   }
 
   it('a queued write travels with the next statement, in order; with the COMMIT at the latest', async () => {
     await warm();
-    const runner = source.createQueryRunner();
+    const runner = dbs.prepared.createQueryRunner();
     try {
       const trips = await roundTripsDuring(runner, async () => {
         await runner.startTransaction();
@@ -365,7 +345,7 @@ describe('writes queued in a transaction until its next statement (real PostgreS
       await runner.release();
     }
     expect(await ids()).toEqual([1, 2, 3]);
-    const rows = await plain.query('SELECT body, tags FROM notes ORDER BY id');
+    const rows = await dbs.plain.query('SELECT body, tags FROM notes ORDER BY id');
     expect(rows).toEqual([
       { body: 'one', tags: ['a', 'b,c'] },
       { body: null, tags: null },
@@ -375,8 +355,8 @@ describe('writes queued in a transaction until its next statement (real PostgreS
 
   it("a queued write's failure surfaces from the next statement and undoes the transaction", async () => {
     await warm();
-    await plain.query(INSERT, [5, 'taken', null]);
-    const runner = source.createQueryRunner();
+    await dbs.plain.query(INSERT, [5, 'taken', null]);
+    const runner = dbs.prepared.createQueryRunner();
     try {
       await runner.startTransaction();
       await runner.query(INSERT, [4, 'first', null]);
@@ -393,7 +373,7 @@ describe('writes queued in a transaction until its next statement (real PostgreS
 
   it('a rollback drops the queued writes; outside a transaction a write runs at once', async () => {
     await warm();
-    const runner = source.createQueryRunner();
+    const runner = dbs.prepared.createQueryRunner();
     try {
       await runner.startTransaction();
       await writeInTransaction(hostOf(runner), INSERT, [6, 'dropped', null]);
@@ -415,22 +395,20 @@ describe('writes queued in a transaction until its next statement (real PostgreS
     );
     const transaction = fc.record({
       ops: fc.array(op, { maxLength: 6 }),
-      end: fc.constantFrom<'commit' | 'rollback' | 'throw'>('commit', 'rollback', 'throw'),
+      end: fc.constantFrom<End>('commit', 'rollback', 'throw'),
     });
     let textNo = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(transaction, { minLength: 1, maxLength: 6 }), async (txs) => {
-        await plain.query('TRUNCATE notes');
+        await dbs.plain.query('TRUNCATE notes');
         const model = new Set<number>();
         for (const { ops, end } of txs) {
-          const runner = source.createQueryRunner();
+          const runner = dbs.prepared.createQueryRunner();
           const seen = new Set(model);
           // a duplicate fails its statement; a queued one, the next statement (or the COMMIT)
           let failsNow = false;
           let failsNext = false;
-          let failed = false;
-          try {
-            await runner.startTransaction();
+          const failed = await transactionFailed(runner, end, async () => {
             for (const step of ops) {
               // anything but another queued write sends the queued ones
               if (step.kind !== 'queue') failsNow ||= failsNext;
@@ -455,15 +433,7 @@ describe('writes queued in a transaction until its next statement (real PostgreS
                 await writeInTransaction(hostOf(runner), INSERT, [step.id, step.kind, null]);
               }
             }
-            if (end === 'throw') throw new Error('the work failed');
-            if (end === 'commit') await runner.commitTransaction();
-            else await runner.rollbackTransaction();
-          } catch {
-            failed = true;
-            if (runner.isTransactionActive) await runner.rollbackTransaction();
-          } finally {
-            await runner.release();
-          }
+          });
           // queued writes that a rollback drops never ran: their duplicates fail nothing
           expect(failed).toBe(failsNow || (failsNext && end === 'commit') || end === 'throw');
           if (!failed && end === 'commit') for (const id of seen) model.add(id);
@@ -471,7 +441,7 @@ describe('writes queued in a transaction until its next statement (real PostgreS
         }
         // no connection of the pool was left inside a transaction or with writes queued
         for (let i = 0; i < 2; i += 1) {
-          expect(await source.query(COUNT, [0])).toEqual([{ n: model.size }]);
+          expect(await dbs.prepared.query(COUNT, [0])).toEqual([{ n: model.size }]);
         }
       }),
       { numRuns: 40 },
