@@ -1,7 +1,7 @@
-import { isMainThread } from 'node:worker_threads';
 import pino, { type Logger } from 'pino';
 import type { PlatformConfig } from '../config/platform.config';
 import { currentRequestId } from '../context/request-context';
+import { gatheredStdout } from './gathered-stdout';
 import { REQUEST_LINES, requestLineSink } from './request-line';
 
 // Headers that carry credentials never reach a log line (no serializer logs headers today;
@@ -13,45 +13,10 @@ const REDACT = [
   'res.headers["set-cookie"]',
 ];
 
-/** Lines gathered up to this size before one write to stdout. */
-const BATCH_BYTES = 4096;
+/** Lines gathered up to this size before one write to stdout ... */
+const CHUNK_CHARS = 4096;
 /** ... and written at least this often, so a quiet service's last lines show promptly. */
 const FLUSH_EVERY_MS = 200;
-
-/**
- * stdout written in batches: one write system call per line cost more CPU than building the
- * line (docs/performance.md). sonic-boom flushes every FLUSH_EVERY_MS, and pino flushes what is
- * left when the process exits.
- */
-function batchedStdout() {
-  return pino.destination({
-    sync: false,
-    minLength: BATCH_BYTES,
-    periodicFlush: FLUSH_EVERY_MS,
-  });
-}
-
-/**
- * The same batches in a worker thread (`npm start -- --threads`, scripts/lib/thread-host.mjs):
- * there fd 1 is the host's, shared by every service, and pino.destination() would write to it
- * directly, past the host that prefixes each line with its service's name. The thread's
- * process.stdout goes through the host: one message per batch.
- */
-function batchedThreadStdout(): { write(line: string): void } {
-  let pending = '';
-  const flush = () => {
-    if (pending) process.stdout.write(pending);
-    pending = '';
-  };
-  setInterval(flush, FLUSH_EVERY_MS).unref();
-  process.once('exit', flush);
-  return {
-    write(line: string) {
-      pending += line;
-      if (pending.length >= BATCH_BYTES) flush();
-    },
-  };
-}
 
 /**
  * pino's isoTime (`,"time":"<ISO 8601>"`), formatted once per millisecond: under load many
@@ -82,9 +47,7 @@ export function createLogger(
   const stream =
     config.nodeEnv === 'test'
       ? { write: (line: string) => process.stdout.write(line) }
-      : isMainThread
-        ? batchedStdout()
-        : batchedThreadStdout();
+      : gatheredStdout({ chunkChars: CHUNK_CHARS, flushEveryMs: FLUSH_EVERY_MS });
   const timestamp = cachedIsoTime();
   const logger = pino(
     {
