@@ -1,12 +1,12 @@
 // `npm run bench -- --scenario checkout`: the whole checkout, closed loop, against the platform
-// started as `npm start` starts it (seven service processes, their own ports and fresh
-// databases, see lib/platform.mjs), at several levels of concurrent clients.
+// started as `npm start` starts it (by default the seven in one event loop; their own ports and
+// fresh databases, see lib/platform.mjs), at several levels of concurrent clients.
 //
 //   npm run bench -- --scenario checkout                          # 8,16,32,64 clients, 30 s each
 //   npm run bench -- --scenario checkout --clients 8,32 --duration 20 --json out.json
 //   npm run bench -- --scenario checkout --smoke                  # CI: 2 clients, 3 s, fails on any error
+//   npm run bench -- --scenario checkout --processes              # a process per service
 //   npm run bench -- --scenario checkout --threads                # the services as threads of one process
-//   npm run bench -- --scenario checkout --in-process             # the services in one event loop
 //
 // Each client is a customer registered beforehand, on its own loopback address (the services
 // rate-limit per client IP, as in production) with its own keep-alive agent, and runs
@@ -15,11 +15,11 @@
 // per flow, CPU ms per flow of every service process and of the PostgreSQL backends of its
 // database, the machine's busy share, RSS per service, the requests each service received and
 // the transactions each database ran per flow, and the time until each paid order is `pagada`
-// with a delivery. With --threads (`npm start -- --threads`) a service's CPU is its thread's (the
+// with a delivery. With --processes each service's CPU and RSS are its process's. With --threads (`npm start -- --threads`) a service's CPU is its thread's (the
 // launcher's `usage` answer), the process's other threads (V8's GC helpers, libuv's pool) are a
-// row of their own, and memory is the one process's RSS with each thread's V8 heap. With
-// --in-process (`npm start -- --in-process`) the seven share one process and one heap: their CPU
-// is one row, their memory that process's RSS and its heap. See
+// row of their own, and memory is the one process's RSS with each thread's V8 heap. By default
+// (`npm start`, also `--in-process`) the seven share one process and one heap: their CPU is one
+// row, their memory that process's RSS and its heap. See
 // docs/performance.md ("The checkout").
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -62,8 +62,10 @@ const USAGE = `usage: npm run bench -- --scenario checkout [options]
                       (at most 3 minutes of waiting per level)
   --threads           start the services as worker threads of one process (npm start -- --threads);
                       memory is then that process's RSS and each thread's heap
-  --in-process        start the services in one event loop (npm start -- --in-process); CPU and
-                      memory are then that one process's
+  --processes         start every service as a process of its own (npm start -- --processes):
+                      CPU and RSS by service
+  --in-process        the default: the services in one event loop (npm start); CPU and memory
+                      are then that one process's
   --smoke             2 clients, 1 s warm-up, 3 s measured, 2 s idle (CI); still fails on any error`;
 
 function options(argv) {
@@ -81,6 +83,7 @@ function options(argv) {
       'wait-quiet': { type: 'boolean', default: false },
       threads: { type: 'boolean', default: false },
       'in-process': { type: 'boolean', default: false },
+      processes: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -96,6 +99,13 @@ function options(argv) {
     }
     return n;
   };
+  const modes = ['threads', 'in-process', 'processes'].filter((m) => values[m]);
+  if (modes.length > 1) {
+    console.error(`bench: --${modes.join(' and --')} ask for different run modes\n${USAGE}`);
+    process.exit(2);
+  }
+  // as npm start: one event loop unless asked otherwise
+  const inProcess = !values.threads && !values.processes;
   if (values.smoke) {
     return {
       clients: [2],
@@ -105,7 +115,7 @@ function options(argv) {
       products: 2,
       json: values.json,
       threads: values.threads,
-      inProcess: values['in-process'],
+      inProcess,
     };
   }
   const clients = values.clients.split(',').map((c) => num('clients', 1, c.trim()));
@@ -123,7 +133,7 @@ function options(argv) {
     json: values.json,
     waitQuiet: values['wait-quiet'],
     threads: values.threads,
-    inProcess: values['in-process'],
+    inProcess,
   };
 }
 
@@ -595,7 +605,7 @@ export async function main(argv) {
     // them, never a measured flow, so a cheaper hash makes 64 customers in seconds, not minutes.
     const env = { PASSWORD_SCRYPT_LOG_N: process.env.BENCH_SCRYPT_LOG_N || '14' };
     if (opts.threads) env.THREADS = 'true';
-    if (opts.inProcess) env.IN_PROCESS = 'true';
+    if (!opts.threads) env.IN_PROCESS = String(opts.inProcess);
     if (opts.rateLimit) env.RATE_LIMIT_PER_MINUTE = String(opts.rateLimit);
     platform = await startPlatform({ adminUrl, env, log });
     log(`platform ready in ${platform.seconds} s (log: ${platform.logFile})`);

@@ -1,6 +1,6 @@
-// `npm start -- --in-process`: the seven services in the launcher's own event loop and heap (the
-// gateway a process of its own), exercised over HTTP and the launcher's control channel only, as
-// the full-stack suite exercises a process per service:
+// `npm start` (its default mode, also `--in-process`): the seven services in the launcher's own
+// event loop and heap (the gateway a process of its own), exercised over HTTP and the launcher's
+// control channel only, as the full-stack suite exercises a process per service:
 // - every service healthy on its own port, all in the launcher's process; each one's log lines
 //   carry its own name, Nest's included (one @nestjs/common serves the seven: its static logger
 //   is routed to the service whose code writes);
@@ -18,7 +18,7 @@ const MINUTE = 60_000;
 const CONVERGE_MS = 60_000;
 const SEVEN = SERVICE_NAMES.filter((n) => n !== 'gateway');
 
-describe('full stack in one event loop (npm start -- --in-process, HTTP only)', () => {
+describe('full stack in one event loop (npm start, its default mode; HTTP only)', () => {
   let stack: FullStack;
   let shop: Shop;
 
@@ -27,7 +27,8 @@ describe('full stack in one event loop (npm start -- --in-process, HTTP only)', 
     (await call('GET', `${stack.urls[name]}/health`)).status === 200;
 
   beforeAll(async () => {
-    stack = await FullStack.start({ inProcess: true });
+    // npm start's default: no run mode asked for, whatever the harness would set
+    stack = await FullStack.start({ env: { IN_PROCESS: '', THREADS: '' } });
     shop = new Shop(stack);
   }, 20 * MINUTE);
 

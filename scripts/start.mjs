@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm start`: the whole platform on one machine.
 //   build if needed (swc) → PostgreSQL up (POSTGRES_URL, else embedded under .data/postgres) →
-//   databases → seed.js where present, once per database (.data/seeded.json) → each service as
-//   its own `node` process on its SPEC port, in dependency order, gated on GET /health → a table
-//   of URLs. Migrations: each service (and each seed) applies its pending ones as it starts.
+//   databases → seed.js where present, once per database (.data/seeded.json) → each service on
+//   its SPEC port, in dependency order, gated on GET /health → a table of URLs. Migrations: each
+//   service (and each seed) applies its pending ones as it starts. By default the seven run in
+//   this process's event loop (`--in-process`, below): on one machine the least memory and CPU;
+//   `--processes` runs each as its own `node` process.
 // Ctrl-C / SIGTERM / SIGHUP: SIGTERM to every service (SIGKILL after a timeout), then PostgreSQL.
 // A second Ctrl-C skips the wait. A service that dies during start stops everything (exit 1);
 // one that dies later is reported and the others keep running.
@@ -21,12 +23,15 @@
 // started again after THREAD_RESTART_DELAY_MS (1000), the others keep running. Heap limits per
 // thread: THREAD_YOUNG_GENERATION_MB, THREAD_OLD_GENERATION_MB. Not with --replicas.
 //
-// `npm start -- --in-process` (or IN_PROCESS=true): the seven services in this process's own
-// event loop and V8 heap (scripts/lib/in-process-host.mjs): each still its own Nest application,
-// port, database and environment, calling the others over HTTP, but node_modules is loaded once
-// for all: the least memory of the three (docs/performance.md "Memory"), on one core, and an
-// uncaught error in one service stops them all. The gateway, when started, is a process of its
-// own. Not with --replicas or --threads.
+// `npm start -- --processes` (or IN_PROCESS=false): every service its own `node` process, as a
+// container each runs it: a service can crash alone, and each has its own cores and heap.
+//
+// `npm start` (the default; also `--in-process`, IN_PROCESS=true): the seven services in this
+// process's own event loop and V8 heap (scripts/lib/in-process-host.mjs): each still its own
+// Nest application, port, database and environment, calling the others over HTTP, but
+// node_modules is loaded once for all: the least memory of the three (docs/performance.md
+// "Memory"), on one core, and an uncaught error in one service stops them all. The gateway,
+// when started, is a process of its own. Not with --replicas or --threads.
 //
 // Options (environment): ONLY_SERVICES=product,user  SEED=false  LOG_PREFIX=false
 //   MIGRATE=true (each service's migrate.js first; by default each service applies its pending
@@ -62,6 +67,7 @@ import { ROOT, distDir, distEntry } from './lib/services.mjs';
 import { startServiceInProcess } from './lib/in-process-host.mjs';
 import { MALLOC_ENV, reexecWithMallocEnv, serviceExecArgv } from './lib/service-process.mjs';
 import { log, prepare, runEntries } from './lib/stack.mjs';
+import { startOptions } from './lib/start-options.mjs';
 import { startServiceThread, threadLimits } from './lib/thread-host.mjs';
 
 const t0 = Date.now();
@@ -69,50 +75,20 @@ const {
   replicas: REPLICAS,
   threads: THREADS,
   inProcess: IN_PROCESS,
-} = startOptions(process.argv.slice(2), process.env);
+} = startOptionsOrExit(process.argv.slice(2), process.env);
 // the services of --threads and --in-process run in this process: glibc's settings must be in
 // its environment
 const mallocReexec = THREADS || IN_PROCESS ? reexecWithMallocEnv() : undefined;
 /** the seven share this process (--threads, --in-process): its RSS is theirs */
 const SHARED_PROCESS = THREADS || IN_PROCESS;
 
-/**
- * `--replicas N` / `--replicas=N` / REPLICAS=N: 1 to 16 processes per service;
- * `--threads` / THREADS=true: every service in a worker thread of this process;
- * `--in-process` / IN_PROCESS=true: every service (the gateway aside) in this process's event loop.
- */
-function startOptions(argv, env) {
-  const fail = (message) => {
-    console.error(`npm start: ${message}`);
+function startOptionsOrExit(argv, env) {
+  try {
+    return startOptions(argv, env);
+  } catch (error) {
+    console.error(`npm start: ${error.message}`);
     process.exit(2);
-  };
-  const at = argv.findIndex((a) => a === '--replicas' || a.startsWith('--replicas='));
-  const raw =
-    at < 0 ? env.REPLICAS : argv[at].includes('=') ? argv[at].split('=')[1] : argv[at + 1];
-  const valueAt = at >= 0 && !argv[at].includes('=') ? at + 1 : -1;
-  const rest = argv.filter((_, i) => i !== at && i !== valueAt);
-  const threads = rest.includes('--threads') || env.THREADS === 'true';
-  const inProcess = rest.includes('--in-process') || env.IN_PROCESS === 'true';
-  const unknown = rest.filter((a) => a !== '--threads' && a !== '--in-process');
-  if (unknown.length) {
-    fail(`unknown argument(s) ${unknown.join(' ')} (known: --replicas N, --threads, --in-process)`);
   }
-  let replicas = 1;
-  if (raw !== undefined && raw !== '') {
-    replicas = Number(raw);
-    if (!Number.isInteger(replicas) || replicas < 1 || replicas > 16) {
-      fail(`--replicas must be a whole number from 1 to 16, got "${raw}"`);
-    }
-  }
-  if (threads && replicas > 1) {
-    // a thread per service is about memory on one machine; replicas are about more cores and
-    // surviving a process's crash: the two do not combine (README "Threads")
-    fail(`--threads runs one thread per service: it does not combine with --replicas ${replicas}`);
-  }
-  if (inProcess && (threads || replicas > 1)) {
-    fail('--in-process runs every service in this one process: not with --threads or --replicas');
-  }
-  return { replicas, threads, inProcess };
 }
 const secs = (from = t0) => ((Date.now() - from) / 1000).toFixed(1);
 

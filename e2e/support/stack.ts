@@ -240,8 +240,10 @@ export class FullStack {
       ...(options.replicas && options.replicas > 1
         ? { REPLICAS: String(options.replicas), REDIS_URL, REDIS_KEY_PREFIX: dbPrefix }
         : {}),
-      ...(options.threads ? { THREADS: 'true' } : {}),
-      ...(options.inProcess ? { IN_PROCESS: 'true' } : {}),
+      // the run mode asked for, whatever npm start's default (in-process) and the shell say
+      ...(options.threads
+        ? { THREADS: 'true', IN_PROCESS: '' }
+        : { THREADS: 'false', IN_PROCESS: options.inProcess ? 'true' : 'false' }),
       ...options.env,
     };
     delete env.npm_lifecycle_event; // not under npm: the launcher watches the IPC channel instead
