@@ -15,9 +15,10 @@
 // per flow, CPU ms per flow of every service process and of the PostgreSQL backends of its
 // database, the machine's busy share, RSS per service, the requests each service received and
 // the transactions each database ran per flow, and the time until each paid order is `pagada`
-// with a delivery. With --processes each service's CPU and RSS are its process's. With --threads (`npm start -- --threads`) a service's CPU is its thread's (the
-// launcher's `usage` answer), the process's other threads (V8's GC helpers, libuv's pool) are a
-// row of their own, and memory is the one process's RSS with each thread's V8 heap. By default
+// with a delivery. With --processes each service's CPU and RSS are its process's. With
+// --threads (`npm start -- --threads`) a service's CPU is its thread's (the launcher's `usage`
+// answer), the process's other threads (V8's GC helpers, libuv's pool) are a row of their own,
+// and memory is the one process's RSS with each thread's V8 heap. By default
 // (`npm start`, also `--in-process`) the seven share one process and one heap: their CPU is one
 // row, their memory that process's RSS and its heap. See
 // docs/performance.md ("The checkout").

@@ -1,12 +1,14 @@
 // The platform for the checkout bench, started as `npm start` starts it (scripts/start.mjs: build
-// if needed, databases, migrations, one process per service gated on /health), but beside
+// if needed, databases, migrations, the services gated on /health), but beside
 // anything else on the machine: its own block of free ports (STACK_PORTS), fresh databases
 // (STACK_DB_PREFIX, dropped at the end), no gateway (ONLY_SERVICES: the bench calls the services'
 // own ports), no demo seed. The launcher runs with an IPC channel, as the full-stack e2e suites
 // start it (e2e/support/stack.ts): it reports {type: 'ready', services: [{name, port, pid}]}, and
 // it stops every service by itself when the channel closes (this process died). With
-// env.THREADS=true (`--threads`) the seven services are worker threads of the launcher's one
-// process, and usage() asks it for each thread's CPU time and heap.
+// env.IN_PROCESS=true (the default) the seven run in the launcher's event loop, with
+// IN_PROCESS=false (`--processes`) a process each; with env.THREADS=true (`--threads`) they are
+// worker threads of the launcher's one process, and usage() asks it for each thread's CPU time
+// and heap.
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';

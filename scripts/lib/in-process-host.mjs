@@ -1,9 +1,10 @@
-// `npm start -- --in-process`: every service in the launcher's own event loop and V8 heap. Each
-// service is still the whole service (its compiled module from its own dist/ directory, its own
-// copy of the platform library, port, database pools, environment and Nest application; the
-// services call each other over HTTP), but the packages in node_modules (Nest, TypeORM, Fastify,
-// class-validator, …) are loaded, compiled and kept once instead of seven times: about 290 MiB for
-// the seven at rest where a process each takes about 1,500 (docs/performance.md, "Memory").
+// `npm start` (its default; also `--in-process`): every service in the launcher's own event loop
+// and V8 heap. Each service is still the whole service (its compiled module from its own dist/
+// directory, its own copy of the platform library, port, database pools, environment and Nest
+// application; the services call each other over HTTP), but the packages in node_modules (Nest,
+// TypeORM, Fastify, class-validator, …) are loaded, compiled and kept once instead of seven
+// times: about 290 MiB for the seven at rest where a process each takes about 1,500
+// (docs/performance.md, "Memory").
 // What it gives up: the services' JavaScript shares one core, and an uncaught error in one of
 // them stops them all (the launcher with them).
 //
