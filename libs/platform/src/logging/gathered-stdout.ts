@@ -15,7 +15,7 @@ export interface GatherOptions {
 }
 
 export interface GatheredLines extends LineSink {
-  /** hands on what is held and stops gathering (a logger that lives as long as the process never needs it) */
+  /** hands on what is held and stops gathering (a process-long logger never needs it) */
   end(): void;
 }
 
@@ -29,7 +29,7 @@ process.once('exit', () => {
  * Lines joined into chunks before they reach `sink`: one write system call per line cost more
  * CPU than building the line, and sonic-boom measures its whole pending text
  * (`Buffer.byteLength`) on every write it is given, so a line at a time costs it a scan of up
- * to 16 KiB per line (docs/performance.md, "The request log's write"). At exit what is left is
+ * to 16 KiB per line (docs/performance.md, "Third pass: the request log's write"). At exit what is left is
  * handed to `atExit` (by default the sink; a destination there flushes synchronously).
  */
 export function gatherLines(
