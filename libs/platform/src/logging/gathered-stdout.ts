@@ -29,8 +29,9 @@ process.once('exit', () => {
  * Lines joined into chunks before they reach `sink`: one write system call per line cost more
  * CPU than building the line, and sonic-boom measures its whole pending text
  * (`Buffer.byteLength`) on every write it is given, so a line at a time costs it a scan of up
- * to 16 KiB per line (docs/performance.md, "Third pass: the request log's write"). At exit what is left is
- * handed to `atExit` (by default the sink; a destination there flushes synchronously).
+ * to 16 KiB per line (docs/performance.md, "Third pass: the request log's write"). At exit what
+ * is left is handed to `atExit` (by default the sink; a destination there flushes
+ * synchronously).
  */
 export function gatherLines(
   sink: LineSink,
