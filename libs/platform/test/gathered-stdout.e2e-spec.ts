@@ -1,5 +1,6 @@
 import { transformFileSync } from '@swc/core';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,31 +52,50 @@ switch (process.env.END) {
 
 type Ending = 'exit' | 'throw' | 'later' | 'idle' | 'return';
 
+/**
+ * Where the writer's stdout goes. `slow-pipe`: a pipe whose reader (another process) starts
+ * reading only after 300 ms, so the writer finds it full and ends before it has drained.
+ */
+type Target = 'pipe' | 'slow-pipe' | 'file';
+
 async function run(
   script: string,
   end: Ending,
   lines: number,
-  to: 'pipe' | 'file',
+  to: Target,
 ): Promise<{ out: string; code: number | null }> {
   const file = path.join(dir, `out-${end}-${lines}-${Math.random()}.txt`);
+  const env = {
+    ...process.env,
+    NODE_OPTIONS: '',
+    NODE_PATH: path.join(ROOT, 'node_modules'),
+    END: end,
+    LINES: String(lines),
+  };
+  const writer = [process.execPath, path.join(dir, script)];
+  if (to === 'slow-pipe') {
+    // the writer's own exit code, not the reader's
+    const line = `"${writer[0]}" "${writer[1]}" | { sleep 0.3; cat > "${file}"; }; exit \${PIPESTATUS[0]}`;
+    const shell = spawn('bash', ['-c', line], { cwd: dir, env, stdio: 'ignore' });
+    const [code] = (await once(shell, 'exit')) as [number | null];
+    return { out: readFileSync(file, 'utf8'), code };
+  }
   const fd = to === 'file' ? openSync(file, 'w') : undefined;
-  const child = spawn(process.execPath, [path.join(dir, script)], {
+  const child = spawn(writer[0], [writer[1]], {
     cwd: dir,
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      NODE_PATH: path.join(ROOT, 'node_modules'),
-      END: end,
-      LINES: String(lines),
-    },
+    env,
     stdio: ['ignore', fd ?? 'pipe', 'ignore'],
   });
-  let piped = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (piped += chunk));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (fd === undefined) return { out: piped, code };
-  closeSync(fd);
-  return { out: readFileSync(file, 'utf8'), code };
+  const exited = once(child, 'exit') as Promise<[number | null]>;
+  if (fd !== undefined) {
+    const [code] = await exited;
+    closeSync(fd);
+    return { out: readFileSync(file, 'utf8'), code };
+  }
+  const chunks: string[] = [];
+  for await (const chunk of child.stdout!.setEncoding('utf8')) chunks.push(chunk as string);
+  const [code] = await exited;
+  return { out: chunks.join(''), code };
 }
 
 function expectAllLines(out: string, lines: number): void {
@@ -92,7 +112,7 @@ function expectAllLines(out: string, lines: number): void {
 describe('gatheredStdout in a process', () => {
   const endings: Ending[] = ['return', 'exit', 'throw', 'later', 'idle'];
   const cases = endings.flatMap((end) =>
-    (['pipe', 'file'] as const).flatMap((to) =>
+    (['pipe', 'slow-pipe', 'file'] as const).flatMap((to) =>
       [1, 7, 3_000, 20_000].map((lines) => [end, to, lines] as const),
     ),
   );

@@ -67,24 +67,44 @@ export function gatherLines(
 
 /**
  * The process's stdout, gathered. On the main thread a sonic-boom destination on fd 1 written
- * asynchronously, flushed synchronously at exit. In a worker thread (`npm start -- --threads`,
+ * synchronously, a chunk at a time: nothing is ever in flight, so nothing is lost or reordered
+ * when the process ends however it ends (an asynchronous write still waiting on a full pipe is
+ * dropped by `process.exit`), and a chunk costs one system call on the event loop instead of a
+ * hop to libuv's threadpool. In a worker thread (`npm start -- --threads`,
  * scripts/lib/thread-host.mjs) fd 1 is the host's, shared by every service, and a destination
  * would write to it directly, past the host that prefixes each line with its service's name:
  * there the thread's process.stdout, which goes through the host (one message per chunk).
  */
 export function gatheredStdout(options: GatherOptions): LineSink {
   if (!isMainThread) return gatherLines(process.stdout, options);
-  const destination = pino.destination({ sync: false, minLength: 0 });
+  const destination = pino.destination({ sync: true, minLength: 0 });
   // sonic-boom's own flag; its type leaves it out
   const ended = () => (destination as unknown as { destroyed: boolean }).destroyed;
   return gatherLines(destination, options, (rest) => {
-    // pino ends its destination itself when the event loop empties ('beforeExit'), after
-    // writing all it was given; what came later goes straight to fd 1
-    if (ended()) {
-      if (rest !== '') writeSync(1, rest);
-      return;
-    }
-    if (rest !== '') destination.write(rest);
-    destination.flushSync();
+    if (rest === '') return;
+    // pino may have ended its destination when the event loop emptied ('beforeExit')
+    if (ended()) writeAllSync(1, rest);
+    else destination.write(rest);
   });
+}
+
+/** How long an exiting process waits for a full pipe's reader before it gives the rest up. */
+const EXIT_WRITE_PATIENCE_MS = 10_000;
+
+/**
+ * `text` written whole to `fd` before the process ends: partial writes continued, a full
+ * non-blocking pipe (EAGAIN) waited for, a reader that has gone (EPIPE) given up.
+ */
+function writeAllSync(fd: number, text: string): void {
+  let rest = Buffer.from(text);
+  const giveUpAt = Date.now() + EXIT_WRITE_PATIENCE_MS;
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(fd, rest));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code !== 'EAGAIN' && code !== 'EBUSY') || Date.now() > giveUpAt) return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
 }
