@@ -17,6 +17,23 @@ const REDACT = [
 const CHUNK_CHARS = 4096;
 /** ... and written at least this often, so a quiet service's last lines show promptly. */
 const FLUSH_EVERY_MS = 200;
+/**
+ * Log text held for a stdout reader that has fallen behind (about 10 s of a busy service's
+ * lines) before new lines are dropped and counted: memory stays bounded if the reader stops.
+ */
+const MAX_PENDING_BYTES = 16 * 1024 * 1024;
+
+/** The warning, in the service's own line format, that says how many lines a slow reader lost. */
+function droppedLinesWarning(service: string): (lines: number) => string {
+  return (lines) =>
+    `${JSON.stringify({
+      level: 40,
+      time: new Date().toISOString(),
+      service,
+      dropped_lines: lines,
+      msg: 'log lines dropped: the reader of stdout fell behind',
+    })}\n`;
+}
 
 /**
  * pino's isoTime (`,"time":"<ISO 8601>"`), formatted once per millisecond: under load many
@@ -47,7 +64,12 @@ export function createLogger(
   const stream =
     config.nodeEnv === 'test'
       ? { write: (line: string) => process.stdout.write(line) }
-      : gatheredStdout({ chunkChars: CHUNK_CHARS, flushEveryMs: FLUSH_EVERY_MS });
+      : gatheredStdout({
+          chunkChars: CHUNK_CHARS,
+          flushEveryMs: FLUSH_EVERY_MS,
+          maxPendingBytes: MAX_PENDING_BYTES,
+          droppedLine: droppedLinesWarning(config.service),
+        });
   const timestamp = cachedIsoTime();
   const logger = pino(
     {

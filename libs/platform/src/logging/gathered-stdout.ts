@@ -1,8 +1,7 @@
-import { writeSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
-import pino from 'pino';
+import { FdWriter, type FdWriterOptions } from './fd-writer';
 
-/** Where gathered lines go: a sonic-boom destination, a worker thread's process.stdout. */
+/** Where gathered lines go: an FdWriter, a worker thread's process.stdout. */
 export interface LineSink {
   write(chunk: string): unknown;
 }
@@ -27,11 +26,10 @@ process.once('exit', () => {
 
 /**
  * Lines joined into chunks before they reach `sink`: one write system call per line cost more
- * CPU than building the line, and sonic-boom measures its whole pending text
- * (`Buffer.byteLength`) on every write it is given, so a line at a time costs it a scan of up
- * to 16 KiB per line (docs/performance.md, "Third pass: the request log's write"). At exit what
- * is left is handed to `atExit` (by default the sink; a destination there flushes
- * synchronously).
+ * CPU than building the line (and sonic-boom, pino's destination, measured its whole pending
+ * text on every line it was given; docs/performance.md, "Third pass: the request log's write").
+ * At exit what is left is handed to `atExit` (by default the sink; the main thread's FdWriter
+ * writes it out synchronously there).
  */
 export function gatherLines(
   sink: LineSink,
@@ -66,45 +64,16 @@ export function gatherLines(
 }
 
 /**
- * The process's stdout, gathered. On the main thread a sonic-boom destination on fd 1 written
- * synchronously, a chunk at a time: nothing is ever in flight, so nothing is lost or reordered
- * when the process ends however it ends (an asynchronous write still waiting on a full pipe is
- * dropped by `process.exit`), and a chunk costs one system call on the event loop instead of a
- * hop to libuv's threadpool. In a worker thread (`npm start -- --threads`,
- * scripts/lib/thread-host.mjs) fd 1 is the host's, shared by every service, and a destination
- * would write to it directly, past the host that prefixes each line with its service's name:
- * there the thread's process.stdout, which goes through the host (one message per chunk).
+ * The process's stdout, gathered. On the main thread an FdWriter on fd 1 (fd-writer.ts): one
+ * system call per chunk on the event loop, no hop to libuv's threadpool, a slow reader never
+ * stalls the loop, and what is queued is written out at exit however the process ends. In a
+ * worker thread (`npm start -- --threads`, scripts/lib/thread-host.mjs) fd 1 is the host's,
+ * shared by every service, and writing to it directly would go past the host that prefixes each
+ * line with its service's name: there the thread's process.stdout, which goes through the host
+ * (one message per chunk).
  */
-export function gatheredStdout(options: GatherOptions): LineSink {
+export function gatheredStdout(options: GatherOptions & FdWriterOptions): LineSink {
   if (!isMainThread) return gatherLines(process.stdout, options);
-  const destination = pino.destination({ sync: true, minLength: 0 });
-  // sonic-boom's own flag; its type leaves it out
-  const ended = () => (destination as unknown as { destroyed: boolean }).destroyed;
-  return gatherLines(destination, options, (rest) => {
-    if (rest === '') return;
-    // pino may have ended its destination when the event loop emptied ('beforeExit')
-    if (ended()) writeAllSync(1, rest);
-    else destination.write(rest);
-  });
-}
-
-/** How long an exiting process waits for a full pipe's reader before it gives the rest up. */
-const EXIT_WRITE_PATIENCE_MS = 10_000;
-
-/**
- * `text` written whole to `fd` before the process ends: partial writes continued, a full
- * non-blocking pipe (EAGAIN) waited for, a reader that has gone (EPIPE) given up.
- */
-function writeAllSync(fd: number, text: string): void {
-  let rest = Buffer.from(text);
-  const giveUpAt = Date.now() + EXIT_WRITE_PATIENCE_MS;
-  while (rest.length > 0) {
-    try {
-      rest = rest.subarray(writeSync(fd, rest));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if ((code !== 'EAGAIN' && code !== 'EBUSY') || Date.now() > giveUpAt) return;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
-    }
-  }
+  const fd1 = new FdWriter(1, options);
+  return gatherLines(fd1, options, (rest) => fd1.flushSync(rest));
 }
