@@ -37,9 +37,9 @@ export function stopChild(
 export function isAlive(pid: number): boolean;
 /** Whether nobody listens on 127.0.0.1:`port` now. */
 export function portIsFree(port: number): Promise<boolean>;
-/** A port nobody listens on now (the OS picks it; closed again before it is used). */
+/** A port nobody listens on now, below the kernel's ephemeral range (random, checked). */
 export function freePort(): Promise<number>;
-export function freePortBlock(offsets: number[]): Promise<number>;
+export function freePortBlock(offsets: number[], step?: number): Promise<number>;
 /** Spawns `node <args>` in the background (stdout to `stdoutFile`, stderr's tail kept). */
 export function startNode(
   name: string,

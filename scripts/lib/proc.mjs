@@ -109,24 +109,12 @@ export function portIsFree(port) {
   });
 }
 
-/** A port nobody listens on now (the OS picks it; closed again before it is used). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /**
- * A base port below the kernel's ephemeral range (which `listen(0)` and outgoing connections
- * use) such that base + each of `offsets` is free (random base on a multiple of 10, checked):
- * a stack of services on ports of its own, next to a developer's.
+ * The ports below the kernel's ephemeral range (which `listen(0)` and outgoing connections use):
+ * a port picked there is not taken by a connection between the pick and the listen, as a
+ * `listen(0)` port can be on a busy machine (a suite once failed EADDRINUSE so).
  */
-export async function freePortBlock(offsets) {
+function portsBelowEphemeral() {
   let ephemeralLow = 32768;
   try {
     ephemeralLow =
@@ -136,9 +124,23 @@ export async function freePortBlock(offsets) {
     /* not Linux: the usual default */
   }
   const low = 20000;
-  const high = Math.max(low + 100, ephemeralLow - 10);
+  return { low, high: Math.max(low + 100, ephemeralLow - 10) };
+}
+
+/** A port nobody listens on now, below the ephemeral range (random, checked). */
+export async function freePort() {
+  return freePortBlock([0], 1);
+}
+
+/**
+ * A base port below the ephemeral range such that base + each of `offsets` is free (random base
+ * on a multiple of `step`, checked): a stack of services on ports of its own, next to a
+ * developer's.
+ */
+export async function freePortBlock(offsets, step = 10) {
+  const { low, high } = portsBelowEphemeral();
   for (let attempt = 0; attempt < 200; attempt += 1) {
-    const base = low + 10 * Math.floor((Math.random() * (high - low)) / 10);
+    const base = low + step * Math.floor((Math.random() * (high - low)) / step);
     const free = await Promise.all(offsets.map((offset) => portIsFree(base + offset)));
     if (free.every(Boolean)) return base;
   }
