@@ -7,7 +7,7 @@ export interface LineSink {
 }
 
 export interface GatherOptions {
-  /** lines are handed on once they add up to this many characters ... */
+  /** lines are handed on in chunks of at most this many characters (or one longer line) ... */
   chunkChars: number;
   /** ... and at least this often, so a quiet service's last lines show promptly */
   flushEveryMs: number;
@@ -52,6 +52,8 @@ export function gatherLines(
   openAtExit.add(exiting);
   return {
     write(line: string) {
+      // a chunk stays within the size (one atomic pipe write at 4 KiB), unless one line is longer
+      if (pending.length + line.length > chunkChars) flush();
       pending += line;
       if (pending.length >= chunkChars) flush();
     },
