@@ -22,8 +22,10 @@ const EXIT_PATIENCE_MS = 10_000;
  * threadpool and the queue below is exactly what has not reached the kernel. fd 1 is
  * non-blocking when it is a pipe (libuv makes it so as soon as anything opens process.stdout):
  * a full pipe answers EAGAIN at once, and the rest waits here and is tried again `retryMs`
- * later, where sonic-boom's synchronous mode sleeps 100 ms on the event loop. At exit
- * `flushSync` writes the queue out, waiting on a full pipe for at most 10 s.
+ * later, where sonic-boom's synchronous mode sleeps 100 ms on the event loop. (A pipe left
+ * blocking, which no service's is, makes a write wait for its reader, as Node's own stdout
+ * does on a file.) At exit `flushSync` writes the queue out, waiting on a full pipe for at most
+ * 10 s.
  */
 export class FdWriter {
   private readonly queue: Buffer[] = [];
