@@ -54,22 +54,9 @@ function cpuTicks(pid: number): number {
 
 /**
  * One GET on a new connection (so the primary hands each request to the next worker), from
- * `localAddress`: a client of its own for the per-IP limit.
- */
-function getFrom(localAddress: string, url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { agent: false, localAddress, timeout: 10_000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(0));
-  });
-}
-
-/**
- * One GET on a new connection from `localAddress`: its status, and for anything but a 200 the
- * problem's code (or the client error), so that a failure says where it came from.
+ * `localAddress` (a client of its own for the per-IP limit): its status, and for anything but a
+ * 200 the problem's code (or the client error, status 0), so that a failure says where it came
+ * from.
  */
 function answerFrom(localAddress: string, url: string): Promise<string> {
   return new Promise((resolve) => {
@@ -91,6 +78,11 @@ function answerFrom(localAddress: string, url: string): Promise<string> {
     req.on('timeout', () => req.destroy(new Error('no answer in 10 s')));
     req.on('error', (error: NodeJS.ErrnoException) => resolve(`0 ${error.code ?? error.message}`));
   });
+}
+
+/** answerFrom's status alone. */
+async function getFrom(localAddress: string, url: string): Promise<number> {
+  return Number((await answerFrom(localAddress, url)).split(' ')[0]);
 }
 
 /** One GET on a new connection; its body. */

@@ -68,7 +68,8 @@ export function gatherLines(
 /**
  * The process's stdout, gathered. On the main thread an FdWriter on fd 1 (fd-writer.ts): one
  * system call per chunk on the event loop, no hop to libuv's threadpool, a slow reader never
- * stalls the loop, and what is queued is written out at exit however the process ends. In a
+ * stalls the loop, and what is queued is written out at exit (`process.exit`, a throw, an
+ * empty loop; not a SIGKILL). In a
  * worker thread (`npm start -- --threads`, scripts/lib/thread-host.mjs) fd 1 is the host's,
  * shared by every service, and writing to it directly would go past the host that prefixes each
  * line with its service's name: there the thread's process.stdout, which goes through the host
